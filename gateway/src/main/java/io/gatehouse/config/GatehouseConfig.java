@@ -1,0 +1,32 @@
+package io.gatehouse.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole validated configuration. Built once by {@link ConfigLoader}; immutable, so one instance can be shared
+ * by every event loop and swapped atomically on reload.
+ *
+ * @param source the file it was read from (for messages and for watching)
+ * @param upstreams pools by name, in file order
+ * @param routes in file order: the first that matches wins
+ */
+public record GatehouseConfig(
+    Path source,
+    ServerConfig server,
+    AdminConfig admin,
+    Map<String, UpstreamConfig> upstreams,
+    Optional<SsoConfig> sso,
+    List<WebhookConfig> webhooks,
+    RateLimitsConfig rateLimits,
+    List<RouteConfig> routes,
+    AuditConfig audit) {
+
+  public GatehouseConfig {
+    upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
+    webhooks = List.copyOf(webhooks);
+    routes = List.copyOf(routes);
+  }
+}

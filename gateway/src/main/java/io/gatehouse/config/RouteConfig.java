@@ -1,0 +1,45 @@
+package io.gatehouse.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One route. Routes are tried in file order and the first whose prefix matches the normalized path wins.
+ *
+ * @param match path prefixes
+ * @param upstream pool name; empty for a route that only refuses ({@code deny: all})
+ * @param allow source CIDRs let in; empty means nobody (deny by default)
+ * @param deny source CIDRs refused even when allowed
+ * @param denyAll {@code deny: all}: every request is refused with {@code route_denied}
+ * @param rateLimit empty when the route has none
+ */
+public record RouteConfig(
+    String name,
+    List<String> match,
+    Optional<String> upstream,
+    List<Cidr> allow,
+    List<Cidr> deny,
+    boolean denyAll,
+    AuthMode auth,
+    List<String> requireGroups,
+    boolean requireMfa,
+    Optional<RateLimitConfig> rateLimit,
+    SignatureMode signature,
+    boolean logPayloads) {
+
+  public RouteConfig {
+    match = List.copyOf(match);
+    allow = List.copyOf(allow);
+    deny = List.copyOf(deny);
+    requireGroups = List.copyOf(requireGroups);
+  }
+
+  /** How callers prove who they are. */
+  public enum AuthMode { SSO, BEARER, N8N_API_KEY, NONE }
+
+  /** Whether a webhook signature must be present. */
+  public enum SignatureMode { REQUIRED, OPTIONAL, OFF }
+
+  /** A token bucket: {@code rate} refills, {@code burst} is the bucket size. */
+  public record RateLimitConfig(String key, Rate rate, long burst) {}
+}

@@ -1,0 +1,44 @@
+package io.gatehouse.guard;
+
+/**
+ * Why a request was refused (or {@link #NONE} when it was not). The stable snake_case {@link #code()} is what
+ * clients, the audit log and metrics see; details never go to the client. The statuses are fixed by CONTRACT.md.
+ */
+public enum Reason {
+  NONE(200, "none"),
+  BAD_REQUEST(400, "bad_request"),
+  UNAUTHENTICATED(401, "unauthenticated"),
+  SIGNATURE_MISSING(401, "signature_missing"),
+  SIGNATURE_INVALID(401, "signature_invalid"),
+  TIMESTAMP_OUT_OF_TOLERANCE(401, "timestamp_out_of_tolerance"),
+  SOURCE_NOT_ALLOWED(403, "source_not_allowed"),
+  FORBIDDEN(403, "forbidden"),
+  ROUTE_DENIED(403, "route_denied"),
+  NO_ROUTE(404, "no_route"),
+  REPLAYED(409, "replayed"),
+  BODY_TOO_LARGE(413, "body_too_large"),
+  HEADERS_TOO_LARGE(431, "headers_too_large"),
+  RATE_LIMITED(429, "rate_limited"),
+  GUARD_ERROR(500, "guard_error"),
+  UPSTREAM_UNAVAILABLE(502, "upstream_unavailable"),
+  UPSTREAM_TIMEOUT(504, "upstream_timeout"),
+  AUDIT_UNAVAILABLE(503, "audit_unavailable");
+
+  private final int status;
+  private final String code;
+
+  Reason(int status, String code) {
+    this.status = status;
+    this.code = code;
+  }
+
+  /** The HTTP status the gateway answers with. */
+  public int status() {
+    return status;
+  }
+
+  /** The stable name shown to clients and written to logs and metrics. */
+  public String code() {
+    return code;
+  }
+}

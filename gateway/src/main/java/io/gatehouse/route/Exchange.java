@@ -1,0 +1,83 @@
+package io.gatehouse.route;
+
+import io.gatehouse.guard.Reason;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Everything the gateway learns about one request as it passes classify, guards and forward. Confined to the
+ * request's event loop, so it needs no synchronization; guards read it and add to it through typed accessors.
+ */
+public final class Exchange {
+  private final String requestId;
+  private final HttpServerRequest request;
+  private final Instant startedAt = Instant.now();
+  private final long startNanos = System.nanoTime();
+
+  private String path = "";
+  private String query;
+  private InetAddress clientAddress;
+  private Route route;
+  private String clientCertificateSubject;
+  private String identity;
+  private Reason reason = Reason.NONE;
+  private int status;
+  private long bytesIn;
+  private long bytesOut;
+  private String upstreamTarget;
+
+  public Exchange(String requestId, HttpServerRequest request) {
+    this.requestId = requestId;
+    this.request = request;
+  }
+
+  public String requestId() { return requestId; }
+  public HttpServerRequest request() { return request; }
+  public Instant startedAt() { return startedAt; }
+  public long startNanos() { return startNanos; }
+
+  /** The normalized path: the one matched and the one forwarded. */
+  public String path() { return path; }
+  public void path(String normalizedPath) { this.path = normalizedPath; }
+
+  /** The raw query string, without the {@code ?}; null when there is none. */
+  public String query() { return query; }
+  public void query(String rawQuery) { this.query = rawQuery; }
+
+  /** The socket peer, or the rightmost untrusted {@code X-Forwarded-For} hop behind a trusted proxy. */
+  public InetAddress clientAddress() { return clientAddress; }
+  public void clientAddress(InetAddress address) { this.clientAddress = address; }
+
+  public Optional<Route> route() { return Optional.ofNullable(route); }
+  public void route(Route matched) { this.route = matched; }
+
+  /** The verified mTLS client certificate's subject DN, when the listener asks for one. */
+  public Optional<String> clientCertificateSubject() { return Optional.ofNullable(clientCertificateSubject); }
+  public void clientCertificateSubject(String subject) { this.clientCertificateSubject = subject; }
+
+  /** The authenticated subject (never a display name), once an authentication guard has set it. */
+  public Optional<String> identity() { return Optional.ofNullable(identity); }
+  public void identity(String subject) { this.identity = subject; }
+
+  public Reason reason() { return reason; }
+  public void reason(Reason refusal) { this.reason = refusal; }
+
+  /** The status sent to the client (0 until a response has started). */
+  public int status() { return status; }
+  public void status(int sent) { this.status = sent; }
+
+  public long bytesIn() { return bytesIn; }
+  public void addBytesIn(long n) { bytesIn += n; }
+  public long bytesOut() { return bytesOut; }
+  public void addBytesOut(long n) { bytesOut += n; }
+
+  /** The upstream target ({@code host:port}) the request was sent to, if any. */
+  public Optional<String> upstreamTarget() { return Optional.ofNullable(upstreamTarget); }
+  public void upstreamTarget(String target) { this.upstreamTarget = target; }
+
+  public long elapsedMicros() {
+    return (System.nanoTime() - startNanos) / 1_000;
+  }
+}
