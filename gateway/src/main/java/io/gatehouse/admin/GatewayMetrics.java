@@ -1,0 +1,171 @@
+package io.gatehouse.admin;
+
+import io.gatehouse.audit.AccessLogEvents;
+import io.gatehouse.audit.Decision;
+import io.gatehouse.guard.Reason;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The gateway's Prometheus metrics, one instance per gateway with its own registry (never the client's static
+ * default registry, so several gateways can run in one JVM, as tests do). Methods are named for what happened
+ * and are cheap enough for the request path: the client keeps one data point per label combination.
+ *
+ * <p>Label values come only from bounded sets: configured route and upstream names, HTTP status codes,
+ * {@link Reason} codes and small enums. Never a path, a client address or an identity.
+ */
+public final class GatewayMetrics implements AccessLogEvents {
+  /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
+  public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+  /** Label value for a request that matched no route. */
+  static final String NO_ROUTE = "none";
+
+  /**
+   * 0.5 ms (a refusal answered by the gateway itself) to 60 s (a long webhook run); roughly 1-2.5-5 steps so
+   * quantiles are usable in both ranges. Slower requests land in +Inf.
+   */
+  private static final double[] LATENCY_BUCKETS_SECONDS = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter textFormat = PrometheusTextFormatWriter.create();
+
+  // The client appends _total to counter names itself.
+  private final Counter requests = Counter.builder()
+      .name("gatehouse_requests_total")
+      .help("Requests answered, by route, status, decision and reason code.")
+      .labelNames("route", "status", "decision", "reason")
+      .register(registry);
+  private final Histogram requestDuration = Histogram.builder()
+      .name("gatehouse_request_duration_seconds")
+      .help("Time from request arrival to the end of the response, by route.")
+      .labelNames("route")
+      .classicOnly()
+      .classicUpperBounds(LATENCY_BUCKETS_SECONDS)
+      .register(registry);
+  private final Counter upstreamErrors = Counter.builder()
+      .name("gatehouse_upstream_errors_total")
+      .help("Failed calls to an upstream pool, by kind (connect, timeout, reset).")
+      .labelNames("upstream", "kind")
+      .register(registry);
+  private final Gauge openConnections = Gauge.builder()
+      .name("gatehouse_open_connections")
+      .help("Client connections currently open on the public listener.")
+      .register(registry);
+  private final Gauge openWebSockets = Gauge.builder()
+      .name("gatehouse_open_websockets")
+      .help("WebSocket connections currently proxied.")
+      .register(registry);
+  private final Counter tlsHandshakes = Counter.builder()
+      .name("gatehouse_tls_handshakes_total")
+      .help("TLS handshakes on the public listener, by result (ok, failed).")
+      .labelNames("result")
+      .register(registry);
+  private final Counter configReloads = Counter.builder()
+      .name("gatehouse_config_reloads_total")
+      .help("Configuration reloads, by result (ok, failed).")
+      .labelNames("result")
+      .register(registry);
+  private final Counter certReloads = Counter.builder()
+      .name("gatehouse_cert_reloads_total")
+      .help("TLS certificate reloads, by result (ok, failed).")
+      .labelNames("result")
+      .register(registry);
+  private final Counter accessLogDropped = Counter.builder()
+      .name("gatehouse_access_log_dropped_total")
+      .help("Access records not written because the writer's queue was full or it was closed.")
+      .register(registry);
+  private final Counter accessLogWriteErrors = Counter.builder()
+      .name("gatehouse_access_log_write_errors_total")
+      .help("Failed attempts to append to the access log (each is retried).")
+      .register(registry);
+
+  public GatewayMetrics() {
+    // Show the ok/failed series at 0 from the start, so alerts on rate() work before the first event.
+    for (String result : new String[] {"ok", "failed"}) {
+      tlsHandshakes.initLabelValues(result);
+      configReloads.initLabelValues(result);
+      certReloads.initLabelValues(result);
+    }
+  }
+
+  /**
+   * One request has been answered (or its connection dropped).
+   *
+   * @param route the matched route's name, or null when none matched
+   * @param status the status sent to the client
+   * @param reason why it was refused or failed; {@link Reason#NONE} when it went through
+   * @param micros time from arrival to the end of the response
+   */
+  public void requestCompleted(String route, int status, Reason reason, long micros) {
+    String routeLabel = route == null ? NO_ROUTE : route;
+    requests.labelValues(routeLabel, Integer.toString(status), Decision.of(reason).code(), reason.code()).inc();
+    requestDuration.labelValues(routeLabel).observe(micros / 1_000_000.0);
+  }
+
+  /** A call to the upstream pool named {@code upstream} (its config name, not a URL) failed. */
+  public void upstreamError(String upstream, UpstreamErrorKind kind) {
+    upstreamErrors.labelValues(upstream, kind.label()).inc();
+  }
+
+  public void connectionOpened() {
+    openConnections.inc();
+  }
+
+  public void connectionClosed() {
+    openConnections.dec();
+  }
+
+  public void webSocketOpened() {
+    openWebSockets.inc();
+  }
+
+  public void webSocketClosed() {
+    openWebSockets.dec();
+  }
+
+  public void tlsHandshake(boolean ok) {
+    tlsHandshakes.labelValues(result(ok)).inc();
+  }
+
+  public void configReload(boolean ok) {
+    configReloads.labelValues(result(ok)).inc();
+  }
+
+  public void certReload(boolean ok) {
+    certReloads.labelValues(result(ok)).inc();
+  }
+
+  @Override
+  public void accessLogDropped() {
+    accessLogDropped.inc();
+  }
+
+  @Override
+  public void accessLogWriteFailed() {
+    accessLogWriteErrors.inc();
+  }
+
+  /** All metrics in the Prometheus text format ({@link #CONTENT_TYPE}). */
+  public String scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8 * 1024);
+    try {
+      textFormat.write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String result(boolean ok) {
+    return ok ? "ok" : "failed";
+  }
+}

@@ -1,0 +1,354 @@
+package io.gatehouse.audit;
+
+import io.gatehouse.guard.Reason;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one writer of {@code <audit.dir>/access.jsonl}. {@link #write} is called on event loops and never blocks:
+ * it only offers the record to a bounded queue. A single daemon thread ({@value #THREAD_NAME}) drains the queue in
+ * batches, serializes them with {@link AccessRecordJson} and appends each batch with one positional write, so the
+ * file only ever grows by whole lines in queue order.
+ *
+ * <p><b>Why one thread owns the file.</b> The hash chain and signed checkpoints (the audit issue) need a single,
+ * total order of entries and one place that holds the chain head; a single consumer gives both without locks.
+ * Both go in {@link #append}: each line will carry the hash of the previous one, computed here in write order, and
+ * checkpoints over the head will be written here too, after a batch at the configured cadence and from the idle
+ * wake-up in {@link #run} as heartbeats (so tail truncation stays detectable when traffic stops).
+ *
+ * <p><b>Failures.</b> A batch that cannot be written is kept and retried with backoff, in order, after the torn
+ * tail of the failed attempt has been cut off ({@link #openAtCommittedEnd}), so a disk that fills and is freed
+ * again loses nothing that was queued and never leaves half a line. While it fails, the queue fills and further
+ * records are dropped and counted; {@link #healthy()} and {@link AccessLogEvents} let the gateway fail closed.
+ *
+ * <p><b>Rotation.</b> None yet, and deliberately no support for logrotate: {@code copytruncate} would cut the
+ * hash chain and look exactly like tampering, and rename-and-reopen needs a signal this writer does not take.
+ * The audit issue will rotate inside this writer: close the segment with a signed checkpoint and start the next
+ * file with an entry that links to the previous head.
+ *
+ * <p><b>Durability.</b> Each batch reaches the OS when it is written (no user-space buffer is left unflushed);
+ * {@link #close()} also fsyncs. The audit issue will fsync before signing each checkpoint.
+ */
+public final class AccessLogWriter implements AutoCloseable {
+  /** The log file's name inside the audit directory. */
+  public static final String FILE_NAME = "access.jsonl";
+  /** The writer thread's name, to find it in thread dumps. */
+  public static final String THREAD_NAME = "gatehouse-audit-writer";
+
+  static final int DEFAULT_CAPACITY = 65_536;
+  static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(1);
+
+  private static final System.Logger LOG = System.getLogger(AccessLogWriter.class.getName());
+  private static final int MAX_BATCH = 4_096;
+  private static final long FIRST_BACKOFF_MILLIS = 20;
+  /** How long the thread sleeps on an empty queue; the wake-up is where heartbeat checkpoints will go. */
+  private static final long IDLE_WAKEUP_MILLIS = 1_000;
+  /** On close, how long a failing disk is retried before the remaining records are given up (and counted). */
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+  private static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(10);
+  /** Put on the queue by {@link #close()} only to wake the thread; never written. */
+  private static final AccessRecord WAKE_UP =
+      new AccessRecord(Instant.EPOCH, "", null, null, null, "", "", null, 0, 0, 0, 0, Reason.NONE, null, null, "");
+
+  private final Path dir;
+  private final Path file;
+  private final AccessLogEvents events;
+  private final BlockingQueue<AccessRecord> queue;
+  private final long maxBackoffMillis;
+  private final Thread thread;
+  private final AtomicBoolean healthy = new AtomicBoolean(true);
+  private final AtomicLong dropped = new AtomicLong();
+  private volatile boolean closing;
+  private volatile long closeDeadlineNanos;
+
+  // Owned by the writer thread only.
+  private final LineBuffer lines = new LineBuffer();
+  private FileChannel channel;
+  /** File length after the last fully written batch; -1 before the file was first opened. */
+  private long committedSize = -1;
+  private long failedAttempts;
+  private long reportedDrops;
+  private long lastDropLogNanos;
+
+  /**
+   * Creates the writer and starts its thread. The directory is created on first write if missing; a problem with
+   * it shows up as write errors, not as an exception here, so the gateway can start and report it.
+   */
+  public static AccessLogWriter open(Path dir, AccessLogEvents events) {
+    AccessLogWriter writer = new AccessLogWriter(dir, events, DEFAULT_CAPACITY, DEFAULT_MAX_BACKOFF);
+    writer.start();
+    return writer;
+  }
+
+  /** Not started: tests fill the queue deterministically before {@link #start()}. */
+  AccessLogWriter(Path dir, AccessLogEvents events, int capacity, Duration maxBackoff) {
+    this.dir = Objects.requireNonNull(dir, "dir");
+    this.file = dir.resolve(FILE_NAME);
+    this.events = Objects.requireNonNull(events, "events");
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.maxBackoffMillis = Math.max(FIRST_BACKOFF_MILLIS, maxBackoff.toMillis());
+    this.thread = new Thread(this::run, THREAD_NAME);
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** The file records are appended to. */
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Queues {@code record} for writing. Never blocks and never throws for I/O reasons: when the queue is full (or
+   * the writer is closed) the record is dropped and counted through {@link AccessLogEvents#accessLogDropped()}.
+   *
+   * @return whether the record was queued
+   */
+  public boolean write(AccessRecord record) {
+    Objects.requireNonNull(record, "record");
+    if (!closing && queue.offer(record)) return true;
+    dropped.incrementAndGet();
+    events.accessLogDropped();
+    setHealthy(false);
+    return false;
+  }
+
+  /** False from a failed write or a dropped record until a batch has been appended again with room in the queue. */
+  public boolean healthy() {
+    return healthy.get();
+  }
+
+  /** Records dropped since the writer was created. */
+  public long droppedCount() {
+    return dropped.get();
+  }
+
+  /**
+   * Writes everything still queued, fsyncs, closes the file and stops the thread. Blocks (call it off the event
+   * loop, after in-flight requests have drained): if the disk keeps failing it gives up after a few seconds and
+   * counts what was left as dropped. Later {@link #write} calls drop.
+   */
+  @Override
+  public void close() {
+    if (closing) {
+      joinQuietly();
+      return;
+    }
+    closeDeadlineNanos = System.nanoTime() + CLOSE_GRACE.toNanos();
+    closing = true;
+    queue.offer(WAKE_UP); // if the queue is full the thread is busy anyway and will see the flag
+    joinQuietly();
+  }
+
+  private void joinQuietly() {
+    if (!thread.isAlive()) return;
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  private void run() {
+    List<AccessRecord> batch = new ArrayList<>(MAX_BATCH);
+    long backoffMillis = FIRST_BACKOFF_MILLIS;
+    while (true) {
+      // Nobody should interrupt this thread; if someone does, a set flag would make every FileChannel write fail
+      // (ClosedByInterruptException) and every poll return at once, so clear it and carry on.
+      Thread.interrupted();
+      try {
+        if (batch.isEmpty()) takeBatch(batch);
+        if (!batch.isEmpty()) {
+          if (append(batch)) {
+            batch.clear();
+            backoffMillis = FIRST_BACKOFF_MILLIS;
+          } else if (closing && System.nanoTime() - closeDeadlineNanos > 0) {
+            giveUp(batch);
+          } else {
+            sleep(backoffMillis);
+            backoffMillis = Math.min(backoffMillis * 2, maxBackoffMillis);
+          }
+        }
+        reportDrops();
+        if (closing && batch.isEmpty() && queue.isEmpty()) break;
+      } catch (RuntimeException e) {
+        // A bug must not kill the only writer: the queue would fill and every later record would be lost.
+        LOG.log(Level.ERROR, "access log writer: unexpected error, continuing", e);
+        sleep(backoffMillis);
+      }
+    }
+    closeChannel();
+  }
+
+  /** Waits for the first record (or the idle wake-up), then takes whatever else is queued, up to a batch. */
+  private void takeBatch(List<AccessRecord> batch) {
+    AccessRecord first;
+    try {
+      first = queue.poll(IDLE_WAKEUP_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      return; // nobody interrupts this thread; the loop re-checks the closing flag
+    }
+    if (first == null) return; // idle: the audit issue writes a heartbeat checkpoint here
+    batch.add(first);
+    queue.drainTo(batch, MAX_BATCH - 1);
+    batch.removeIf(r -> r == WAKE_UP);
+  }
+
+  /** Serializes and appends one batch with a single write; false (already counted and logged) on an I/O error. */
+  private boolean append(List<AccessRecord> batch) {
+    lines.reset();
+    for (AccessRecord record : batch) {
+      int mark = lines.size();
+      try {
+        // Hash chain (audit issue): add the previous entry's hash to the line and advance the head here.
+        AccessRecordJson.writeLine(record, lines);
+      } catch (IOException | RuntimeException e) {
+        // Only an unencodable value (e.g. a lone UTF-16 surrogate) gets here; skip the record, keep the batch.
+        lines.truncate(mark);
+        LOG.log(Level.ERROR, "access log: a record could not be serialized and was skipped: "
+            + e.getClass().getSimpleName());
+        events.accessLogWriteFailed();
+      }
+    }
+    try {
+      if (channel == null) channel = openAtCommittedEnd();
+      ByteBuffer bytes = lines.asByteBuffer();
+      while (bytes.hasRemaining()) channel.write(bytes);
+      committedSize += lines.size();
+      // Checkpoint cadence (audit issue): sign the chain head here when checkpoint_every has elapsed.
+    } catch (IOException e) {
+      writeFailed(e);
+      return false;
+    }
+    if (failedAttempts > 0) {
+      LOG.log(Level.INFO, "access log writable again after " + failedAttempts + " failed attempt(s): " + file);
+      failedAttempts = 0;
+    }
+    if (queue.remainingCapacity() > 0) setHealthy(true);
+    return true;
+  }
+
+  /**
+   * Opens the file for writing at the end of the last whole batch. After a failed attempt the file may hold part
+   * of a batch; cutting it off keeps every line whole and the retried batch in its place.
+   */
+  private FileChannel openAtCommittedEnd() throws IOException {
+    Files.createDirectories(dir);
+    FileChannel opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      long size = opened.size();
+      if (committedSize >= 0 && size > committedSize) {
+        opened.truncate(committedSize);
+      } else if (committedSize > size) {
+        LOG.log(Level.WARNING, "access log is shorter than what this writer wrote (truncated or replaced "
+            + "outside the gateway): " + file);
+      }
+      committedSize = opened.size();
+      opened.position(committedSize);
+      return opened;
+    } catch (IOException e) {
+      opened.close();
+      throw e;
+    }
+  }
+
+  private void writeFailed(IOException e) {
+    if (failedAttempts++ == 0) {
+      // Once per burst; the message names the file and the OS error, never record contents.
+      LOG.log(Level.WARNING, "access log write failed, retrying: " + file + ": " + e);
+    }
+    events.accessLogWriteFailed();
+    setHealthy(false);
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // the channel is being discarded after a failure already reported
+      }
+      channel = null;
+    }
+  }
+
+  private void giveUp(List<AccessRecord> batch) {
+    List<AccessRecord> rest = new ArrayList<>(batch);
+    queue.drainTo(rest);
+    rest.removeIf(r -> r == WAKE_UP);
+    LOG.log(Level.ERROR, "access log still not writable at shutdown; " + rest.size() + " record(s) lost: " + file);
+    for (int i = 0; i < rest.size(); i++) {
+      dropped.incrementAndGet();
+      events.accessLogDropped();
+    }
+    batch.clear();
+  }
+
+  private void reportDrops() {
+    long total = dropped.get();
+    if (total == reportedDrops) return;
+    long now = System.nanoTime();
+    if (reportedDrops == 0 || now - lastDropLogNanos >= DROP_LOG_INTERVAL.toNanos()) {
+      LOG.log(Level.WARNING, "access log queue full: " + (total - reportedDrops) + " record(s) dropped");
+      reportedDrops = total;
+      lastDropLogNanos = now;
+    }
+  }
+
+  private void closeChannel() {
+    if (channel == null) return;
+    try {
+      channel.force(true);
+      channel.close();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "access log could not be synced on close: " + file + ": " + e);
+    }
+    channel = null;
+  }
+
+  private void setHealthy(boolean now) {
+    if (healthy.compareAndSet(!now, now)) events.accessLogHealthChanged(now);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      // only this writer's own thread sleeps here; see the comment in run()
+    }
+  }
+
+  /** A reusable byte buffer that can drop a partly serialized record and be written without copying. */
+  private static final class LineBuffer extends ByteArrayOutputStream {
+    LineBuffer() {
+      super(64 * 1024);
+    }
+
+    void truncate(int size) {
+      count = size;
+    }
+
+    ByteBuffer asByteBuffer() {
+      return ByteBuffer.wrap(buf, 0, count);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.gatehouse.audit;
+
+import io.gatehouse.guard.Reason;
+import java.util.Locale;
+
+/**
+ * Whether the gateway let a request through to n8n. Shared by the audit log and the metrics so both tell the
+ * same story.
+ */
+public enum Decision {
+  ALLOW,
+  REFUSE;
+
+  /**
+   * The decision behind a final {@link Reason}. Every guard passed when the reason is {@link Reason#NONE} or an
+   * upstream failure: the gateway allowed the request and n8n was the one that did not answer, so those count as
+   * allow (the reason still says what went wrong). Everything else is the gateway refusing.
+   */
+  public static Decision of(Reason reason) {
+    return switch (reason) {
+      case NONE, UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT -> ALLOW;
+      default -> REFUSE;
+    };
+  }
+
+  /** {@code allow} or {@code refuse}, as written to the log and to metric labels. */
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
