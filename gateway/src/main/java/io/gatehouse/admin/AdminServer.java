@@ -28,7 +28,7 @@ public final class AdminServer {
   private final AdminConfig config;
   private final GatewayMetrics metrics;
   private final Supplier<Future<Boolean>> readiness;
-  private HttpServer server;
+  private volatile HttpServer server;
 
   /**
    * @param readiness asked on every {@code /readyz}; ready only when it completes with {@code true} (a failed

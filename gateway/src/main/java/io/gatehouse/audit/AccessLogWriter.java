@@ -28,12 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Why one thread owns the file.</b> The hash chain and signed checkpoints (the audit issue) need a single,
  * total order of entries and one place that holds the chain head; a single consumer gives both without locks.
- * Both go in {@link #append}: each line will carry the hash of the previous one, computed here in write order, and
+ * Both go in {@code append}: each line will carry the hash of the previous one, computed here in write order, and
  * checkpoints over the head will be written here too, after a batch at the configured cadence and from the idle
- * wake-up in {@link #run} as heartbeats (so tail truncation stays detectable when traffic stops).
+ * wake-up in {@code run} as heartbeats (so tail truncation stays detectable when traffic stops).
  *
  * <p><b>Failures.</b> A batch that cannot be written is kept and retried with backoff, in order, after the torn
- * tail of the failed attempt has been cut off ({@link #openAtCommittedEnd}), so a disk that fills and is freed
+ * tail of the failed attempt has been cut off ({@code openAtCommittedEnd}), so a disk that fills and is freed
  * again loses nothing that was queued and never leaves half a line. While it fails, the queue fills and further
  * records are dropped and counted; {@link #healthy()} and {@link AccessLogEvents} let the gateway fail closed.
  *
