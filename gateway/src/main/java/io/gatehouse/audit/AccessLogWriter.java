@@ -5,10 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,12 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Why one thread owns the file.</b> The hash chain and signed checkpoints (the audit issue) need a single,
  * total order of entries and one place that holds the chain head; a single consumer gives both without locks.
- * Both go in {@code append}: each line will carry the hash of the previous one, computed here in write order, and
+ * Both go in {@code serialize} and {@code appendPending}: each line will carry the hash of the previous one, computed here in write order, and
  * checkpoints over the head will be written here too, after a batch at the configured cadence and from the idle
  * wake-up in {@code run} as heartbeats (so tail truncation stays detectable when traffic stops).
  *
  * <p><b>Failures.</b> A batch that cannot be written is kept and retried with backoff, in order, after the torn
- * tail of the failed attempt has been cut off ({@code openAtCommittedEnd}), so a disk that fills and is freed
+ * tail of the failed attempt has been cut off ({@code AccessLogFile}), so a disk that fills and is freed
  * again loses nothing that was queued and never leaves half a line. While it fails, the queue fills and further
  * records are dropped and counted; {@link #healthy()} and {@link AccessLogEvents} let the gateway fail closed.
  *
@@ -60,17 +57,17 @@ public final class AccessLogWriter implements AutoCloseable {
   /** How long the thread sleeps on an empty queue; the wake-up is where heartbeat checkpoints will go. */
   private static final long IDLE_WAKEUP_MILLIS = 1_000;
   /** On close, how long a failing disk is retried before the remaining records are given up (and counted). */
-  private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+  static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(5);
   private static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(10);
   /** Put on the queue by {@link #close()} only to wake the thread; never written. */
   private static final AccessRecord WAKE_UP =
       new AccessRecord(Instant.EPOCH, "", null, null, null, "", "", null, 0, 0, 0, 0, Reason.NONE, null, null, "");
 
-  private final Path dir;
-  private final Path file;
+  private final AccessLogFile file;
   private final AccessLogEvents events;
   private final BlockingQueue<AccessRecord> queue;
   private final long maxBackoffMillis;
+  private final Duration closeGrace;
   private final Thread thread;
   private final AtomicBoolean healthy = new AtomicBoolean(true);
   private final AtomicLong dropped = new AtomicLong();
@@ -79,9 +76,6 @@ public final class AccessLogWriter implements AutoCloseable {
 
   // Owned by the writer thread only.
   private final LineBuffer lines = new LineBuffer();
-  private FileChannel channel;
-  /** File length after the last fully written batch; -1 before the file was first opened. */
-  private long committedSize = -1;
   private long failedAttempts;
   private long reportedDrops;
   private long lastDropLogNanos;
@@ -91,18 +85,18 @@ public final class AccessLogWriter implements AutoCloseable {
    * it shows up as write errors, not as an exception here, so the gateway can start and report it.
    */
   public static AccessLogWriter open(Path dir, AccessLogEvents events) {
-    AccessLogWriter writer = new AccessLogWriter(dir, events, DEFAULT_CAPACITY, DEFAULT_MAX_BACKOFF);
+    AccessLogWriter writer = new AccessLogWriter(dir, events, DEFAULT_CAPACITY, DEFAULT_MAX_BACKOFF, DEFAULT_CLOSE_GRACE);
     writer.start();
     return writer;
   }
 
   /** Not started: tests fill the queue deterministically before {@link #start()}. */
-  AccessLogWriter(Path dir, AccessLogEvents events, int capacity, Duration maxBackoff) {
-    this.dir = Objects.requireNonNull(dir, "dir");
-    this.file = dir.resolve(FILE_NAME);
+  AccessLogWriter(Path dir, AccessLogEvents events, int capacity, Duration maxBackoff, Duration closeGrace) {
+    this.file = new AccessLogFile(Objects.requireNonNull(dir, "dir"), FILE_NAME);
     this.events = Objects.requireNonNull(events, "events");
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.maxBackoffMillis = Math.max(FIRST_BACKOFF_MILLIS, maxBackoff.toMillis());
+    this.closeGrace = closeGrace;
     this.thread = new Thread(this::run, THREAD_NAME);
     thread.setDaemon(true);
   }
@@ -113,7 +107,7 @@ public final class AccessLogWriter implements AutoCloseable {
 
   /** The file records are appended to. */
   public Path file() {
-    return file;
+    return file.path();
   }
 
   /**
@@ -152,7 +146,7 @@ public final class AccessLogWriter implements AutoCloseable {
       joinQuietly();
       return;
     }
-    closeDeadlineNanos = System.nanoTime() + CLOSE_GRACE.toNanos();
+    closeDeadlineNanos = System.nanoTime() + closeGrace.toNanos();
     closing = true;
     queue.offer(WAKE_UP); // if the queue is full the thread is busy anyway and will see the flag
     joinQuietly();
@@ -173,33 +167,39 @@ public final class AccessLogWriter implements AutoCloseable {
 
   private void run() {
     List<AccessRecord> batch = new ArrayList<>(MAX_BATCH);
+    int pending = 0; // records serialized into `lines` and not yet written
     long backoffMillis = FIRST_BACKOFF_MILLIS;
     while (true) {
       // Nobody should interrupt this thread; if someone does, a set flag would make every FileChannel write fail
       // (ClosedByInterruptException) and every poll return at once, so clear it and carry on.
       Thread.interrupted();
       try {
-        if (batch.isEmpty()) takeBatch(batch);
-        if (!batch.isEmpty()) {
-          if (append(batch)) {
-            batch.clear();
+        if (pending == 0) {
+          takeBatch(batch);
+          pending = serialize(batch);
+          batch.clear();
+        }
+        if (pending > 0) {
+          if (appendPending()) {
+            pending = 0;
             backoffMillis = FIRST_BACKOFF_MILLIS;
           } else if (closing && System.nanoTime() - closeDeadlineNanos > 0) {
-            giveUp(batch);
+            giveUp(pending);
+            pending = 0;
           } else {
             sleep(backoffMillis);
             backoffMillis = Math.min(backoffMillis * 2, maxBackoffMillis);
           }
         }
         reportDrops();
-        if (closing && batch.isEmpty() && queue.isEmpty()) break;
+        if (closing && pending == 0 && queue.isEmpty()) break;
       } catch (RuntimeException e) {
         // A bug must not kill the only writer: the queue would fill and every later record would be lost.
         LOG.log(Level.ERROR, "access log writer: unexpected error, continuing", e);
         sleep(backoffMillis);
       }
     }
-    closeChannel();
+    closeFile();
   }
 
   /** Waits for the first record (or the idle wake-up), then takes whatever else is queued, up to a batch. */
@@ -216,14 +216,21 @@ public final class AccessLogWriter implements AutoCloseable {
     batch.removeIf(r -> r == WAKE_UP);
   }
 
-  /** Serializes and appends one batch with a single write; false (already counted and logged) on an I/O error. */
-  private boolean append(List<AccessRecord> batch) {
+  /**
+   * Turns a batch into lines, once: a failed append is retried with the same bytes, which the hash chain needs
+   * (its head must advance exactly once per entry).
+   *
+   * @return how many records were serialized
+   */
+  private int serialize(List<AccessRecord> batch) {
     lines.reset();
+    int serialized = 0;
     for (AccessRecord record : batch) {
       int mark = lines.size();
       try {
         // Hash chain (audit issue): add the previous entry's hash to the line and advance the head here.
         AccessRecordJson.writeLine(record, lines);
+        serialized++;
       } catch (IOException | RuntimeException e) {
         // Only an unencodable value (e.g. a lone UTF-16 surrogate) gets here; skip the record, keep the batch.
         lines.truncate(mark);
@@ -232,75 +239,45 @@ public final class AccessLogWriter implements AutoCloseable {
         events.accessLogWriteFailed();
       }
     }
+    return serialized;
+  }
+
+  /** Appends the serialized batch with one write; false (already counted and logged) on an I/O error. */
+  private boolean appendPending() {
     try {
-      if (channel == null) channel = openAtCommittedEnd();
-      ByteBuffer bytes = lines.asByteBuffer();
-      while (bytes.hasRemaining()) channel.write(bytes);
-      committedSize += lines.size();
+      file.append(lines.asByteBuffer());
       // Checkpoint cadence (audit issue): sign the chain head here when checkpoint_every has elapsed.
     } catch (IOException e) {
       writeFailed(e);
       return false;
     }
     if (failedAttempts > 0) {
-      LOG.log(Level.INFO, "access log writable again after " + failedAttempts + " failed attempt(s): " + file);
+      LOG.log(Level.INFO, "access log writable again after " + failedAttempts + " failed attempt(s): " + file.path());
       failedAttempts = 0;
     }
     if (queue.remainingCapacity() > 0) setHealthy(true);
     return true;
   }
 
-  /**
-   * Opens the file for writing at the end of the last whole batch. After a failed attempt the file may hold part
-   * of a batch; cutting it off keeps every line whole and the retried batch in its place.
-   */
-  private FileChannel openAtCommittedEnd() throws IOException {
-    Files.createDirectories(dir);
-    FileChannel opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    try {
-      long size = opened.size();
-      if (committedSize >= 0 && size > committedSize) {
-        opened.truncate(committedSize);
-      } else if (committedSize > size) {
-        LOG.log(Level.WARNING, "access log is shorter than what this writer wrote (truncated or replaced "
-            + "outside the gateway): " + file);
-      }
-      committedSize = opened.size();
-      opened.position(committedSize);
-      return opened;
-    } catch (IOException e) {
-      opened.close();
-      throw e;
-    }
-  }
-
   private void writeFailed(IOException e) {
     if (failedAttempts++ == 0) {
       // Once per burst; the message names the file and the OS error, never record contents.
-      LOG.log(Level.WARNING, "access log write failed, retrying: " + file + ": " + e);
+      LOG.log(Level.WARNING, "access log write failed, retrying: " + file.path() + ": " + e);
     }
     events.accessLogWriteFailed();
     setHealthy(false);
-    if (channel != null) {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // the channel is being discarded after a failure already reported
-      }
-      channel = null;
-    }
   }
 
-  private void giveUp(List<AccessRecord> batch) {
-    List<AccessRecord> rest = new ArrayList<>(batch);
+  private void giveUp(int pending) {
+    List<AccessRecord> rest = new ArrayList<>();
     queue.drainTo(rest);
     rest.removeIf(r -> r == WAKE_UP);
-    LOG.log(Level.ERROR, "access log still not writable at shutdown; " + rest.size() + " record(s) lost: " + file);
-    for (int i = 0; i < rest.size(); i++) {
+    int lost = pending + rest.size();
+    LOG.log(Level.ERROR, "access log still not writable at shutdown; " + lost + " record(s) lost: " + file.path());
+    for (int i = 0; i < lost; i++) {
       dropped.incrementAndGet();
       events.accessLogDropped();
     }
-    batch.clear();
   }
 
   private void reportDrops() {
@@ -314,15 +291,12 @@ public final class AccessLogWriter implements AutoCloseable {
     }
   }
 
-  private void closeChannel() {
-    if (channel == null) return;
+  private void closeFile() {
     try {
-      channel.force(true);
-      channel.close();
+      file.close();
     } catch (IOException e) {
-      LOG.log(Level.WARNING, "access log could not be synced on close: " + file + ": " + e);
+      LOG.log(Level.WARNING, "access log could not be synced on close: " + file.path() + ": " + e);
     }
-    channel = null;
   }
 
   private void setHealthy(boolean now) {

@@ -78,7 +78,7 @@ class AccessLogWriterTest {
 
   @Test
   void closeWritesEverythingStillQueued() throws Exception {
-    AccessLogWriter writer = new AccessLogWriter(tmp, events, 1_000, Duration.ofMillis(50));
+    AccessLogWriter writer = new AccessLogWriter(tmp, events, 1_000, Duration.ofMillis(50), Duration.ofSeconds(5));
     for (int i = 0; i < 1_000; i++) writer.write(record("q" + i));
     writer.start();
     writer.close();
@@ -88,7 +88,7 @@ class AccessLogWriterTest {
 
   @Test
   void dropsAndCountsRecordsWhenTheQueueIsFull() throws Exception {
-    AccessLogWriter writer = new AccessLogWriter(tmp, events, 10, Duration.ofMillis(50));
+    AccessLogWriter writer = new AccessLogWriter(tmp, events, 10, Duration.ofMillis(50), Duration.ofSeconds(5));
     List<Boolean> accepted = new ArrayList<>();
     for (int i = 0; i < 15; i++) accepted.add(writer.write(record("f" + i)));
 
@@ -108,7 +108,7 @@ class AccessLogWriterTest {
   @Test
   void countsDroppedRecordsInTheGatewayMetrics() {
     GatewayMetrics metrics = new GatewayMetrics();
-    AccessLogWriter writer = new AccessLogWriter(tmp, metrics, 1, Duration.ofMillis(50));
+    AccessLogWriter writer = new AccessLogWriter(tmp, metrics, 1, Duration.ofMillis(50), Duration.ofSeconds(5));
     writer.write(record("a"));
     writer.write(record("b"));
     writer.write(record("c"));
@@ -133,7 +133,7 @@ class AccessLogWriterTest {
   void countsWriteErrorsWithoutThrowingAndResumesWithNothingLostOnceTheDirectoryIsFixed() throws Exception {
     Path dir = tmp.resolve("audit");
     Files.writeString(dir, "a file where the audit directory should be");
-    AccessLogWriter writer = new AccessLogWriter(dir, events, 1_000, Duration.ofMillis(50));
+    AccessLogWriter writer = new AccessLogWriter(dir, events, 1_000, Duration.ofMillis(50), Duration.ofSeconds(5));
     writer.start();
 
     for (int i = 0; i < 3; i++) assertThat(writer.write(record("e" + i))).isTrue();
@@ -150,6 +150,24 @@ class AccessLogWriterTest {
         .containsExactly("e0", "e1", "e2", "e3", "e4");
     assertThat(events.healthChanges).containsExactly(false, true);
     assertThat(events.dropped).hasValue(0);
+  }
+
+  @Test
+  void givesUpAndCountsWhatIsLeftWhenTheDiskStillFailsAtClose() throws Exception {
+    Path dir = tmp.resolve("audit");
+    Files.writeString(dir, "a file where the audit directory should be");
+    AccessLogWriter writer = new AccessLogWriter(dir, events, 1_000, Duration.ofMillis(50), Duration.ofMillis(300));
+    writer.start();
+    for (int i = 0; i < 3; i++) writer.write(record("lost" + i));
+    await(() -> events.writeFailures.get() >= 1);
+
+    long started = System.nanoTime();
+    writer.close();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    assertThat(events.dropped).hasValue(3);
+    assertThat(writer.droppedCount()).isEqualTo(3);
+    assertThat(Files.isRegularFile(dir)).isTrue();
   }
 
   @Test
