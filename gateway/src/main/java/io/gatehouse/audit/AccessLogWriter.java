@@ -285,7 +285,7 @@ public final class AccessLogWriter implements AutoCloseable {
     if (total == reportedDrops) return;
     long now = System.nanoTime();
     if (reportedDrops == 0 || now - lastDropLogNanos >= DROP_LOG_INTERVAL.toNanos()) {
-      LOG.log(Level.WARNING, "access log queue full: " + (total - reportedDrops) + " record(s) dropped");
+      LOG.log(Level.WARNING, "access log: " + (total - reportedDrops) + " record(s) dropped (queue full or writer closed)");
       reportedDrops = total;
       lastDropLogNanos = now;
     }
