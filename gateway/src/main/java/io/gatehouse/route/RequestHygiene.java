@@ -54,6 +54,12 @@ import java.util.Optional;
  *       here are load-bearing for HTTP/2. With two {@code host} headers and no {@code :authority}, Vert.x takes
  *       the first as authority and drops both from {@code headers()}, so that case is not visible here.
  * </ul>
+ *
+ * <p><b>After a refusal, drop the connection and everything pipelined on it.</b> With
+ * {@code Transfer-Encoding: xchunked} Netty reads the body as the next request, and Vert.x dispatches that
+ * pipelined request to the request handler even after the refusal was sent with {@code Connection: close} and
+ * {@code connection().close()} was called (both requests came from one read). The caller must remember the
+ * connection of an HTTP/1.x refusal and drop any later request on it without handling it.
  */
 public final class RequestHygiene {
   private RequestHygiene() {}
