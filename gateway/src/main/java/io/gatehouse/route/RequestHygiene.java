@@ -1,0 +1,284 @@
+package io.gatehouse.route;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Refuses request heads that two HTTP parsers could read differently (request smuggling, header injection, host
+ * confusion) before anything else looks at them. Every problem is a 400 {@code bad_request}; the returned text is
+ * for the audit log only.
+ *
+ * <p>What Netty 4.2.12 / Vert.x 5.0.10 already do before this class runs was measured with raw sockets
+ * ({@code RequestHygieneSocketTest}) and decides which checks here are the only line of defence:
+ *
+ * <ul>
+ *   <li><b>HTTP/1.x, refused by Netty</b> and handed to {@code HttpServer.invalidRequestHandler} (the request has
+ *       {@code decoderResult().isFailure()}; {@code DEFAULT_INVALID_REQUEST_HANDLER} answers and closes): several or
+ *       comma-joined {@code Content-Length} values, identical or not ({@code IllegalArgumentException: Multiple
+ *       Content-Length values found}); a non-digit {@code Content-Length} ({@code +1}, {@code -1}, {@code 0x1},
+ *       {@code 1 1}: "is not a number"); header names with a space, a separator, a control or non-ASCII byte
+ *       ("a header name cannot contain ..."); header values with NUL, other controls or DEL ("a header value
+ *       contains a prohibited character"); a bare CR ("only '\n' is allowed after '\r'"); a bare LF as line end
+ *       ({@code InvalidLineSeparatorException}) → all 400. A request line over {@code maxInitialLineLength} (4096)
+ *       → {@code TooLongHttpLineException}, 414, with a made-up {@code uri() == "/bad-request"}; headers over
+ *       {@code maxHeaderSize} (8192) → {@code TooLongHttpHeaderException}, 431. HTTP/0.9 → 400. A version other than
+ *       1.0/1.1 ({@code HTTP/1.2}) gets 501 from Vert.x itself; neither handler is called.
+ *   <li><b>HTTP/1.x, reaching the request handler</b> (so checked only here): {@code Content-Length} together with
+ *       {@code Transfer-Encoding} (Netty silently drops the {@code Content-Length}, so the handler sees only
+ *       {@code Transfer-Encoding: chunked}: the CL+TE check below is defence in depth); every
+ *       {@code Transfer-Encoding} other than {@code chunked} ({@code gzip, chunked}, {@code Chunked}, twice,
+ *       {@code identity}, {@code xchunked}: Netty frames an unknown coding as "no body", a classic smuggling
+ *       desync); {@code Transfer-Encoding} on HTTP/1.0; two {@code Host} headers; no {@code Host} on HTTP/1.1; a
+ *       malformed or empty {@code Host}; an absolute-form target whose authority differs from {@code Host};
+ *       {@code CONNECT} and {@code TRACE}; a lower-case method ({@code get}) reaches the handler as its own method.
+ *       A NUL, raw non-ASCII byte, {@code #} or {@code \} in the target also reaches it (PathNormalizer refuses
+ *       those). Obsolete line folding ({@code X-A: b CRLF SP c}) is unfolded by Netty into {@code "b c"}, which
+ *       is no longer detectable here; as the gateway re-serializes the joined value, nothing downstream sees
+ *       the fold.
+ *   <li><b>HTTP/2, refused by Netty/Vert.x</b> with {@code RST_STREAM PROTOCOL_ERROR}: {@code te} other than
+ *       {@code trailers}, {@code transfer-encoding}, {@code connection}, an upper-case header name, a
+ *       {@code host} differing from {@code :authority}, several or non-numeric {@code content-length}, userinfo in
+ *       {@code :authority}.
+ *   <li><b>HTTP/2, reaching the request handler</b>: header values with NUL, controls or even CR LF
+ *       ({@code x-a: b\r\nx-b: c}), header names with a space, a missing {@code :authority} (and no {@code host}),
+ *       an absolute URI in {@code :path}, a NUL in {@code :path}, {@code CONNECT} (with a null {@code uri()}) and
+ *       {@code TRACE}. Header injection into an HTTP/1.1 upstream would be one forward away, so the value checks
+ *       here are load-bearing for HTTP/2. With two {@code host} headers and no {@code :authority}, Vert.x takes
+ *       the first as authority and drops both from {@code headers()}, so that case is not visible here.
+ * </ul>
+ *
+ * <p><b>After a refusal, drop the connection and everything pipelined on it.</b> With
+ * {@code Transfer-Encoding: xchunked} Netty reads the body as the next request, and Vert.x dispatches that
+ * pipelined request to the request handler even after the refusal was sent with {@code Connection: close} and
+ * {@code connection().close()} was called (both requests came from one read). The caller must remember the
+ * connection of an HTTP/1.x refusal and drop any later request on it without handling it.
+ */
+public final class RequestHygiene {
+  private RequestHygiene() {}
+
+  /** Checks a live request; see {@link #check(HttpMethod, HttpVersion, String, MultiMap, String)}. */
+  public static Optional<String> check(HttpServerRequest request) {
+    String http2Authority = request.version() == HttpVersion.HTTP_2 ? authorityText(request.authority()) : null;
+    return check(request.method(), request.version(), request.uri(), request.headers(), http2Authority);
+  }
+
+  /**
+   * @param uri the raw request target ({@code HttpServerRequest.uri()}); for HTTP/2 the {@code :path}
+   * @param http2Authority the {@code :authority} of an HTTP/2 request ({@code host[:port]}), null when absent or
+   *     for HTTP/1.x, where {@code Host} is read from {@code headers}
+   * @return a description of the first problem found, or empty when the head is acceptable
+   */
+  public static Optional<String> check(
+      HttpMethod method, HttpVersion version, String uri, MultiMap headers, String http2Authority) {
+    // The gateway is a reverse proxy: CONNECT would make it an open tunnel to any host:port.
+    if (HttpMethod.CONNECT.equals(method)) return problem("CONNECT is not served: not a forward proxy");
+    // TRACE echoes the request, credentials and cookies included, back to the caller (cross-site tracing).
+    if (HttpMethod.TRACE.equals(method)) return problem("TRACE is not served");
+    if (uri == null || uri.isEmpty()) return problem("empty request target");
+    boolean http2 = version == HttpVersion.HTTP_2;
+
+    Optional<String> fieldProblem = fieldSyntax(headers, http2);
+    if (fieldProblem.isPresent()) return fieldProblem;
+    Optional<String> framing = http2 ? http2Framing(headers) : http1Framing(version, headers);
+    if (framing.isPresent()) return framing;
+    return http2 ? http2Authority(uri, headers, http2Authority) : http1Host(version, uri, headers);
+  }
+
+  /**
+   * Names must be RFC 9110 tokens and values free of controls other than HTAB: a CR or LF in a value becomes a
+   * header of its own once re-serialized to HTTP/1.1 (header injection), and a NUL truncates it in C parsers.
+   */
+  private static Optional<String> fieldSyntax(MultiMap headers, boolean http2) {
+    for (Map.Entry<String, String> field : headers) {
+      String name = field.getKey();
+      if (name.isEmpty()) return problem("empty header name");
+      for (int i = 0; i < name.length(); i++) {
+        if (!isTokenChar(name.charAt(i))) return problem("invalid character in header name");
+      }
+      String value = field.getValue();
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if ((c < 0x20 && c != '\t') || c == 0x7F) return problem("control character in value of header " + name);
+        if (c > 0xFF) return problem("non-octet character in value of header " + name);
+      }
+      // RFC 9113 §8.2.1: leading or trailing whitespace makes an HTTP/2 field malformed (HTTP/1 parsers trim it).
+      if (http2 && !value.isEmpty() && (isWhitespace(value.charAt(0)) || isWhitespace(value.charAt(value.length() - 1)))) {
+        return problem("leading or trailing whitespace in value of header " + name);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Exactly one way to find the end of the body (RFC 9112 §6.3), so that the gateway and n8n cannot disagree on
+   * where the next request begins.
+   */
+  private static Optional<String> http1Framing(HttpVersion version, MultiMap headers) {
+    List<String> lengths = contentLengths(headers);
+    List<String> codings = headers.getAll("transfer-encoding");
+    // Duplicates are refused even when identical: RFC 9110 §8.6 lets a recipient either refuse or collapse them,
+    // and since the gateway re-sends exactly one, refusing is the choice that cannot differ from another parser.
+    if (lengths.size() > 1) return problem("more than one Content-Length value");
+    if (lengths.size() == 1 && !isDigits(lengths.get(0))) return problem("Content-Length is not plain digits");
+    if (codings.isEmpty()) return Optional.empty();
+    if (!lengths.isEmpty()) return problem("both Content-Length and Transfer-Encoding");
+    // RFC 9112 §6.1: Transfer-Encoding on HTTP/1.0 is faulty framing (1.0 has no chunked coding).
+    if (version != HttpVersion.HTTP_1_1) return problem("Transfer-Encoding on HTTP/1.0");
+    // Only the one coding every client uses, written as every client writes it. Anything else ("gzip, chunked",
+    // "Chunked", " chunked", "xchunked", two lines) is where parsers have disagreed in known smuggling attacks.
+    if (codings.size() != 1 || !codings.get(0).equals("chunked")) {
+      return problem("Transfer-Encoding other than exactly 'chunked'");
+    }
+    return Optional.empty();
+  }
+
+  /** RFC 9113 §8.2.2: connection-specific fields make an HTTP/2 request malformed; DATA frames carry the framing. */
+  private static Optional<String> http2Framing(MultiMap headers) {
+    for (String name : List.of("transfer-encoding", "connection", "keep-alive", "proxy-connection", "upgrade")) {
+      if (headers.contains(name)) return problem("connection-specific header in HTTP/2: " + name);
+    }
+    List<String> te = headers.getAll("te");
+    if (!te.isEmpty() && !(te.size() == 1 && te.get(0).equals("trailers"))) {
+      return problem("HTTP/2 te header other than 'trailers'");
+    }
+    List<String> lengths = contentLengths(headers);
+    if (lengths.size() > 1) return problem("more than one Content-Length value");
+    if (lengths.size() == 1 && !isDigits(lengths.get(0))) return problem("Content-Length is not plain digits");
+    return Optional.empty();
+  }
+
+  /**
+   * One well-formed {@code Host}, and an absolute-form target that names the same authority: otherwise one
+   * component routes or builds links on one host while another uses the other (host confusion, cache poisoning).
+   */
+  private static Optional<String> http1Host(HttpVersion version, String uri, MultiMap headers) {
+    List<String> hosts = headers.getAll("host");
+    if (hosts.size() > 1) return problem("more than one Host header");
+    if (hosts.isEmpty() && version == HttpVersion.HTTP_1_1) return problem("no Host header on HTTP/1.1");
+    Authority host = null;
+    if (hosts.size() == 1) {
+      host = Authority.parse(hosts.get(0));
+      if (host == null) return problem("Host header is not a valid host[:port]");
+    }
+    Optional<String> absolute = PathNormalizer.absoluteFormAuthority(uri);
+    if (absolute.isPresent() && host != null) {
+      Authority target = Authority.parse(absolute.get());
+      int defaultPort = uri.regionMatches(true, 0, "https:", 0, 6) ? 443 : 80;
+      if (target == null || !target.sameAs(host, defaultPort)) {
+        return problem("absolute-form target authority differs from Host");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> http2Authority(String uri, MultiMap headers, String http2Authority) {
+    // RFC 9113 §8.3.1: :path is origin-form (or '*'); an absolute URI there is malformed.
+    if (uri.charAt(0) != '/' && !uri.equals("*")) return problem("HTTP/2 :path is not origin-form");
+    List<String> hosts = headers.getAll("host");
+    if (hosts.size() > 1) return problem("more than one Host header");
+    if (http2Authority == null && hosts.isEmpty()) return problem("HTTP/2 request without :authority or Host");
+    Authority authority = Authority.parse(http2Authority != null ? http2Authority : hosts.get(0));
+    if (authority == null) return problem("HTTP/2 :authority is not a valid host[:port]");
+    if (http2Authority != null && !hosts.isEmpty()) {
+      Authority host = Authority.parse(hosts.get(0));
+      if (host == null || !host.sameAs(authority, -1)) return problem("HTTP/2 Host differs from :authority");
+    }
+    return Optional.empty();
+  }
+
+  private static String authorityText(HostAndPort authority) {
+    if (authority == null) return null;
+    String host = authority.host();
+    if (host.indexOf(':') >= 0 && !host.startsWith("[")) host = "[" + host + "]";
+    return authority.port() >= 0 ? host + ":" + authority.port() : host;
+  }
+
+  /**
+   * Every Content-Length value, comma-joined ones split ({@code 1, 1} is two). Empty elements are kept so that an
+   * empty or dangling value ({@code Content-Length:}, {@code 1,}) fails the digits check instead of vanishing.
+   */
+  private static List<String> contentLengths(MultiMap headers) {
+    List<String> values = new ArrayList<>();
+    for (String line : headers.getAll("content-length")) {
+      for (String element : line.split(",", -1)) values.add(element.strip());
+    }
+    return values;
+  }
+
+  private static boolean isDigits(String s) {
+    // 18 digits fit a long; n8n's own limit is 16 MiB, so longer is an attack on integer parsing.
+    if (s.isEmpty() || s.length() > 18) return false;
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+    }
+    return true;
+  }
+
+  private static boolean isTokenChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+  }
+
+  private static boolean isWhitespace(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private static Optional<String> problem(String detail) {
+    return Optional.of(detail);
+  }
+
+  /** {@code host[:port]} as in a Host header (RFC 9110 §7.2); the host lower-cased, IPv6 without brackets. */
+  private record Authority(String host, int port) {
+
+    /** Null when not a syntactically valid authority: no userinfo, no path, no whitespace, port 0–65535. */
+    static Authority parse(String text) {
+      if (text == null || text.isEmpty()) return null;
+      String host;
+      String rest;
+      if (text.charAt(0) == '[') {
+        int close = text.indexOf(']');
+        if (close < 0) return null;
+        host = text.substring(1, close);
+        if (host.isEmpty() || !host.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0 && c < 0x80)) {
+          return null;
+        }
+        rest = text.substring(close + 1);
+      } else {
+        int colon = text.indexOf(':');
+        host = colon < 0 ? text : text.substring(0, colon);
+        rest = colon < 0 ? "" : text.substring(colon);
+        if (host.isEmpty() || !host.chars().allMatch(Authority::isRegNameChar)) return null;
+      }
+      int port = -1;
+      if (!rest.isEmpty()) {
+        if (rest.charAt(0) != ':') return null;
+        String digits = rest.substring(1);
+        // RFC 3986 allows an empty port ("host:"), which means the default.
+        if (!digits.isEmpty()) {
+          if (digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
+          port = Integer.parseInt(digits);
+          if (port > 65535) return null;
+        }
+      }
+      return new Authority(host.toLowerCase(Locale.ROOT), port);
+    }
+
+    /** Same host, and the same port once an absent port is read as {@code defaultPort}. */
+    boolean sameAs(Authority other, int defaultPort) {
+      int mine = port < 0 ? defaultPort : port;
+      int theirs = other.port < 0 ? defaultPort : other.port;
+      return host.equals(other.host) && mine == theirs;
+    }
+
+    private static boolean isRegNameChar(int c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~!$&'()*+,;=%".indexOf(c) >= 0;
+    }
+  }
+}
