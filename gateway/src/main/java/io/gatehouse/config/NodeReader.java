@@ -85,13 +85,19 @@ final class NodeReader {
 
   /** A non-empty string. */
   String string(Node node, String path) {
+    Scalar s = text(node, path);
+    return s == null ? null : s.value();
+  }
+
+  /** A non-empty string, as a {@link Scalar} for callers that quote it in a message (through {@code shown}). */
+  Scalar text(Node node, String path) {
     Scalar s = scalar(node, path);
     if (s == null) return null;
     if (s.value().isBlank()) {
       problems.error(node, path, "is empty");
       return null;
     }
-    return s.value();
+    return s;
   }
 
   /** One of a fixed set of words, compared exactly. */

@@ -54,10 +54,13 @@ final class RouteReader {
   private RouteConfig route(Node node, String path) {
     MappingReader m = nodes.mapping(node, path, KEYS);
     if (m == null) return null;
-    String name = nodes.required(m, "name", "\"editor\"", nodes::string);
+    NodeReader.Scalar nameText = nodes.required(m, "name", "\"editor\"", nodes::text);
+    String name = nameText == null ? null : nameText.value();
     if (name != null) {
       String first = names.putIfAbsent(name, path);
-      if (first != null) problems.error(m.get("name"), m.pathOf("name"), "\"" + name + "\" is already used by " + first);
+      if (first != null) {
+        problems.error(m.get("name"), m.pathOf("name"), nameText.shown("\"" + name + "\" is already used by " + first));
+      }
     }
     List<String> match = nodes.required(m, "match", "[\"/webhook/\"]", (n, p) -> nodes.list(n, p, this::prefix));
     if (m.get("match") instanceof SequenceNode seq && seq.getValue().isEmpty()) {
@@ -90,17 +93,18 @@ final class RouteReader {
   }
 
   private String prefix(Node node, String path) {
-    String prefix = nodes.string(node, path);
-    if (prefix == null) return null;
+    NodeReader.Scalar text = nodes.text(node, path);
+    if (text == null) return null;
+    String prefix = text.value();
     if (!prefix.startsWith("/")) {
-      problems.error(node, path, "\"" + prefix + "\" does not start with / (expected e.g. \"/webhook/\")");
+      problems.error(node, path, text.shown("\"" + prefix + "\" does not start with / (expected e.g. \"/webhook/\")"));
       return null;
     }
     if (prefix.contains("//") || prefix.contains("/./") || prefix.contains("/../") || prefix.endsWith("/..")
         || prefix.endsWith("/.") || prefix.contains("\\") || prefix.contains("?") || prefix.contains("#")
         || prefix.contains("%") || prefix.chars().anyMatch(c -> c <= ' ')) {
-      problems.warning(node, path, "\"" + prefix + "\" is not a normalized path, and requests are matched after"
-          + " normalization, so it never matches");
+      problems.warning(node, path, text.shown("\"" + prefix + "\" is not a normalized path, and requests are"
+          + " matched after normalization, so it never matches"));
     }
     return prefix;
   }
@@ -117,13 +121,14 @@ final class RouteReader {
   }
 
   private String upstream(Node node, String path) {
-    String name = nodes.string(node, path);
-    if (name != null && !upstreamNames.contains(name)) {
-      problems.error(node, path, "\"" + name + "\" is not a defined upstream (defined: "
-          + (upstreamNames.isEmpty() ? "none" : String.join(", ", upstreamNames)) + ")");
+    NodeReader.Scalar text = nodes.text(node, path);
+    if (text == null) return null;
+    if (!upstreamNames.contains(text.value())) {
+      problems.error(node, path, text.shown("\"" + text.value() + "\" is not a defined upstream (defined: "
+          + (upstreamNames.isEmpty() ? "none" : String.join(", ", upstreamNames)) + ")"));
       return null;
     }
-    return name;
+    return text.value();
   }
 
   private RateLimitConfig rateLimit(Node node, String path) {
@@ -181,9 +186,9 @@ final class RouteReader {
     for (WebhookReader.PathNode w : webhooks) {
       Read first = routes.stream().filter(r -> matches(r.config().match(), w.path())).findFirst().orElse(null);
       if (first == null) {
-        problems.warning(w.node(), w.fieldPath(), "no route matches \"" + w.path() + "\"");
+        problems.warning(w.node(), w.fieldPath(), "no route matches " + w.shown());
       } else if (!first.config().denyAll() && first.config().signature() == SignatureMode.OFF) {
-        problems.warning(w.node(), w.fieldPath(), "\"" + w.path() + "\" goes to " + first.mapping().path() + " (\""
+        problems.warning(w.node(), w.fieldPath(), w.shown() + " goes to " + first.mapping().path() + " (\""
             + first.config().name() + "\"), which has signature: off, so this signature is never checked");
       }
     }

@@ -17,7 +17,7 @@ final class WebhookReader {
   private final List<PathNode> pathNodes = new ArrayList<>();
 
   /** A webhook path and where it is written, for the route cross-checks. */
-  record PathNode(String path, Node node, String fieldPath) {}
+  record PathNode(String path, String shown, Node node, String fieldPath) {}
 
   WebhookReader(NodeReader nodes) {
     this.nodes = nodes;
@@ -34,17 +34,18 @@ final class WebhookReader {
   private WebhookConfig webhook(Node node, String path) {
     MappingReader m = nodes.mapping(node, path, KEYS);
     if (m == null) return null;
-    String webhookPath = nodes.required(m, "path", "\"/webhook/claims-intake\"", nodes::string);
+    NodeReader.Scalar text = nodes.required(m, "path", "\"/webhook/claims-intake\"", nodes::text);
+    String webhookPath = text == null ? null : text.value();
     if (webhookPath != null) {
       Node at = m.get("path");
       if (!webhookPath.startsWith("/")) {
-        nodes.problems().error(at, m.pathOf("path"), "\"" + webhookPath + "\" does not start with /");
+        nodes.problems().error(at, m.pathOf("path"), text.shown("\"" + webhookPath + "\" does not start with /"));
       } else if (seen.containsKey(webhookPath)) {
-        nodes.problems().error(at, m.pathOf("path"), "\"" + webhookPath + "\" is already configured at "
-            + seen.get(webhookPath));
+        nodes.problems().error(at, m.pathOf("path"), text.shown("\"" + webhookPath + "\" is already configured at "
+            + seen.get(webhookPath)));
       } else {
         seen.put(webhookPath, m.pathOf("path"));
-        pathNodes.add(new PathNode(webhookPath, at, m.pathOf("path")));
+        pathNodes.add(new PathNode(webhookPath, text.shown("\"" + webhookPath + "\""), at, m.pathOf("path")));
       }
     }
     String scheme = nodes.required(m, "scheme", "\"github\"", (n, p) -> nodes.oneOf(n, p, SCHEMES));
