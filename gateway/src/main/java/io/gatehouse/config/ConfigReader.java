@@ -2,7 +2,6 @@ package io.gatehouse.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,8 +25,6 @@ final class ConfigReader {
   private static final List<String> TLS_KEYS = List.of("cert", "key", "min_version", "client_ca");
   private static final List<String> TIMEOUT_KEYS =
       List.of("idle", "request_header", "upstream_connect", "upstream_response");
-  private static final List<String> AUDIT_KEYS = List.of("dir", "signing_key", "checkpoint_every", "scrub");
-  private static final List<String> SCRUB_KEYS = List.of("keys", "max_payload");
 
   static final HostPort DEFAULT_ADMIN_LISTEN = new HostPort("127.0.0.1", 9090);
   static final long DEFAULT_MAX_BODY = 16L << 20;
@@ -66,7 +63,7 @@ final class ConfigReader {
     if (routes == null) routes = List.of();
     routeReader.lintWebhooks(webhookReader.pathNodes());
     warnUnusedUpstreams(routes);
-    AuditConfig audit = nodes.required(top, "audit", null, this::audit);
+    AuditConfig audit = nodes.required(top, "audit", null, new AuditReader(nodes, pem)::read);
     return new GatehouseConfig(source, server, admin, upstreams, sso, webhooks, rateLimits, routes, audit);
   }
 
@@ -206,35 +203,6 @@ final class ConfigReader {
     problems.error(node, path, s.shown("\"" + s.value() + "\" is not a redis:// or rediss:// URL"
         + " (expected e.g. redis://127.0.0.1:6379)"));
     return null;
-  }
-
-  private AuditConfig audit(Node node, String path) {
-    MappingReader m = nodes.mapping(node, path, AUDIT_KEYS);
-    if (m == null) return null;
-    Path dir = nodes.required(m, "dir", "\"/var/log/gatehouse\"", nodes::file);
-    if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
-      problems.error(m.get("dir"), m.pathOf("dir"), dir + " exists and is not a directory");
-    }
-    Path signingKey = nodes.optional(m, "signing_key", null, nodes::file);
-    if (m.get("signing_key") == null) {
-      Node at = m.keyNode("signing_key") != null ? m.keyNode("signing_key") : node;
-      problems.warning(at, m.pathOf("signing_key"), "not set: checkpoints are not signed, so whoever can write"
-          + " the log directory can rewrite it undetected (create one with: gatehouse keygen --out audit)");
-    } else {
-      pem.check(m.get("signing_key"), m.pathOf("signing_key"), signingKey, PemFileCheck.PRIVATE_KEY,
-          "a PEM (PKCS#8) Ed25519 private key");
-    }
-    Duration checkpointEvery = nodes.optional(m, "checkpoint_every", Duration.ofSeconds(1), nodes::duration);
-    AuditConfig.Scrub scrub = nodes.optional(m, "scrub", new AuditConfig.Scrub(List.of(), 64L << 10), this::scrub);
-    return new AuditConfig(dir, Optional.ofNullable(signingKey), checkpointEvery, scrub);
-  }
-
-  private AuditConfig.Scrub scrub(Node node, String path) {
-    MappingReader m = nodes.mapping(node, path, SCRUB_KEYS);
-    if (m == null) return null;
-    List<String> keys = nodes.optional(m, "keys", List.of(), (n, p) -> nodes.list(n, p, nodes::string));
-    Long maxPayload = nodes.optional(m, "max_payload", 64L << 10, nodes::size);
-    return new AuditConfig.Scrub(keys, maxPayload == null ? 0 : maxPayload);
   }
 
   static boolean isLoopback(String host) {
