@@ -1,0 +1,215 @@
+package io.gatehouse.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Walks the composed YAML tree into {@link GatehouseConfig}: the top level and the server, admin, upstreams,
+ * rate-limit and audit sections; SSO, webhooks and routes have readers of their own. Values that are wrong are
+ * reported and left null, so one pass finds every problem; the result is only handed out when there was no error.
+ */
+final class ConfigReader {
+  static final List<String> TOP_KEYS =
+      List.of("server", "admin", "upstreams", "sso", "webhooks", "rate_limits", "routes", "audit");
+  private static final List<String> SERVER_KEYS =
+      List.of("listen", "public_url", "tls", "trusted_proxies", "max_body", "timeouts");
+  private static final List<String> TLS_KEYS = List.of("cert", "key", "min_version", "client_ca");
+  private static final List<String> TIMEOUT_KEYS =
+      List.of("idle", "request_header", "upstream_connect", "upstream_response");
+
+  static final HostPort DEFAULT_ADMIN_LISTEN = new HostPort("127.0.0.1", 9090);
+  static final long DEFAULT_MAX_BODY = 16L << 20;
+  static final Timeouts DEFAULT_TIMEOUTS =
+      new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(300));
+
+  private final NodeReader nodes;
+  private final ProblemCollector problems;
+  private final PemFileCheck pem;
+  private final Path source;
+  /** Every upstream name written, valid or not, so a route naming a broken upstream gets no second error. */
+  private final Map<String, Node> upstreamKeys = new LinkedHashMap<>();
+
+  ConfigReader(NodeReader nodes, Path source) {
+    this.nodes = nodes;
+    this.problems = nodes.problems();
+    this.pem = new PemFileCheck(problems);
+    this.source = source;
+  }
+
+  GatehouseConfig read(Node root) {
+    MappingReader top = nodes.mapping(root, "", TOP_KEYS);
+    if (top == null) return null;
+    ServerConfig server = nodes.required(top, "server", null, this::server);
+    AdminConfig admin = nodes.optional(top, "admin", new AdminConfig(DEFAULT_ADMIN_LISTEN), this::admin);
+    checkListeners(top, server, admin);
+    Map<String, UpstreamConfig> upstreams = nodes.required(top, "upstreams", null, this::upstreams);
+    if (upstreams == null) upstreams = Map.of();
+    Optional<SsoConfig> sso = Optional.ofNullable(nodes.optional(top, "sso", null, new SsoReader(nodes)::read));
+    WebhookReader webhookReader = new WebhookReader(nodes);
+    List<WebhookConfig> webhooks = nodes.optional(top, "webhooks", List.of(), webhookReader::read);
+    RateLimitsConfig rateLimits =
+        nodes.optional(top, "rate_limits", new RateLimitsConfig("local", Optional.empty()), this::rateLimits);
+    RouteReader routeReader = new RouteReader(nodes, upstreamKeys.keySet(), top.get("sso") != null);
+    List<RouteConfig> routes = nodes.required(top, "routes", null, routeReader::read);
+    if (routes == null) routes = List.of();
+    routeReader.lintWebhooks(webhookReader.pathNodes());
+    warnUnusedUpstreams(routes);
+    AuditConfig audit = nodes.required(top, "audit", null, new AuditReader(nodes, pem)::read);
+    return new GatehouseConfig(source, server, admin, upstreams, sso, webhooks, rateLimits, routes, audit);
+  }
+
+  private ServerConfig server(Node node, String path) {
+    MappingReader m = nodes.mapping(node, path, SERVER_KEYS);
+    if (m == null) return null;
+    HostPort listen = nodes.required(m, "listen", "\"0.0.0.0:8443\"", nodes::hostPort);
+    URI publicUrl = nodes.required(m, "public_url", "\"https://n8n.example.com\"",
+        (n, p) -> nodes.httpUrl(n, p, false));
+    TlsConfig tls = nodes.required(m, "tls", "tls: { cert: server.crt, key: server.key }", this::tls);
+    List<Cidr> trustedProxies = nodes.optional(m, "trusted_proxies", List.of(),
+        (n, p) -> nodes.list(n, p, this::trustedProxy));
+    Long maxBody = nodes.optional(m, "max_body", DEFAULT_MAX_BODY, nodes::size);
+    if (maxBody != null && maxBody == 0) {
+      problems.error(m.get("max_body"), m.pathOf("max_body"), "must be at least 1 byte (expected e.g. 16MiB)");
+    }
+    Timeouts timeouts = nodes.optional(m, "timeouts", DEFAULT_TIMEOUTS, this::timeouts);
+    return new ServerConfig(listen, publicUrl, tls, trustedProxies, maxBody == null ? 0 : maxBody, timeouts);
+  }
+
+  private TlsConfig tls(Node node, String path) {
+    MappingReader m = nodes.mapping(node, path, TLS_KEYS);
+    if (m == null) return null;
+    Path cert = nodes.required(m, "cert", "\"/etc/gatehouse/tls/server.crt\"", nodes::file);
+    pem.check(m.get("cert"), m.pathOf("cert"), cert, PemFileCheck.CERTIFICATE, "a PEM certificate chain");
+    Path key = nodes.required(m, "key", "\"/etc/gatehouse/tls/server.key\"", nodes::file);
+    pem.check(m.get("key"), m.pathOf("key"), key, PemFileCheck.PRIVATE_KEY, "a PEM private key");
+    String minVersion = nodes.optional(m, "min_version", "TLSv1.2",
+        (n, p) -> nodes.oneOf(n, p, List.of("TLSv1.2", "TLSv1.3")));
+    Path clientCa = nodes.optional(m, "client_ca", null, nodes::file);
+    pem.check(m.get("client_ca"), m.pathOf("client_ca"), clientCa, PemFileCheck.CERTIFICATE, "a PEM CA bundle");
+    return new TlsConfig(cert, key, minVersion, Optional.ofNullable(clientCa));
+  }
+
+  private Cidr trustedProxy(Node node, String path) {
+    Cidr cidr = nodes.cidr(node, path);
+    if (cidr != null && cidr.prefixLength() == 0) {
+      problems.warning(node, path, "trusts every address as a proxy, so any client can spoof its address"
+          + " with X-Forwarded-For; list only your load balancers");
+    }
+    return cidr;
+  }
+
+  private Timeouts timeouts(Node node, String path) {
+    MappingReader m = nodes.mapping(node, path, TIMEOUT_KEYS);
+    if (m == null) return null;
+    Timeouts d = DEFAULT_TIMEOUTS;
+    return new Timeouts(
+        nodes.optional(m, "idle", d.idle(), nodes::duration),
+        nodes.optional(m, "request_header", d.requestHeader(), nodes::duration),
+        nodes.optional(m, "upstream_connect", d.upstreamConnect(), nodes::duration),
+        nodes.optional(m, "upstream_response", d.upstreamResponse(), nodes::duration));
+  }
+
+  private AdminConfig admin(Node node, String path) {
+    MappingReader m = nodes.mapping(node, path, List.of("listen"));
+    if (m == null) return null;
+    HostPort listen = nodes.optional(m, "listen", DEFAULT_ADMIN_LISTEN, nodes::hostPort);
+    if (listen != null && !isLoopback(listen.host())) {
+      problems.warning(m.get("listen"), m.pathOf("listen"), "is not a loopback address, so /metrics and health"
+          + " are reachable from the network without authentication; prefer 127.0.0.1");
+    }
+    return new AdminConfig(listen);
+  }
+
+  /** Two listeners on one port would fail at start with a bind error; saying so here is clearer. */
+  private void checkListeners(MappingReader top, ServerConfig server, AdminConfig admin) {
+    if (server == null || admin == null || server.listen() == null || admin.listen() == null) return;
+    HostPort a = server.listen();
+    HostPort b = admin.listen();
+    boolean overlap = a.host().equals(b.host()) || isWildcard(a.host()) || isWildcard(b.host());
+    if (a.port() != 0 && a.port() == b.port() && overlap) {
+      Node at = top.get("admin") != null ? top.get("admin") : top.node();
+      problems.error(at, "admin.listen", "uses the same port as server.listen (" + a + "); the admin listener"
+          + " must be separate from the public one");
+    }
+  }
+
+  private Map<String, UpstreamConfig> upstreams(Node node, String path) {
+    MappingReader m = nodes.mapping(node, path, null);
+    if (m == null) return null;
+    Map<String, UpstreamConfig> out = new LinkedHashMap<>();
+    if (m.keys().isEmpty()) {
+      problems.error(node, path, "no upstream defined (expected e.g. main: { urls: [\"http://127.0.0.1:5678\"] })");
+    }
+    for (String name : m.keys()) {
+      upstreamKeys.put(name, m.keyNode(name));
+      String p = m.pathOf(name);
+      if (!name.matches("[A-Za-z0-9_-]+")) {
+        problems.error(m.keyNode(name), p, "\"" + name + "\" is not a valid upstream name (letters, digits, - and _)");
+      }
+      Node value = m.require(name, "{ urls: [\"http://127.0.0.1:5678\"] }");
+      MappingReader u = value == null ? null : nodes.mapping(value, p, List.of("urls"));
+      if (u == null) continue;
+      List<URI> urls = nodes.required(u, "urls", "[\"http://127.0.0.1:5678\"]",
+          (n, q) -> nodes.list(n, q, (e, r) -> nodes.httpUrl(e, r, true)));
+      if (urls == null) continue;
+      if (u.get("urls") instanceof SequenceNode seq && seq.getValue().isEmpty()) {
+        problems.error(u.get("urls"), u.pathOf("urls"), "is empty (expected at least one URL)");
+      }
+      out.put(name, new UpstreamConfig(name, urls));
+    }
+    return out;
+  }
+
+  private void warnUnusedUpstreams(List<RouteConfig> routes) {
+    if (routes.isEmpty()) return; // the missing routes are reported already; every upstream would look unused
+    upstreamKeys.forEach((name, keyNode) -> {
+      if (routes.stream().noneMatch(r -> r.upstream().filter(name::equals).isPresent())) {
+        problems.warning(keyNode, "upstreams." + name, "is not used by any route");
+      }
+    });
+  }
+
+  private RateLimitsConfig rateLimits(Node node, String path) {
+    MappingReader m = nodes.mapping(node, path, List.of("store", "redis"));
+    if (m == null) return null;
+    String store = nodes.optional(m, "store", "local", (n, p) -> nodes.oneOf(n, p, List.of("local", "redis")));
+    URI redis = nodes.optional(m, "redis", null, this::redisUrl);
+    if ("redis".equals(store) && m.get("redis") == null) {
+      Node at = m.keyNode("redis") != null ? m.keyNode("redis") : node;
+      problems.error(at, m.pathOf("redis"), "is required when store is redis (e.g. \"redis://127.0.0.1:6379\")");
+    }
+    return new RateLimitsConfig(store, Optional.ofNullable(redis));
+  }
+
+  private URI redisUrl(Node node, String path) {
+    NodeReader.Scalar s = nodes.scalar(node, path);
+    if (s == null) return null;
+    try {
+      URI uri = new URI(s.value());
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("redis") || scheme.equals("rediss")) && uri.getHost() != null) return uri;
+    } catch (URISyntaxException e) {
+      // reported below, with the same message as any other malformed value
+    }
+    problems.error(node, path, s.shown("\"" + s.value() + "\" is not a redis:// or rediss:// URL"
+        + " (expected e.g. redis://127.0.0.1:6379)"));
+    return null;
+  }
+
+  static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::");
+  }
+}

@@ -1,0 +1,224 @@
+package io.gatehouse.config;
+
+import io.gatehouse.config.RouteConfig.AuthMode;
+import io.gatehouse.config.RouteConfig.RateLimitConfig;
+import io.gatehouse.config.RouteConfig.SignatureMode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads the {@code routes} list and checks the routes against each other and against the other sections: names
+ * unique, upstreams defined, SSO configured where used, no route hidden behind an earlier one.
+ */
+final class RouteReader {
+  private static final List<String> KEYS = List.of("name", "match", "upstream", "allow", "deny", "auth",
+      "require_groups", "require_mfa", "rate_limit", "signature", "log_payloads");
+  private static final List<String> RATE_LIMIT_KEYS = List.of("key", "rate", "burst");
+  private static final List<String> AUTH = List.of("sso", "bearer", "n8n-api-key", "none");
+  private static final List<String> SIGNATURE = List.of("required", "optional", "off");
+
+  private final NodeReader nodes;
+  private final ProblemCollector problems;
+  private final Set<String> upstreamNames;
+  private final boolean ssoPresent;
+  private final Map<String, String> names = new HashMap<>();
+  private final List<Read> routes = new ArrayList<>();
+
+  /** A route together with the mapping it came from, for cross-checks that report at a key's position. */
+  private record Read(RouteConfig config, MappingReader mapping) {}
+
+  RouteReader(NodeReader nodes, Set<String> upstreamNames, boolean ssoPresent) {
+    this.nodes = nodes;
+    this.problems = nodes.problems();
+    this.upstreamNames = upstreamNames;
+    this.ssoPresent = ssoPresent;
+  }
+
+  List<RouteConfig> read(Node node, String path) {
+    List<RouteConfig> out = nodes.list(node, path, this::route);
+    if (node instanceof SequenceNode seq && seq.getValue().isEmpty()) {
+      problems.error(node, path, "is empty (expected at least one route; a path no route matches gets 404)");
+    }
+    warnShadowed();
+    return out;
+  }
+
+  private RouteConfig route(Node node, String path) {
+    MappingReader m = nodes.mapping(node, path, KEYS);
+    if (m == null) return null;
+    NodeReader.Scalar nameText = nodes.required(m, "name", "\"editor\"", nodes::text);
+    String name = nameText == null ? null : nameText.value();
+    if (name != null) {
+      String first = names.putIfAbsent(name, path);
+      if (first != null) {
+        problems.error(m.get("name"), m.pathOf("name"), nameText.shown("\"" + name + "\" is already used by " + first));
+      }
+    }
+    List<String> match = nodes.required(m, "match", "[\"/webhook/\"]", (n, p) -> nodes.list(n, p, this::prefix));
+    if (m.get("match") instanceof SequenceNode seq && seq.getValue().isEmpty()) {
+      problems.error(m.get("match"), m.pathOf("match"), "is empty (expected at least one path prefix, e.g. \"/\")");
+    }
+    boolean denyAll = m.get("deny") instanceof ScalarNode s && "all".equals(s.getValue());
+    List<Cidr> deny = denyAll ? List.of() : nodes.optional(m, "deny", List.of(), this::denyList);
+    String upstream = denyAll
+        ? nodes.optional(m, "upstream", null, this::upstream)
+        : nodes.required(m, "upstream", "\"main\" (or deny: \"all\" for a route that only refuses)", this::upstream);
+    List<Cidr> allow = nodes.optional(m, "allow", List.of(), (n, p) -> nodes.list(n, p, nodes::cidr));
+    boolean allowEmpty = m.get("allow") == null || m.get("allow") instanceof SequenceNode seq && seq.getValue().isEmpty();
+    if (allowEmpty && !denyAll) {
+      Node at = m.keyNode("allow") != null ? m.keyNode("allow") : node;
+      problems.warning(at, m.pathOf("allow"), "is empty, so every request is refused; write allow: [\"0.0.0.0/0\","
+          + " \"::/0\"] to accept any source");
+    }
+    String auth = nodes.optional(m, "auth", "none", (n, p) -> nodes.oneOf(n, p, AUTH));
+    List<String> groups = nodes.optional(m, "require_groups", List.of(), (n, p) -> nodes.list(n, p, nodes::string));
+    Boolean mfa = nodes.optional(m, "require_mfa", false, nodes::bool);
+    RateLimitConfig rateLimit = nodes.optional(m, "rate_limit", null, this::rateLimit);
+    String signature = nodes.optional(m, "signature", "off", (n, p) -> nodes.oneOf(n, p, SIGNATURE));
+    Boolean logPayloads = nodes.optional(m, "log_payloads", false, nodes::bool);
+    RouteConfig route = new RouteConfig(name, match == null ? List.of() : match, Optional.ofNullable(upstream),
+        allow, deny, denyAll, enumOf(AuthMode.class, auth), groups, Boolean.TRUE.equals(mfa),
+        Optional.ofNullable(rateLimit), enumOf(SignatureMode.class, signature), Boolean.TRUE.equals(logPayloads));
+    lintRoute(route, m);
+    routes.add(new Read(route, m));
+    return route;
+  }
+
+  private String prefix(Node node, String path) {
+    NodeReader.Scalar text = nodes.text(node, path);
+    if (text == null) return null;
+    String prefix = text.value();
+    if (!prefix.startsWith("/")) {
+      problems.error(node, path, text.shown("\"" + prefix + "\" does not start with / (expected e.g. \"/webhook/\")"));
+      return null;
+    }
+    if (prefix.contains("//") || prefix.contains("/./") || prefix.contains("/../") || prefix.endsWith("/..")
+        || prefix.endsWith("/.") || prefix.contains("\\") || prefix.contains("?") || prefix.contains("#")
+        || prefix.contains("%") || prefix.chars().anyMatch(c -> c <= ' ')) {
+      problems.warning(node, path, text.shown("\"" + prefix + "\" is not a normalized path, and requests are"
+          + " matched after normalization, so it never matches"));
+    }
+    return prefix;
+  }
+
+  private List<Cidr> denyList(Node node, String path) {
+    if (node instanceof ScalarNode) {
+      NodeReader.Scalar s = nodes.scalar(node, path);
+      if (s != null) {
+        problems.error(node, path, s.shown("\"" + s.value() + "\" is neither \"all\" nor a list of CIDRs"));
+      }
+      return List.of();
+    }
+    return nodes.list(node, path, nodes::cidr);
+  }
+
+  private String upstream(Node node, String path) {
+    NodeReader.Scalar text = nodes.text(node, path);
+    if (text == null) return null;
+    if (!upstreamNames.contains(text.value())) {
+      problems.error(node, path, text.shown("\"" + text.value() + "\" is not a defined upstream (defined: "
+          + (upstreamNames.isEmpty() ? "none" : String.join(", ", upstreamNames)) + ")"));
+      return null;
+    }
+    return text.value();
+  }
+
+  private RateLimitConfig rateLimit(Node node, String path) {
+    MappingReader m = nodes.mapping(node, path, RATE_LIMIT_KEYS);
+    if (m == null) return null;
+    String key = nodes.optional(m, "key", "client_ip", (n, p) -> nodes.oneOf(n, p, List.of("client_ip", "identity")));
+    Rate rate = nodes.required(m, "rate", "\"20/s\"", nodes::rate);
+    Long burst = nodes.required(m, "burst", "40", nodes::positiveInteger);
+    return new RateLimitConfig(key, rate, burst == null ? 0 : burst);
+  }
+
+  /** Checks that need only this route: SSO configured, options that cannot take effect. */
+  private void lintRoute(RouteConfig route, MappingReader m) {
+    if (route.auth() == AuthMode.SSO && !ssoPresent) {
+      problems.error(m.get("auth"), m.pathOf("auth"), "\"sso\" needs an sso section (issuer, client_id,"
+          + " client_secret, cookie_secret)");
+    }
+    boolean noIdentity = route.auth() == AuthMode.NONE || route.auth() == AuthMode.N8N_API_KEY;
+    if (noIdentity && !route.denyAll() && (!route.requireGroups().isEmpty() || route.requireMfa())) {
+      String key = !route.requireGroups().isEmpty() ? "require_groups" : "require_mfa";
+      problems.warning(m.keyNode(key), m.pathOf(key), "has no effect: auth is "
+          + route.auth().name().toLowerCase(Locale.ROOT).replace('_', '-')
+          + ", so there is no identity with groups or MFA to check (use auth: sso)");
+    }
+    if (route.rateLimit().map(r -> "identity".equals(r.key())).orElse(false) && route.auth() == AuthMode.NONE) {
+      Node rl = m.get("rate_limit");
+      problems.warning(rl, m.pathOf("rate_limit") + ".key",
+          "is \"identity\" but the route has no authentication, so there is no identity to count by");
+    }
+  }
+
+  /** A route whose every prefix starts with an earlier route's prefix can never be chosen: first match wins. */
+  private void warnShadowed() {
+    for (int j = 1; j < routes.size(); j++) {
+      List<String> later = routes.get(j).config().match();
+      if (later.isEmpty()) continue;
+      for (int i = 0; i < j; i++) {
+        List<String> earlier = routes.get(i).config().match();
+        if (later.stream().allMatch(p -> earlier.stream().anyMatch(q -> lower(p).startsWith(lower(q))))) {
+          MappingReader m = routes.get(j).mapping();
+          problems.warning(m.get("match"), m.pathOf("match"), "is shadowed by " + routes.get(i).mapping().path()
+              + " (\"" + routes.get(i).config().name() + "\"), which comes first and matches all of these"
+              + " prefixes, so this route is never used");
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * A webhook entry only takes effect on a route that checks signatures, and a route that requires one refuses
+   * everything that has no entry.
+   */
+  void lintWebhooks(List<WebhookReader.PathNode> webhooks) {
+    for (WebhookReader.PathNode w : webhooks) {
+      Read first = routes.stream().filter(r -> matches(r.config().match(), w.path())).findFirst().orElse(null);
+      if (first == null) {
+        problems.warning(w.node(), w.fieldPath(), "no route matches " + w.shown());
+      } else if (!first.config().denyAll() && first.config().signature() == SignatureMode.OFF) {
+        problems.warning(w.node(), w.fieldPath(), w.shown() + " goes to " + first.mapping().path() + " (\""
+            + first.config().name() + "\"), which has signature: off, so this signature is never checked");
+      }
+    }
+    for (Read r : routes) {
+      RouteConfig route = r.config();
+      if (route.denyAll() || route.signature() != SignatureMode.REQUIRED) continue;
+      boolean covered = webhooks.stream().anyMatch(w -> matches(route.match(), w.path()));
+      if (!covered) {
+        problems.warning(r.mapping().get("signature"), r.mapping().pathOf("signature"), "is required but no"
+            + " webhooks[] entry has a path under this route, so every request is refused as unsigned");
+      }
+    }
+  }
+
+  /** The same prefix rule as {@code io.gatehouse.route.Route#matches}, which config may not depend on. */
+  static boolean matches(List<String> prefixes, String path) {
+    String p = lower(path);
+    for (String prefix : prefixes) {
+      String q = lower(prefix);
+      if (p.startsWith(q)) return true;
+      if (q.length() > 1 && q.endsWith("/") && p.equals(q.substring(0, q.length() - 1))) return true;
+    }
+    return false;
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  private static <E extends Enum<E>> E enumOf(Class<E> type, String word) {
+    return word == null ? null : Enum.valueOf(type, word.replace('-', '_').toUpperCase(Locale.ROOT));
+  }
+}

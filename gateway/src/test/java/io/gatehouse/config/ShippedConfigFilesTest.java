@@ -1,0 +1,100 @@
+package io.gatehouse.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.config.RouteConfig.AuthMode;
+import io.gatehouse.config.RouteConfig.SignatureMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The files in {@code config/} load. The example names production paths ({@code /etc/gatehouse/…},
+ * {@code /var/log/gatehouse}), so it is copied into a temporary directory with those prefixes rewritten and the
+ * files and environment variables it refers to provided; nothing else in it is changed. The development file uses
+ * paths relative to itself, so it is copied next to a {@code run/certs/} with a certificate and key, as the dev
+ * run script lays them out.
+ */
+class ShippedConfigFilesTest {
+  private static final Path CONFIG_DIR = Path.of(System.getProperty("basedir", "."), "..", "config").normalize();
+
+  @TempDir Path dir;
+
+  @Test
+  void exampleLoadsWithoutAnyProblem() throws Exception {
+    String text = Files.readString(CONFIG_DIR.resolve("gatehouse.example.yaml"), StandardCharsets.UTF_8);
+    assertThat(text).contains("\"/etc/gatehouse/tls/server.crt\"", "\"/var/log/gatehouse\"");
+    Path etc = dir.resolve("etc");
+    TestFiles.write(etc.resolve("tls/server.crt"), TestFiles.CERT);
+    TestFiles.write(etc.resolve("tls/server.key"), TestFiles.KEY);
+    TestFiles.write(etc.resolve("audit.key"), TestFiles.KEY);
+    Path file = TestFiles.write(dir.resolve("gatehouse.yaml"), text
+        .replace("\"/etc/gatehouse/", "\"" + etc + "/")
+        .replace("\"/var/log/gatehouse\"", "\"" + dir.resolve("log") + "\""));
+    Map<String, String> env = Map.of(
+        "GATEHOUSE_OIDC_SECRET", "oidc-client-secret-0123456789",
+        "GATEHOUSE_COOKIE_SECRET", "cookie-secret-0123456789abcdef0123456789abcdef",
+        "CLAIMS_SECRET", "claims-secret-0123456789abcdef",
+        "CLAIMS_SECRET_PREVIOUS", "claims-secret-previous-0123456789");
+
+    LoadResult result = ConfigLoader.load(file, env::get);
+
+    assertThat(result.problems()).extracting(ConfigProblem::format).isEmpty();
+    GatehouseConfig config = result.config().orElseThrow();
+    assertThat(config.routes()).extracting(RouteConfig::name)
+        .containsExactly("webhooks", "test-webhooks", "public-api", "editor");
+    assertThat(config.upstreams()).containsOnlyKeys("main", "webhook");
+    assertThat(config.sso()).isPresent();
+    assertThat(config.webhooks()).singleElement().satisfies(w -> assertThat(w.secrets()).hasSize(2));
+    assertThat(config.audit().scrub().keys()).containsExactly("member_id");
+  }
+
+  @Test
+  void exampleMentionsEveryKeyTheLoaderAccepts() throws Exception {
+    String text = Files.readString(CONFIG_DIR.resolve("gatehouse.example.yaml"), StandardCharsets.UTF_8);
+    for (String key : new String[] {"server:", "listen:", "public_url:", "tls:", "cert:", "key:", "min_version:",
+        "client_ca:", "trusted_proxies:", "max_body:", "timeouts:", "idle:", "request_header:", "upstream_connect:",
+        "upstream_response:", "admin:", "upstreams:", "urls:", "sso:", "issuer:", "client_id:", "client_secret:",
+        "cookie_secret:", "scopes:", "groups_claim:", "session:", "idle_timeout:", "max_lifetime:",
+        "revalidate_every:", "webhooks:", "path:", "scheme:", "secrets:", "tolerance:", "rate_limits:", "store:",
+        "redis:", "routes:", "name:", "match:", "upstream:", "allow:", "deny:", "auth:", "require_groups:",
+        "require_mfa:", "rate_limit:", "rate:", "burst:", "signature:", "log_payloads:", "audit:", "dir:",
+        "signing_key:", "checkpoint_every:", "scrub:", "keys:", "max_payload:"}) {
+      assertThat(text).as(key).containsPattern("(?m)^[ -]*(\\{ )?" + key.replace(":", "") + ":|[{,] "
+          + key.replace(":", "") + ":");
+    }
+  }
+
+  @Test
+  void devConfigLoadsNextToTheDevCertificates() throws Exception {
+    Path configDir = dir.resolve("config");
+    Path file = TestFiles.write(configDir.resolve("gatehouse.dev.yaml"),
+        Files.readString(CONFIG_DIR.resolve("gatehouse.dev.yaml"), StandardCharsets.UTF_8));
+    TestFiles.write(dir.resolve("run/certs/server.crt"), TestFiles.CERT);
+    TestFiles.write(dir.resolve("run/certs/server.key"), TestFiles.KEY);
+
+    LoadResult result = ConfigLoader.load(file, name -> null);
+
+    // Development runs without an audit signing key; that is the one warning.
+    assertThat(result.problems()).extracting(ConfigProblem::path).containsExactly("audit.signing_key");
+    GatehouseConfig config = result.config().orElseThrow();
+    assertThat(config.server().listen()).isEqualTo(new HostPort("127.0.0.1", 8443));
+    assertThat(config.server().publicUrl().toString()).isEqualTo("https://localhost:8443");
+    assertThat(config.server().tls().cert()).isEqualTo(dir.resolve("run/certs/server.crt").toAbsolutePath());
+    assertThat(config.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
+    assertThat(config.audit().dir()).isEqualTo(dir.resolve("run/audit").toAbsolutePath());
+    assertThat(config.routes()).extracting(RouteConfig::name)
+        .containsExactly("webhooks", "test-webhooks", "public-api", "editor");
+    RouteConfig webhooks = config.routes().get(0);
+    assertThat(webhooks.upstream()).contains("webhook");
+    assertThat(webhooks.allow()).containsExactly(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
+    assertThat(webhooks.signature()).isEqualTo(SignatureMode.OFF);
+    assertThat(webhooks.rateLimit().orElseThrow().burst()).isEqualTo(40);
+    assertThat(config.routes().get(1).denyAll()).isTrue();
+    assertThat(config.routes().get(2).auth()).isEqualTo(AuthMode.N8N_API_KEY);
+    assertThat(config.routes().get(3).auth()).isEqualTo(AuthMode.NONE);
+  }
+}
