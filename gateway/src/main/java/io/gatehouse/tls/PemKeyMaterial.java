@@ -17,9 +17,12 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Null;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -119,6 +122,7 @@ public final class PemKeyMaterial {
 
   private static PrivateKey parsePrivateKey(Path keyFile, byte[] pem) throws TlsMaterialException {
     PrivateKeyInfo found = null;
+    ASN1ObjectIdentifier curve = null;
     int keys = 0;
     try (PEMParser parser = new PEMParser(new StringReader(new String(pem, StandardCharsets.US_ASCII)))) {
       Object item;
@@ -132,9 +136,10 @@ public final class PemKeyMaterial {
         } else if (item instanceof PrivateKeyInfo info) {
           found = info;
           keys++;
-        } else if (item instanceof ASN1ObjectIdentifier || item instanceof X9ECParameters
-            || item instanceof X509CertificateHolder) {
-          // EC PARAMETERS ahead of an SEC1 key, or a certificate kept in the same file: not needed here.
+        } else if (item instanceof ASN1ObjectIdentifier namedCurve) {
+          curve = namedCurve; // EC PARAMETERS ahead of an SEC1 key
+        } else if (item instanceof X9ECParameters || item instanceof X509CertificateHolder) {
+          // Explicit curve parameters, or a certificate kept in the same file: not needed here.
           continue;
         } else {
           throw new TlsMaterialException(keyFile + ": unexpected PEM block (" + item.getClass().getSimpleName()
@@ -152,11 +157,24 @@ public final class PemKeyMaterial {
       throw new TlsMaterialException(keyFile + ": " + keys + " private keys found; expected exactly one");
     }
     try {
-      return new JcaPEMKeyConverter().getPrivateKey(found);
+      return new JcaPEMKeyConverter().getPrivateKey(withCurve(found, curve));
     } catch (IOException | RuntimeException e) {
       // Deliberately without the cause: a converter message may describe the key's contents.
       throw new TlsMaterialException(keyFile + ": unsupported or malformed private key (expected RSA or EC)");
     }
+  }
+
+  /**
+   * An SEC1 key may leave its curve to a preceding EC PARAMETERS block; the JDK needs the curve in the key's
+   * algorithm identifier, so it is moved there.
+   */
+  private static PrivateKeyInfo withCurve(PrivateKeyInfo info, ASN1ObjectIdentifier curve) throws IOException {
+    AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
+    boolean ecWithoutCurve = X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm.getAlgorithm())
+        && (algorithm.getParameters() == null || algorithm.getParameters() instanceof ASN1Null);
+    if (!ecWithoutCurve || curve == null) return info;
+    return new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve),
+        info.parsePrivateKey());
   }
 
   private static void checkChainOrder(Path certFile, List<X509Certificate> chain) throws TlsMaterialException {
