@@ -10,6 +10,8 @@ import io.vertx.core.net.ServerSSLOptions;
 import java.lang.System.Logger.Level;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -66,7 +68,8 @@ public final class ServerTlsOptions {
   /** {@code TLSv1.2} enables 1.2 and 1.3; {@code TLSv1.3} enables 1.3 only. Anything else is refused. */
   static Set<String> protocolsFor(String minVersion) throws TlsMaterialException {
     return switch (minVersion == null ? "TLSv1.2" : minVersion) {
-      case "TLSv1.2" -> Set.of("TLSv1.2", "TLSv1.3");
+      // Ordered, so the startup log reads the same every time.
+      case "TLSv1.2" -> Collections.unmodifiableSet(new LinkedHashSet<>(List.of("TLSv1.2", "TLSv1.3")));
       case "TLSv1.3" -> Set.of("TLSv1.3");
       default -> throw new TlsMaterialException("server.tls.min_version: \"" + minVersion
           + "\" is not supported (expected TLSv1.2 or TLSv1.3)");
