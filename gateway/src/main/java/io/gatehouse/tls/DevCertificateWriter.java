@@ -85,10 +85,10 @@ public final class DevCertificateWriter {
       caKey = existing.privateKey();
     } else {
       KeyPair caPair = CertificateIssuer.newEcKeyPair();
+      Instant caStart = now.minus(BACKDATE);
       ca = CertificateIssuer.selfSigned(CertificateIssuer.Request.of(
           "CN=Gatehouse Development CA " + now.getEpochSecond() + ",O=Gatehouse development",
-          caPair.getPublic(), CertificateIssuer.Purpose.CA, now.minus(BACKDATE), now.plus(CA_VALIDITY)),
-          caPair.getPrivate());
+          caPair.getPublic(), CertificateIssuer.Purpose.CA, caStart, caStart.plus(CA_VALIDITY)), caPair.getPrivate());
       caKey = caPair.getPrivate();
       // Key first: a ca.crt without its key would make the next run think the CA can be reused.
       PemFileWriter.replace(caKeyFile, PemFileWriter.pem("PRIVATE KEY", caKey.getEncoded()), PemFileWriter.PRIVATE);
@@ -96,7 +96,8 @@ public final class DevCertificateWriter {
       written.add(caCertFile);
       written.add(caKeyFile);
     }
-    Instant notAfter = earliest(now.plus(LEAF_VALIDITY), ca.getNotAfter().toInstant());
+    // Counted from the backdated start: the 825 days are the certificate's whole validity period.
+    Instant notAfter = earliest(now.minus(BACKDATE).plus(LEAF_VALIDITY), ca.getNotAfter().toInstant());
     if (!notAfter.isAfter(now)) {
       throw new TlsMaterialException(caCertFile + ": the development CA has expired; delete ca.crt and ca.key"
           + " to make a new one (and trust the new one)");

@@ -39,7 +39,8 @@ public final class PemCertificates {
         }
       }
     } catch (IOException | CertificateException e) {
-      throw new TlsMaterialException(file + ": not a readable PEM certificate (" + e.getClass().getSimpleName() + ")", e);
+      throw new TlsMaterialException(
+          file + ": not a readable PEM certificate (" + e.getClass().getSimpleName() + ")", e);
     }
     if (certificates.isEmpty()) {
       throw new TlsMaterialException(file + ": no PEM CERTIFICATE block found");
