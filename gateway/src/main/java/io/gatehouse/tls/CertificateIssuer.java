@@ -36,8 +36,6 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * certificates signed by it. Not a production CA: no revocation, no policy, keys held in memory.
  */
 public final class CertificateIssuer {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   /** What the certificate is for; decides basic constraints, key usage and extended key usage. */
   public enum Purpose { CA, SERVER, CLIENT }
 
@@ -74,7 +72,7 @@ public final class CertificateIssuer {
   public static KeyPair newEcKeyPair() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+      generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
       return generator.generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("P-256 is required of every JDK", e);
@@ -85,7 +83,7 @@ public final class CertificateIssuer {
   public static KeyPair newRsaKeyPair(int bits) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(bits, RANDOM);
+      generator.initialize(bits, new SecureRandom());
       return generator.generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("RSA is required of every JDK", e);
@@ -94,7 +92,7 @@ public final class CertificateIssuer {
 
   /** A positive 127-bit random serial: unique in practice, and within RFC 5280's 20-octet limit. */
   public static BigInteger randomSerial() {
-    return new BigInteger(127, RANDOM).setBit(0);
+    return new BigInteger(127, new SecureRandom()).setBit(0);
   }
 
   /** A self-signed certificate for {@code request}, normally a {@link Purpose#CA}. */

@@ -62,12 +62,11 @@ public final class PemCertificates {
     return out.toString();
   }
 
-  static Object readNext(PEMParser parser, Path file) throws TlsMaterialException {
+  private static Object readNext(PEMParser parser, Path file) throws TlsMaterialException {
     try {
       return parser.readObject();
     } catch (IOException | RuntimeException e) {
-      // BouncyCastle reports a malformed block as an IOException or a runtime exception; the message may quote
-      // the block, so only the type goes into ours.
+      // BouncyCastle reports a malformed block as an IOException or a runtime exception.
       throw new TlsMaterialException(file + ": malformed PEM block (" + e.getClass().getSimpleName() + ")", e);
     }
   }

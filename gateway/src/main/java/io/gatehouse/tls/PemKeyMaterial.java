@@ -3,10 +3,7 @@ package io.gatehouse.tls;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -17,20 +14,6 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
-import org.bouncycastle.asn1.ASN1Null;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
-import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
  * A server certificate chain and its private key, read from PEM files and checked to belong together.
@@ -64,7 +47,7 @@ public final class PemKeyMaterial {
       throws TlsMaterialException {
     List<X509Certificate> chain = PemCertificates.parse(certFile, certPem);
     checkChainOrder(certFile, chain);
-    PrivateKey key = parsePrivateKey(keyFile, keyPem);
+    PrivateKey key = PemPrivateKeys.parse(keyFile, keyPem);
     checkKeyMatches(certFile, keyFile, chain.get(0), key);
     return new PemKeyMaterial(chain, key);
   }
@@ -93,7 +76,8 @@ public final class PemKeyMaterial {
     return chain.get(0);
   }
 
-  public PrivateKey privateKey() {
+  /** Package-private: only this package (the dev CA) needs the key object itself. */
+  PrivateKey privateKey() {
     return privateKey;
   }
 
@@ -111,70 +95,7 @@ public final class PemKeyMaterial {
 
   /** The key as PKCS#8 PEM. Kept package-private: nothing outside this package should handle key text. */
   String pkcs8Pem() {
-    StringWriter out = new StringWriter();
-    try (PemWriter writer = new PemWriter(out)) {
-      writer.writeObject(new PemObject("PRIVATE KEY", privateKey.getEncoded()));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return out.toString();
-  }
-
-  private static PrivateKey parsePrivateKey(Path keyFile, byte[] pem) throws TlsMaterialException {
-    PrivateKeyInfo found = null;
-    ASN1ObjectIdentifier curve = null;
-    int keys = 0;
-    try (PEMParser parser = new PEMParser(new StringReader(new String(pem, StandardCharsets.US_ASCII)))) {
-      Object item;
-      while ((item = PemCertificates.readNext(parser, keyFile)) != null) {
-        if (item instanceof PEMEncryptedKeyPair || item instanceof PKCS8EncryptedPrivateKeyInfo) {
-          throw new TlsMaterialException(keyFile + ": the private key is encrypted; Gatehouse needs an unencrypted"
-              + " key protected by file permissions (e.g. `openssl pkey -in KEY -out KEY.plain`, then chmod 600)");
-        } else if (item instanceof PEMKeyPair pair) {
-          found = pair.getPrivateKeyInfo();
-          keys++;
-        } else if (item instanceof PrivateKeyInfo info) {
-          found = info;
-          keys++;
-        } else if (item instanceof ASN1ObjectIdentifier namedCurve) {
-          curve = namedCurve; // EC PARAMETERS ahead of an SEC1 key
-        } else if (item instanceof X9ECParameters || item instanceof X509CertificateHolder) {
-          // Explicit curve parameters, or a certificate kept in the same file: not needed here.
-          continue;
-        } else {
-          throw new TlsMaterialException(keyFile + ": unexpected PEM block (" + item.getClass().getSimpleName()
-              + "); expected PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY");
-        }
-      }
-    } catch (IOException e) {
-      throw new TlsMaterialException(keyFile + ": not a readable PEM private key");
-    }
-    if (keys == 0) {
-      throw new TlsMaterialException(keyFile + ": no PEM private key found (expected PRIVATE KEY, RSA PRIVATE KEY"
-          + " or EC PRIVATE KEY)");
-    }
-    if (keys > 1) {
-      throw new TlsMaterialException(keyFile + ": " + keys + " private keys found; expected exactly one");
-    }
-    try {
-      return new JcaPEMKeyConverter().getPrivateKey(withCurve(found, curve));
-    } catch (IOException | RuntimeException e) {
-      // Deliberately without the cause: a converter message may describe the key's contents.
-      throw new TlsMaterialException(keyFile + ": unsupported or malformed private key (expected RSA or EC)");
-    }
-  }
-
-  /**
-   * An SEC1 key may leave its curve to a preceding EC PARAMETERS block; the JDK needs the curve in the key's
-   * algorithm identifier, so it is moved there.
-   */
-  private static PrivateKeyInfo withCurve(PrivateKeyInfo info, ASN1ObjectIdentifier curve) throws IOException {
-    AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
-    boolean ecWithoutCurve = X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm.getAlgorithm())
-        && (algorithm.getParameters() == null || algorithm.getParameters() instanceof ASN1Null);
-    if (!ecWithoutCurve || curve == null) return info;
-    return new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve),
-        info.parsePrivateKey());
+    return PemFileWriter.pem("PRIVATE KEY", privateKey.getEncoded());
   }
 
   private static void checkChainOrder(Path certFile, List<X509Certificate> chain) throws TlsMaterialException {
