@@ -1,0 +1,36 @@
+package io.gatehouse.tls;
+
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * The client certificate the TLS handshake verified, as seen by the gateway for the audit log. Only present when
+ * the listener requires client certificates ({@code server.tls.client_ca}); the engine has then already checked
+ * it against the configured CAs, so the subject can be trusted.
+ */
+public final class ClientCertificates {
+  private ClientCertificates() {}
+
+  /** The subject DN (RFC 2253, e.g. {@code CN=dev-client,O=Gatehouse}) of the request's client certificate. */
+  public static Optional<String> subjectOf(HttpServerRequest request) {
+    return subjectOf(request.connection());
+  }
+
+  /** The subject DN of the connection's client certificate; empty on plain connections or without a certificate. */
+  public static Optional<String> subjectOf(HttpConnection connection) {
+    if (connection == null || !connection.isSsl()) return Optional.empty();
+    List<Certificate> peer;
+    try {
+      peer = connection.peerCertificates();
+    } catch (SSLPeerUnverifiedException e) {
+      return Optional.empty();
+    }
+    if (peer == null || peer.isEmpty() || !(peer.get(0) instanceof X509Certificate leaf)) return Optional.empty();
+    return Optional.of(leaf.getSubjectX500Principal().getName());
+  }
+}
