@@ -61,7 +61,7 @@ public final class AccessLogWriter implements AutoCloseable {
   private static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(10);
   /** Put on the queue by {@link #close()} only to wake the thread; never written. */
   private static final AccessRecord WAKE_UP =
-      new AccessRecord(Instant.EPOCH, "", null, null, null, "", "", null, 0, 0, 0, 0, Reason.NONE, null, null, "");
+      new AccessRecord(Instant.EPOCH, "", null, null, null, "", "", null, 0, 0, 0, 0, Reason.NONE, null, null, null, "");
 
   private final AccessLogFile file;
   private final AccessLogEvents events;

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param query the redacted query without {@code ?}; null when there was none
  * @param status the status sent to the client (0 when the connection dropped before a response started)
  * @param reason why the request was refused or failed; {@link Reason#NONE} when it went through
+ * @param detail why it was refused or cut, for auditors only (never sent to the client); null when allowed
  * @param upstream the upstream target ({@code host:port}) the request went to; null when it was not forwarded
  * @param tlsClientSubject the verified mTLS client certificate's subject DN; null without one
  * @param replica the gateway instance that served the request (each replica writes its own chain)
@@ -38,6 +39,7 @@ public record AccessRecord(
     long bytesOut,
     long latencyMicros,
     Reason reason,
+    String detail,
     String upstream,
     String tlsClientSubject,
     String replica) {
@@ -76,6 +78,7 @@ public record AccessRecord(
         exchange.bytesOut(),
         exchange.elapsedMicros(),
         exchange.reason(),
+        exchange.detail(),
         exchange.upstreamTarget().orElse(null),
         exchange.clientCertificateSubject().orElse(null),
         replica);

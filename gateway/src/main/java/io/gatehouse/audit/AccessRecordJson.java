@@ -45,6 +45,7 @@ public final class AccessRecordJson {
       json.writeNumberField("latency_us", record.latencyMicros());
       json.writeStringField("decision", record.decision().code());
       json.writeStringField("reason", record.reason().code());
+      json.writeStringField("detail", record.detail());
       json.writeStringField("upstream", record.upstream());
       json.writeStringField("tls_client_subject", record.tlsClientSubject());
       json.writeStringField("replica", record.replica());

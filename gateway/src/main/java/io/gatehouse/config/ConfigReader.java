@@ -24,12 +24,13 @@ final class ConfigReader {
       List.of("listen", "public_url", "tls", "trusted_proxies", "max_body", "timeouts");
   private static final List<String> TLS_KEYS = List.of("cert", "key", "min_version", "client_ca");
   private static final List<String> TIMEOUT_KEYS =
-      List.of("idle", "request_header", "upstream_connect", "upstream_response");
+      List.of("idle", "request_header", "upstream_connect", "upstream_response", "drain");
 
   static final HostPort DEFAULT_ADMIN_LISTEN = new HostPort("127.0.0.1", 9090);
   static final long DEFAULT_MAX_BODY = 16L << 20;
   static final Timeouts DEFAULT_TIMEOUTS =
-      new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(300));
+      new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(300),
+          Duration.ofSeconds(30));
 
   private final NodeReader nodes;
   private final ProblemCollector problems;
@@ -115,7 +116,8 @@ final class ConfigReader {
         nodes.optional(m, "idle", d.idle(), nodes::duration),
         nodes.optional(m, "request_header", d.requestHeader(), nodes::duration),
         nodes.optional(m, "upstream_connect", d.upstreamConnect(), nodes::duration),
-        nodes.optional(m, "upstream_response", d.upstreamResponse(), nodes::duration));
+        nodes.optional(m, "upstream_response", d.upstreamResponse(), nodes::duration),
+        nodes.optional(m, "drain", d.drain(), nodes::duration));
   }
 
   private AdminConfig admin(Node node, String path) {

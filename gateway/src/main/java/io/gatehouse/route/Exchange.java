@@ -27,6 +27,8 @@ public final class Exchange {
   private long bytesIn;
   private long bytesOut;
   private String upstreamTarget;
+  private boolean finished;
+  private String detail;
 
   public Exchange(String requestId, HttpServerRequest request) {
     this.requestId = requestId;
@@ -61,6 +63,10 @@ public final class Exchange {
   public Optional<String> identity() { return Optional.ofNullable(identity); }
   public void identity(String subject) { this.identity = subject; }
 
+  /** Why the exchange was refused or cut, for the audit log only; null when it went through. */
+  public String detail() { return detail; }
+  public void detail(String why) { this.detail = why; }
+
   public Reason reason() { return reason; }
   public void reason(Reason refusal) { this.reason = refusal; }
 
@@ -76,6 +82,13 @@ public final class Exchange {
   /** The upstream target ({@code host:port}) the request was sent to, if any. */
   public Optional<String> upstreamTarget() { return Optional.ofNullable(upstreamTarget); }
   public void upstreamTarget(String target) { this.upstreamTarget = target; }
+
+  /** True the first time only: an exchange is recorded exactly once, however many paths reach its end. */
+  public boolean markFinished() {
+    if (finished) return false;
+    finished = true;
+    return true;
+  }
 
   public long elapsedMicros() {
     return (System.nanoTime() - startNanos) / 1_000;

@@ -62,6 +62,10 @@ import java.util.Optional;
  * connection of an HTTP/1.x refusal and drop any later request on it without handling it.
  */
 public final class RequestHygiene {
+  private static final java.util.Set<HttpMethod> FORWARDED_METHODS = java.util.Set.of(
+      HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE,
+      HttpMethod.OPTIONS);
+
   private RequestHygiene() {}
 
   /** Checks a live request; see {@link #check(HttpMethod, HttpVersion, String, MultiMap, String)}. */
@@ -82,6 +86,9 @@ public final class RequestHygiene {
     if (HttpMethod.CONNECT.equals(method)) return problem("CONNECT is not served: not a forward proxy");
     // TRACE echoes the request, credentials and cookies included, back to the caller (cross-site tracing).
     if (HttpMethod.TRACE.equals(method)) return problem("TRACE is not served");
+    // Methods are case-sensitive (RFC 9110 §9.1): `get` is not GET, and n8n serves only the standard ones. An
+    // unknown method could be read differently by n8n's stack than by the gateway, so it never gets there.
+    if (!FORWARDED_METHODS.contains(method)) return problem("method is not one n8n serves");
     if (uri == null || uri.isEmpty()) return problem("empty request target");
     boolean http2 = version == HttpVersion.HTTP_2;
 

@@ -4,6 +4,8 @@ import io.gatehouse.config.TlsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.ServerSSLOptions;
+import java.util.function.Function;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,7 +29,7 @@ public final class CertificateReloader implements AutoCloseable {
   public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(2);
 
   private final Vertx vertx;
-  private final HttpServer server;
+  private final Function<ServerSSLOptions, Future<?>> installer;
   private final TlsConfig config;
   private final Duration period;
   private final Consumer<Boolean> listener;
@@ -37,21 +39,22 @@ public final class CertificateReloader implements AutoCloseable {
   private volatile long timerId = -1;
 
   /** Checks every {@link #DEFAULT_PERIOD}. */
-  public CertificateReloader(Vertx vertx, HttpServer server, TlsConfig config, ServerTlsOptions current,
-      Consumer<Boolean> listener) {
-    this(vertx, server, config, current, DEFAULT_PERIOD, listener);
+  public CertificateReloader(Vertx vertx, Function<ServerSSLOptions, Future<?>> installer, TlsConfig config,
+      ServerTlsOptions current, Consumer<Boolean> listener) {
+    this(vertx, installer, config, current, DEFAULT_PERIOD, listener);
   }
 
   /**
-   * @param server a listening server configured from {@code current}
+   * @param installer hands new options to the listening server(s) configured from {@code current}, e.g.
+   *     {@code opts -> server.updateSSLOptions(opts, true)}
    * @param current the options the server was started with; their fingerprint is the baseline
    * @param listener told {@code true} after each successful reload and {@code false} after each rejected change
    */
-  public CertificateReloader(Vertx vertx, HttpServer server, TlsConfig config, ServerTlsOptions current,
-      Duration period, Consumer<Boolean> listener) {
+  public CertificateReloader(Vertx vertx, Function<ServerSSLOptions, Future<?>> installer, TlsConfig config,
+      ServerTlsOptions current, Duration period, Consumer<Boolean> listener) {
     if (period.isNegative() || period.isZero()) throw new IllegalArgumentException("period must be positive");
     this.vertx = Objects.requireNonNull(vertx);
-    this.server = Objects.requireNonNull(server);
+    this.installer = Objects.requireNonNull(installer);
     this.config = Objects.requireNonNull(config);
     this.current = Objects.requireNonNull(current);
     this.period = period;
@@ -100,7 +103,7 @@ public final class CertificateReloader implements AutoCloseable {
   }
 
   private Future<Boolean> install(ServerTlsOptions next) {
-    return server.updateSSLOptions(next.sslOptions(), true)
+    return installer.apply(next.sslOptions())
         .recover(failure -> {
           rejectedFingerprint = next.fingerprint();
           return Future.failedFuture(new TlsMaterialException("the TLS engine refused the new certificate ("

@@ -209,7 +209,7 @@ class AccessLogWriterTest {
 
   private static AccessRecord record(String requestId) {
     return new AccessRecord(Instant.now(), requestId, "editor", "127.0.0.1", null, "GET", "/rest/login", null, 200,
-        0, 10, 42, Reason.NONE, "127.0.0.1:5678", null, "test-replica");
+        0, 10, 42, Reason.NONE, null, "127.0.0.1:5678", null, "test-replica");
   }
 
   private static List<JsonNode> readLines(Path file) throws IOException {

@@ -37,7 +37,8 @@ class ConfigLoaderTest {
     assertThat(server.trustedProxies()).isEmpty();
     assertThat(server.maxBody()).isEqualTo(16L * 1024 * 1024);
     assertThat(server.timeouts()).isEqualTo(new Timeouts(
-        Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(300)));
+        Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(300),
+        Duration.ofSeconds(30)));
     assertThat(config.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
     assertThat(config.sso()).isEmpty();
     assertThat(config.webhooks()).isEmpty();

@@ -49,7 +49,7 @@ class CertificateReloaderTest {
     TlsConfig config = new TlsConfig(files[0], files[1], "TLSv1.2", Optional.empty());
     ServerTlsOptions options = ServerTlsOptions.load(config);
     server = TlsTestServer.start(vertx, options);
-    reloader = new CertificateReloader(vertx, server, config, options, Duration.ofMillis(100), outcomes::add).start();
+    reloader = new CertificateReloader(vertx, opts -> server.updateSSLOptions(opts, true), config, options, Duration.ofMillis(100), outcomes::add).start();
     client = TestPki.clientContext(PKI.ca.certificate(), null);
   }
 

@@ -1,0 +1,168 @@
+package io.gatehouse.cli;
+
+import io.gatehouse.admin.AdminServer;
+import io.gatehouse.admin.GatewayMetrics;
+import io.gatehouse.audit.AccessLogWriter;
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.ServerConfig;
+import io.gatehouse.forward.HttpForwarder;
+import io.gatehouse.forward.UpstreamPool;
+import io.gatehouse.forward.UpstreamTarget;
+import io.gatehouse.forward.WebSocketTunnel;
+import io.gatehouse.server.ExchangeRecorder;
+import io.gatehouse.server.GatewayServer;
+import io.gatehouse.server.GatewayState;
+import io.gatehouse.tls.CertificateReloader;
+import io.gatehouse.tls.ServerTlsOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A started gateway: public listener, admin listener, access log, certificate watcher, and the current
+ * {@link GatewayState}. Used by {@code run} and by the integration tests, which start real gateways in-process.
+ */
+public final class RunningGateway {
+  private static final System.Logger LOG = System.getLogger(RunningGateway.class.getName());
+
+  private final Vertx vertx;
+  private final AtomicReference<GatewayState> state;
+  private final GatewayMetrics metrics;
+  private final AccessLogWriter accessLog;
+  private final HttpClient upstreamClient;
+  private final NetClient probeClient;
+  private final GatewayServer server;
+  private final AdminServer admin;
+  private final CertificateReloader certificates;
+  private int port;
+  private int adminPort;
+
+  private RunningGateway(Vertx vertx, GatehouseConfig config) throws Exception {
+    this.vertx = vertx;
+    this.metrics = new GatewayMetrics();
+    this.state = new AtomicReference<>(GatewayStateFactory.build(config, null));
+    String replica = System.getenv().getOrDefault("GATEHOUSE_REPLICA_ID", UUID.randomUUID().toString().substring(0, 8));
+    this.accessLog = AccessLogWriter.open(config.audit().dir(), metrics);
+    this.upstreamClient = vertx.createHttpClient(upstreamClientOptions(), new PoolOptions().setHttp1MaxSize(256));
+    this.probeClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000));
+    ExchangeRecorder recorder = new ExchangeRecorder(accessLog, metrics, replica);
+    ServerConfig serverConfig = config.server();
+    ServerTlsOptions tls = ServerTlsOptions.load(serverConfig.tls());
+    this.server = new GatewayServer(
+        vertx,
+        serverOptions(serverConfig, tls),
+        state::get,
+        new HttpForwarder(vertx, upstreamClient, metrics),
+        new WebSocketTunnel(upstreamClient, metrics),
+        recorder,
+        serverConfig.timeouts().requestHeader(),
+        metrics,
+        Runtime.getRuntime().availableProcessors());
+    this.admin = new AdminServer(vertx, config.admin(), metrics, this::ready);
+    this.certificates = new CertificateReloader(vertx, server::updateSsl, serverConfig.tls(), tls, metrics::certReload);
+  }
+
+  /** Starts a gateway for {@code config} (already validated). */
+  public static Future<RunningGateway> start(Vertx vertx, GatehouseConfig config) {
+    RunningGateway gateway;
+    try {
+      gateway = new RunningGateway(vertx, config);
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+    return gateway.server.start(config.server().listen())
+        .compose(p -> {
+          gateway.port = p;
+          return gateway.admin.start();
+        })
+        .map(adminPort -> {
+          gateway.adminPort = adminPort;
+          gateway.certificates.start();
+          return gateway;
+        });
+  }
+
+  private static HttpServerOptions serverOptions(ServerConfig config, ServerTlsOptions tls) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setIdleTimeout((int) config.timeouts().idle().toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setSslHandshakeTimeout(config.timeouts().requestHeader().toMillis())
+        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setMaxInitialLineLength(16 * 1024)
+        .setMaxHeaderSize(32 * 1024)
+        .setHandle100ContinueAutomatically(false)
+        .setCompressionSupported(false)
+        .setDecompressionSupported(false)
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(128).setMaxHeaderListSize(32 * 1024));
+    return tls.applyTo(options);
+  }
+
+  private static HttpClientOptions upstreamClientOptions() {
+    return new HttpClientOptions()
+        .setKeepAlive(true)
+        .setKeepAliveTimeout(30)
+        .setDecompressionSupported(false)
+        .setMaxHeaderSize(64 * 1024)
+        .setMaxInitialLineLength(16 * 1024)
+        .setTcpNoDelay(true);
+  }
+
+  /** Ready when every pool has at least one target accepting connections. */
+  private Future<Boolean> ready() {
+    List<Future<Boolean>> pools = new ArrayList<>();
+    for (UpstreamPool pool : state.get().pools().values()) pools.add(anyAnswers(pool.targets(), 0));
+    return Future.all(pools).map(all -> pools.stream().allMatch(f -> f.result()));
+  }
+
+  private Future<Boolean> anyAnswers(List<UpstreamTarget> targets, int index) {
+    if (index == targets.size()) return Future.succeededFuture(false);
+    UpstreamTarget target = targets.get(index);
+    return probeClient.connect(target.port(), target.host())
+        .compose(socket -> socket.close().map(true), e -> anyAnswers(targets, index + 1));
+  }
+
+  /** Swaps in a new, validated config for new requests; requests in flight keep the state they started with. */
+  public void apply(GatehouseConfig config) {
+    GatewayState previous = state.get();
+    state.set(GatewayStateFactory.build(config, previous));
+    ServerConfig before = previous.config().server();
+    ServerConfig after = config.server();
+    if (!before.listen().equals(after.listen()) || !config.admin().equals(previous.config().admin())
+        || !before.tls().equals(after.tls())) {
+      LOG.log(System.Logger.Level.WARNING, "listen addresses or TLS settings changed: they take effect after a restart");
+    }
+  }
+
+  public GatewayState state() { return state.get(); }
+  public GatewayMetrics metrics() { return metrics; }
+  public int port() { return port; }
+  public int adminPort() { return adminPort; }
+
+  /**
+   * Stops accepting, drains in-flight requests for up to {@code grace}, then flushes the access log.
+   */
+  public Future<Void> stop(Duration grace) {
+    certificates.close();
+    return server.shutdown(grace)
+        .eventually(() -> admin.close())
+        .eventually(() -> upstreamClient.close())
+        .eventually(() -> probeClient.close())
+        .eventually(() -> vertx.executeBlocking(() -> {
+          accessLog.close();
+          return null;
+        }))
+        .mapEmpty();
+  }
+}

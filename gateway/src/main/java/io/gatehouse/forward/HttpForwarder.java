@@ -1,0 +1,216 @@
+package io.gatehouse.forward;
+
+import io.gatehouse.admin.GatewayMetrics;
+import io.gatehouse.admin.UpstreamErrorKind;
+import io.gatehouse.guard.Reason;
+import io.gatehouse.route.Exchange;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import java.net.ConnectException;
+import java.util.List;
+
+/**
+ * Streams one request to n8n and its response back, in both directions with back-pressure and without
+ * buffering (webhook responses can be long-running or streamed, SSE included).
+ *
+ * <p>Written on Vert.x's HTTP client rather than vertx-http-proxy because the gateway must own every failure
+ * mode: a refused connection retried on the next target before any byte is sent, 502/504 with our error codes
+ * and request id, {@code max_body} enforced while streaming, and byte counts for the audit log. The library
+ * answers those cases with its own bare status codes.
+ */
+public final class HttpForwarder {
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final GatewayMetrics metrics;
+
+  public HttpForwarder(Vertx vertx, HttpClient client, GatewayMetrics metrics) {
+    this.vertx = vertx;
+    this.client = client;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Forwards the (paused) request. Completes when the client response has ended; fails with an
+   * {@link UpstreamFailure} otherwise. The exchange's status and byte counts are kept up to date.
+   */
+  public Future<Void> forward(Exchange exchange, UpstreamPool pool, ForwardSettings settings) {
+    return connect(exchange, pool, pool.attemptOrder(), 0, settings)
+        .compose(upstream -> new Transfer(exchange, pool, upstream, settings).run());
+  }
+
+  /** Tries targets in order while the failure is a refused connection: nothing was sent, so retrying is safe. */
+  private Future<HttpClientRequest> connect(
+      Exchange exchange, UpstreamPool pool, List<UpstreamTarget> order, int index, ForwardSettings settings) {
+    UpstreamTarget target = order.get(index);
+    HttpServerRequest request = exchange.request();
+    RequestOptions options = new RequestOptions()
+        .setMethod(request.method())
+        .setHost(target.host())
+        .setPort(target.port())
+        .setSsl(target.ssl())
+        .setURI(exchange.query() == null ? exchange.path() : exchange.path() + "?" + exchange.query())
+        .setFollowRedirects(false)
+        .setConnectTimeout(settings.connectTimeout().toMillis());
+    return client.request(options).transform(ar -> {
+      if (ar.succeeded()) {
+        pool.connected(target);
+        exchange.upstreamTarget(target.authority());
+        return Future.succeededFuture(ar.result());
+      }
+      pool.connectFailed(target);
+      metrics.upstreamError(pool.name(), UpstreamErrorKind.CONNECT);
+      if (index + 1 < order.size()) return connect(exchange, pool, order, index + 1, settings);
+      return Future.failedFuture(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, false, describe(ar.cause())));
+    });
+  }
+
+  private static String describe(Throwable cause) {
+    return cause instanceof ConnectException ? "connection refused" : cause.getClass().getSimpleName();
+  }
+
+  /** The state of one forwarded exchange; lives on the request's event loop. */
+  private final class Transfer {
+    private final Exchange exchange;
+    private final UpstreamPool pool;
+    private final HttpClientRequest upstream;
+    private final ForwardSettings settings;
+    private final HttpServerRequest request;
+    private final HttpServerResponse response;
+    private final Promise<Void> done = Promise.promise();
+    private long responseTimer = -1;
+    private boolean bodyStarted;
+
+    Transfer(Exchange exchange, UpstreamPool pool, HttpClientRequest upstream, ForwardSettings settings) {
+      this.exchange = exchange;
+      this.pool = pool;
+      this.upstream = upstream;
+      this.settings = settings;
+      this.request = exchange.request();
+      this.response = request.response();
+    }
+
+    Future<Void> run() {
+      prepareHeaders();
+      upstream.response().onComplete(ar -> {
+        cancelResponseTimer();
+        if (ar.succeeded()) relayResponse(ar.result());
+        else fail(Reason.UPSTREAM_UNAVAILABLE, UpstreamErrorKind.RESET, ar.cause());
+      });
+      upstream.exceptionHandler(e -> fail(Reason.UPSTREAM_UNAVAILABLE, UpstreamErrorKind.RESET, e));
+      response.closeHandler(v -> {
+        // The client went away: stop n8n's side too, as nginx does without proxy_ignore_client_abort.
+        if (!response.ended()) upstream.reset();
+        done.tryFail(new UpstreamFailure(Reason.NONE, true, "client closed"));
+      });
+      responseTimer = vertx.setTimer(settings.responseTimeout().toMillis(), id -> {
+        responseTimer = -1;
+        metrics.upstreamError(pool.name(), UpstreamErrorKind.TIMEOUT);
+        fail(Reason.UPSTREAM_TIMEOUT, null, null);
+        upstream.reset();
+      });
+      relayRequestBody();
+      return done.future();
+    }
+
+    private void prepareHeaders() {
+      var headers = upstream.headers();
+      ForwardedHeaders.copyRequest(request.headers(), headers, false);
+      headers.set("X-Forwarded-For", exchange.clientAddress().getHostAddress());
+      headers.set("X-Forwarded-Host", settings.forwardedHost());
+      headers.set("X-Forwarded-Proto", settings.forwardedProto());
+      headers.set("X-Request-Id", exchange.requestId());
+      String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+      if (length != null) {
+        headers.set(HttpHeaders.CONTENT_LENGTH, length);
+      } else if (request.version() != HttpVersion.HTTP_2 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+        upstream.setChunked(true);
+      }
+    }
+
+    private void relayRequestBody() {
+      boolean chunkOnFirstData = request.version() == HttpVersion.HTTP_2 && !upstream.headers().contains(HttpHeaders.CONTENT_LENGTH);
+      request.handler(chunk -> {
+        exchange.addBytesIn(chunk.length());
+        if (exchange.bytesIn() > settings.maxBody()) {
+          request.handler(null);
+          fail(Reason.BODY_TOO_LARGE, null, null);
+          upstream.reset();
+          return;
+        }
+        if (!bodyStarted && chunkOnFirstData) upstream.setChunked(true);
+        bodyStarted = true;
+        upstream.write(chunk);
+        if (upstream.writeQueueFull()) {
+          request.pause();
+          upstream.drainHandler(v -> request.resume());
+        }
+      });
+      request.endHandler(v -> upstream.end());
+      request.exceptionHandler(e -> upstream.reset());
+      if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+        // Only now, after every guard passed and the declared length fit, is the client invited to send.
+        response.writeContinue();
+      }
+      request.resume();
+    }
+
+    private void relayResponse(HttpClientResponse upstreamResponse) {
+      if (done.future().isComplete()) return;
+      response.setStatusCode(upstreamResponse.statusCode());
+      exchange.status(upstreamResponse.statusCode());
+      ForwardedHeaders.copyResponse(upstreamResponse.headers(), response.headers(), false);
+      String length = upstreamResponse.getHeader(HttpHeaders.CONTENT_LENGTH);
+      boolean bodiless = request.method() == HttpMethod.HEAD || upstreamResponse.statusCode() == 204
+          || upstreamResponse.statusCode() == 304;
+      if (length != null && !bodiless) {
+        response.putHeader(HttpHeaders.CONTENT_LENGTH, length);
+      } else if (length != null) {
+        response.headers().set(HttpHeaders.CONTENT_LENGTH, length);
+      } else if (!bodiless && request.version() != HttpVersion.HTTP_2) {
+        response.setChunked(true);
+      }
+      upstreamResponse.handler(chunk -> {
+        exchange.addBytesOut(chunk.length());
+        response.write(chunk);
+        if (response.writeQueueFull()) {
+          upstreamResponse.pause();
+          response.drainHandler(v -> upstreamResponse.resume());
+        }
+      });
+      upstreamResponse.exceptionHandler(e -> {
+        metrics.upstreamError(pool.name(), UpstreamErrorKind.RESET);
+        response.reset();
+        done.tryFail(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, true, "upstream reset mid-response"));
+      });
+      upstreamResponse.endHandler(v -> response.end().onComplete(ar -> {
+        if (ar.succeeded()) done.tryComplete();
+        else done.tryFail(new UpstreamFailure(Reason.NONE, true, "client closed"));
+      }));
+    }
+
+    private void fail(Reason reason, UpstreamErrorKind metricKind, Throwable cause) {
+      cancelResponseTimer();
+      if (metricKind != null && cause != null && !done.future().isComplete()) metrics.upstreamError(pool.name(), metricKind);
+      boolean started = response.headWritten();
+      if (started) response.reset();
+      done.tryFail(new UpstreamFailure(reason, started, cause == null ? reason.code() : cause.getClass().getSimpleName()));
+    }
+
+    private void cancelResponseTimer() {
+      if (responseTimer >= 0) {
+        vertx.cancelTimer(responseTimer);
+        responseTimer = -1;
+      }
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.gatehouse.forward;
+
+import io.gatehouse.admin.GatewayMetrics;
+import io.gatehouse.admin.UpstreamErrorKind;
+import io.gatehouse.guard.Reason;
+import io.gatehouse.route.Exchange;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * Passes a WebSocket handshake (n8n's {@code /rest/push}) to n8n and, once n8n answers 101, splices the two
+ * TCP streams. Bytes are relayed as they are, so extensions such as permessage-deflate stay end-to-end; a
+ * refusal by n8n (401, 403, 400) is relayed as an ordinary response.
+ *
+ * <p>The browser's {@code Origin} is passed unchanged: n8n compares it with {@code X-Forwarded-Host}, which the
+ * gateway sets to the public URL's host, so only pages served from that URL can open the push channel.
+ */
+public final class WebSocketTunnel {
+  private final HttpClient client;
+  private final GatewayMetrics metrics;
+
+  public WebSocketTunnel(HttpClient client, GatewayMetrics metrics) {
+    this.client = client;
+    this.metrics = metrics;
+  }
+
+  /** True for an HTTP/1.1 WebSocket handshake; HTTP/2 clients fall back to HTTP/1.1 for WebSockets. */
+  public static boolean isHandshake(HttpServerRequest request) {
+    return request.canUpgradeToWebSocket();
+  }
+
+  /** Completes when both sides have closed, or fails with an {@link UpstreamFailure}. */
+  public Future<Void> tunnel(Exchange exchange, UpstreamPool pool, ForwardSettings settings) {
+    HttpServerRequest request = exchange.request();
+    UpstreamTarget target = pool.attemptOrder().get(0);
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.GET)
+        .setHost(target.host())
+        .setPort(target.port())
+        .setSsl(target.ssl())
+        .setURI(exchange.query() == null ? exchange.path() : exchange.path() + "?" + exchange.query())
+        .setConnectTimeout(settings.connectTimeout().toMillis());
+    return client.request(options)
+        .recover(e -> {
+          pool.connectFailed(target);
+          metrics.upstreamError(pool.name(), UpstreamErrorKind.CONNECT);
+          return Future.failedFuture(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, false, "connect failed"));
+        })
+        .compose(upstream -> {
+          pool.connected(target);
+          exchange.upstreamTarget(target.authority());
+          ForwardedHeaders.copyRequest(request.headers(), upstream.headers(), true);
+          upstream.headers().set("X-Forwarded-For", exchange.clientAddress().getHostAddress());
+          upstream.headers().set("X-Forwarded-Host", settings.forwardedHost());
+          upstream.headers().set("X-Forwarded-Proto", settings.forwardedProto());
+          upstream.headers().set("X-Request-Id", exchange.requestId());
+          return upstream.connect()
+              .recover(e -> Future.failedFuture(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, false, "handshake failed")));
+        })
+        .compose(upstreamResponse -> upstreamResponse.statusCode() == 101
+            ? splice(exchange, upstreamResponse)
+            : relayRefusal(exchange, upstreamResponse));
+  }
+
+  private Future<Void> splice(Exchange exchange, HttpClientResponse upstreamResponse) {
+    HttpServerRequest request = exchange.request();
+    request.response().setStatusCode(101);
+    exchange.status(101);
+    ForwardedHeaders.copyResponse(upstreamResponse.headers(), request.response().headers(), true);
+    NetSocket upstreamSocket = upstreamResponse.netSocket();
+    return request.toNetSocket().compose(clientSocket -> {
+      metrics.webSocketOpened();
+      Promise<Void> closed = Promise.promise();
+      relay(clientSocket, upstreamSocket, exchange, true);
+      relay(upstreamSocket, clientSocket, exchange, false);
+      clientSocket.closeHandler(v -> { upstreamSocket.close(); closed.tryComplete(); });
+      upstreamSocket.closeHandler(v -> { clientSocket.close(); closed.tryComplete(); });
+      return closed.future().onComplete(v -> metrics.webSocketClosed());
+    }, e -> {
+      upstreamSocket.close();
+      return Future.failedFuture(new UpstreamFailure(Reason.NONE, true, "client upgrade failed"));
+    });
+  }
+
+  /** Copies one direction with back-pressure, counting bytes for the audit log. */
+  private static void relay(NetSocket from, NetSocket to, Exchange exchange, boolean inbound) {
+    from.handler(buffer -> {
+      if (inbound) exchange.addBytesIn(buffer.length());
+      else exchange.addBytesOut(buffer.length());
+      to.write(buffer);
+      if (to.writeQueueFull()) {
+        from.pause();
+        to.drainHandler(v -> from.resume());
+      }
+    });
+  }
+
+  private Future<Void> relayRefusal(Exchange exchange, HttpClientResponse upstreamResponse) {
+    var response = exchange.request().response();
+    response.setStatusCode(upstreamResponse.statusCode());
+    exchange.status(upstreamResponse.statusCode());
+    ForwardedHeaders.copyResponse(upstreamResponse.headers(), response.headers(), false);
+    return upstreamResponse.body().compose(body -> {
+      exchange.addBytesOut(body.length());
+      return response.end(body);
+    });
+  }
+}

@@ -1,0 +1,59 @@
+package io.gatehouse.server;
+
+import io.gatehouse.admin.GatewayMetrics;
+import io.gatehouse.audit.AccessLogWriter;
+import io.gatehouse.audit.AccessRecord;
+import io.gatehouse.route.Exchange;
+import io.gatehouse.route.Route;
+import io.gatehouse.tls.ClientCertificates;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.InetAddress;
+
+/**
+ * Opens an {@link Exchange} with the facts known at arrival and closes it with exactly one access record and
+ * one metrics observation, whatever path the request took.
+ */
+public final class ExchangeRecorder {
+  private final AccessLogWriter accessLog;
+  private final GatewayMetrics metrics;
+  private final String replica;
+
+  public ExchangeRecorder(AccessLogWriter accessLog, GatewayMetrics metrics, String replica) {
+    this.accessLog = accessLog;
+    this.metrics = metrics;
+    this.replica = replica;
+  }
+
+  /** A new exchange: request id, client address, gateway response headers, mTLS subject. */
+  public Exchange begin(HttpServerRequest request, GatewayState state) {
+    InetAddress peer = ExchangeHandler.peerAddress(request);
+    boolean trustedPeer = state.clientAddresses().isTrusted(peer);
+    String requestId = RequestIds.pick(trustedPeer ? request.getHeader("X-Request-Id") : null);
+    Exchange exchange = new Exchange(requestId, request);
+    // Until the path is normalized, the audit log shows the raw one (never the query, which may hold secrets).
+    exchange.path(rawPath(request.uri()));
+    exchange.clientAddress(state.clientAddresses().resolve(peer, request.headers().getAll("X-Forwarded-For")));
+    ClientCertificates.subjectOf(request).ifPresent(exchange::clientCertificateSubject);
+    ExchangeHandler.addGatewayHeaders(request.response(), requestId);
+    return exchange;
+  }
+
+  private static String rawPath(String uri) {
+    if (uri == null) return "";
+    int query = uri.indexOf('?');
+    String path = query < 0 ? uri : uri.substring(0, query);
+    return path.length() > 512 ? path.substring(0, 512) : path;
+  }
+
+  /**
+   * Writes the record. {@code detail} is why a request was refused or cut, for the audit log only.
+   */
+  public void finish(Exchange exchange, String detail) {
+    if (!exchange.markFinished()) return;
+    if (detail != null) exchange.detail(detail);
+    if (exchange.status() == 0) exchange.status(exchange.request().response().getStatusCode());
+    String route = exchange.route().map(Route::name).orElse(null);
+    metrics.requestCompleted(route, exchange.status(), exchange.reason(), exchange.elapsedMicros());
+    accessLog.write(AccessRecord.of(exchange, replica));
+  }
+}

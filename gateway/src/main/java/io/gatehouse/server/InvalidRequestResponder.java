@@ -1,0 +1,36 @@
+package io.gatehouse.server;
+
+import io.gatehouse.guard.Reason;
+import io.gatehouse.route.Exchange;
+import io.netty.handler.codec.TooLongFrameException;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.function.Supplier;
+
+/**
+ * Answers requests Netty could not parse (oversized request line or headers, malformed framing) with the
+ * gateway's own refusal, request id and access record, instead of Vert.x's bare default; the connection is
+ * closed after, since its framing can no longer be trusted.
+ */
+final class InvalidRequestResponder implements Handler<HttpServerRequest> {
+  private final Supplier<GatewayState> state;
+  private final ExchangeRecorder recorder;
+  private final RefusalResponder refusals;
+
+  InvalidRequestResponder(Supplier<GatewayState> state, ExchangeRecorder recorder, RefusalResponder refusals) {
+    this.state = state;
+    this.recorder = recorder;
+    this.refusals = refusals;
+  }
+
+  @Override public void handle(HttpServerRequest request) {
+    Exchange exchange = recorder.begin(request, state.get());
+    Throwable cause = request.decoderResult().cause();
+    Reason reason = cause instanceof TooLongFrameException ? Reason.HEADERS_TOO_LARGE : Reason.BAD_REQUEST;
+    String detail = cause == null ? "invalid request" : cause.getClass().getSimpleName();
+    refusals.send(exchange, reason, true).onComplete(v -> {
+      recorder.finish(exchange, detail);
+      request.connection().close();
+    });
+  }
+}

@@ -1,0 +1,125 @@
+package io.gatehouse.it;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real HTTP upstream on 127.0.0.1:0 standing in for n8n. It records every request it sees, so refusal tests
+ * can assert that nothing reached it.
+ *
+ * <ul>
+ *   <li>{@code /bytes?n=N} streams N bytes;</li>
+ *   <li>{@code /upload} reads the body and answers its length;</li>
+ *   <li>{@code /slow?ms=N} answers after N ms;</li>
+ *   <li>{@code /sse?n=N} sends N server-sent events 50 ms apart;</li>
+ *   <li>{@code /ws} is a WebSocket echo;</li>
+ *   <li>anything else answers JSON describing the request (method, uri, headers).</li>
+ * </ul>
+ */
+public final class TestUpstream implements AutoCloseable {
+  /** What the upstream saw of one request. */
+  public record Seen(String method, String uri, Map<String, List<String>> headers) {
+    public String header(String name) {
+      List<String> values = headers.get(name.toLowerCase());
+      return values == null ? null : values.get(0);
+    }
+  }
+
+  private final Vertx vertx;
+  private final HttpServer server;
+  private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
+  private final AtomicLong uploadedBytes = new AtomicLong();
+  private final int port;
+
+  public TestUpstream(Vertx vertx) {
+    this.vertx = vertx;
+    this.server = vertx.createHttpServer().requestHandler(this::handle);
+    this.port = server.listen(0, "127.0.0.1").await().actualPort();
+  }
+
+  public int port() { return port; }
+  public String url() { return "http://127.0.0.1:" + port; }
+  public List<Seen> seen() { return List.copyOf(seen); }
+  public void clear() { seen.clear(); }
+  public long uploadedBytes() { return uploadedBytes.get(); }
+
+  private void handle(HttpServerRequest request) {
+    Map<String, List<String>> headers = new java.util.TreeMap<>();
+    request.headers().forEach((k, v) -> headers.computeIfAbsent(k.toLowerCase(), x -> new java.util.ArrayList<>()).add(v));
+    seen.add(new Seen(request.method().name(), request.uri(), headers));
+    String path = request.path();
+    if (path.equals("/ws")) {
+      request.toWebSocket().onSuccess(ws -> ws.handler(ws::write));
+    } else if (path.equals("/bytes")) {
+      streamBytes(request, Long.parseLong(request.getParam("n")));
+    } else if (path.equals("/upload")) {
+      AtomicLong count = new AtomicLong();
+      request.handler(b -> count.addAndGet(b.length()));
+      request.endHandler(v -> {
+        uploadedBytes.addAndGet(count.get());
+        request.response().end(Long.toString(count.get()));
+      });
+    } else if (path.equals("/slow")) {
+      vertx.setTimer(Long.parseLong(request.getParam("ms")), t -> request.response().end("slow"));
+    } else if (path.equals("/sse")) {
+      sse(request, Integer.parseInt(request.getParam("n")));
+    } else {
+      request.body().onSuccess(body -> {
+        JsonObject out = new JsonObject()
+            .put("method", request.method().name())
+            .put("uri", request.uri())
+            .put("bodyLength", body.length());
+        JsonObject h = new JsonObject();
+        headers.forEach((k, v) -> h.put(k, String.join(",", v)));
+        out.put("headers", h);
+        request.response()
+            .putHeader("Content-Type", "application/json")
+            .putHeader("Server", "n8n-test")
+            .putHeader("X-Powered-By", "Express")
+            .end(out.encode());
+      });
+    }
+  }
+
+  private void streamBytes(HttpServerRequest request, long total) {
+    var response = request.response().setChunked(true);
+    Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
+    new Object() {
+      long left = total;
+
+      void pump() {
+        while (left > 0 && !response.writeQueueFull()) {
+          int n = (int) Math.min(left, chunk.length());
+          response.write(n == chunk.length() ? chunk : chunk.slice(0, n));
+          left -= n;
+        }
+        if (left == 0) response.end();
+        else response.drainHandler(v -> pump());
+      }
+    }.pump();
+  }
+
+  private void sse(HttpServerRequest request, int events) {
+    var response = request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
+    response.write(": open\n\n");
+    long[] sent = {0};
+    vertx.setPeriodic(50, id -> {
+      response.write("data: event-" + sent[0] + "\n\n");
+      if (++sent[0] == events) {
+        vertx.cancelTimer(id);
+        response.end();
+      }
+    });
+  }
+
+  @Override public void close() {
+    server.close().await();
+  }
+}
