@@ -63,15 +63,15 @@ public final class GatewayServer {
 
   /** Binds every instance; completes with the actual port (the configured one, or the OS's choice for 0). */
   public Future<Integer> start(HostPort listen) {
-    HttpServer first = create();
-    return first.listen(listen.port(), listen.host()).compose(s -> {
-      int port = s.actualPort();
-      List<Future<HttpServer>> rest = new ArrayList<>();
-      for (int i = 1; i < instances; i++) rest.add(create().listen(port, listen.host()));
-      return Future.all(rest).map(v -> {
-        LOG.log(System.Logger.Level.INFO, "listening on {0}:{1} ({2} event loops)", listen.host(), Integer.toString(port), instances);
-        return port;
-      });
+    // Vert.x shares one OS-chosen port among servers that listen on the same negative port; port 0 would give
+    // each instance a port of its own.
+    int bindPort = listen.port() == 0 ? -1 : listen.port();
+    List<Future<HttpServer>> bound = new ArrayList<>();
+    for (int i = 0; i < instances; i++) bound.add(create().listen(bindPort, listen.host()));
+    return Future.all(bound).map(all -> {
+      int port = servers.get(0).actualPort();
+      LOG.log(System.Logger.Level.INFO, "listening on {0}:{1} ({2} event loops)", listen.host(), Integer.toString(port), instances);
+      return port;
     });
   }
 

@@ -1,0 +1,239 @@
+package io.gatehouse.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.cli.RunningGateway;
+import io.gatehouse.config.ConfigLoader;
+import io.gatehouse.config.ConfigProblem;
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.tls.DevCertificateWriter;
+import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A real gateway, started in-process from a YAML config over real TLS on 127.0.0.1:0, with development
+ * certificates made for the test. Tests describe routes in YAML, as operators do.
+ *
+ * <pre>
+ * try (var gw = GatewayHarness.start(upstream, ROUTES)) { gw.http().send(gw.get("/x"), ...); }
+ * </pre>
+ */
+public final class GatewayHarness implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Routes letting loopback reach {@code main}, with test webhooks denied: the shape of the dev config. */
+  public static final String DEFAULT_ROUTES = """
+      routes:
+        - name: "test-webhooks"
+          match: ["/webhook-test/", "/form-test/"]
+          deny: "all"
+        - name: "webhooks"
+          match: ["/webhook/", "/webhook-waiting/", "/form/", "/form-waiting/"]
+          upstream: "main"
+          allow: ["127.0.0.0/8", "::1/128"]
+        - name: "editor"
+          match: ["/"]
+          upstream: "main"
+          allow: ["127.0.0.0/8", "::1/128"]
+      """;
+
+  private final Vertx vertx;
+  private final Path dir;
+  private final Path configFile;
+  private final RunningGateway gateway;
+  private final SSLContext trust;
+
+  private GatewayHarness(Vertx vertx, Path dir, Path configFile, RunningGateway gateway, SSLContext trust) {
+    this.vertx = vertx;
+    this.dir = dir;
+    this.configFile = configFile;
+    this.gateway = gateway;
+    this.trust = trust;
+  }
+
+  /** A gateway in front of {@code upstreamUrl} with {@link #DEFAULT_ROUTES}. */
+  public static GatewayHarness start(String upstreamUrl) throws Exception {
+    return start(upstreamUrl, DEFAULT_ROUTES, "");
+  }
+
+  /**
+   * @param routes the {@code routes:} section (upstream pool {@code main} points at {@code upstreamUrl})
+   * @param serverExtra extra keys indented under {@code server:} (e.g. {@code "  max_body: \"1KiB\"\n"})
+   */
+  public static GatewayHarness start(String upstreamUrl, String routes, String serverExtra) throws Exception {
+    Path dir = Files.createTempDirectory("gatehouse-it");
+    new DevCertificateWriter().writeServerAndClient(dir.resolve("certs"), "it-client");
+    Path config = dir.resolve("gatehouse.yaml");
+    Files.writeString(config, configYaml(upstreamUrl, routes, serverExtra));
+    GatehouseConfig loaded = load(config);
+    Vertx vertx = Vertx.vertx();
+    RunningGateway gateway = RunningGateway.start(vertx, loaded).await();
+    return new GatewayHarness(vertx, dir, config, gateway, trustingDevCa(dir.resolve("certs/ca.crt")));
+  }
+
+  /** The YAML a test gateway runs with. */
+  public static String configYaml(String upstreamUrl, String routes, String serverExtra) {
+    return """
+        server:
+          listen: "127.0.0.1:0"
+          public_url: "https://localhost:8443"
+          tls: { cert: "certs/server.crt", key: "certs/server.key" }
+          timeouts: { upstream_connect: "2s", upstream_response: "3s", drain: "5s" }
+        %s
+        admin: { listen: "127.0.0.1:0" }
+        upstreams:
+          main: { urls: ["%s"] }
+        %s
+        audit:
+          dir: "audit"
+        """.formatted(serverExtra, upstreamUrl, routes);
+  }
+
+  /** Loads a config file and fails the test on any error. */
+  public static GatehouseConfig load(Path config) {
+    var result = ConfigLoader.load(config, name -> null);
+    assertThat(result.problems().stream().filter(ConfigProblem::isError).map(ConfigProblem::format))
+        .as("config errors").isEmpty();
+    return result.config().orElseThrow();
+  }
+
+  public RunningGateway gateway() { return gateway; }
+  public Vertx vertx() { return vertx; }
+  public Path dir() { return dir; }
+  public Path configFile() { return configFile; }
+  public int port() { return gateway.port(); }
+  public int adminPort() { return gateway.adminPort(); }
+  public String url(String pathAndQuery) { return "https://localhost:" + port() + pathAndQuery; }
+  public SSLContext sslContext() { return trust; }
+
+  /** A JDK client trusting the dev CA; HTTP/2 when the server offers it. */
+  public HttpClient http() {
+    return HttpClient.newBuilder().sslContext(trust).version(HttpClient.Version.HTTP_2)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** A JDK client trusting the dev CA that speaks HTTP/1.1 only. */
+  public HttpClient http1() {
+    return HttpClient.newBuilder().sslContext(trust).version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /**
+   * Sends raw bytes over a fresh TLS connection (HTTP/1.1 via ALPN default) and returns everything the gateway
+   * wrote back until it closed the connection or stayed silent for {@code quiet}.
+   */
+  public String raw(String request, Duration quiet) throws IOException {
+    try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", port())) {
+      socket.setSoTimeout((int) quiet.toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream response = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      try {
+        for (int n; (n = in.read(buffer)) > 0; ) response.write(buffer, 0, n);
+      } catch (SocketTimeoutException | javax.net.ssl.SSLException quietOrClosed) {
+        // Either is an end of the exchange for these tests; what arrived is what is asserted.
+      }
+      return response.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** The access-log records written so far, waiting until there are at least {@code atLeast}. */
+  public List<JsonNode> accessLog(int atLeast) throws Exception {
+    Path file = dir.resolve("audit/access.jsonl");
+    List<JsonNode> records = new ArrayList<>();
+    awaitTrue(() -> {
+      records.clear();
+      try {
+        if (!Files.exists(file)) return false;
+        for (String line : Files.readAllLines(file)) if (!line.isBlank()) records.add(JSON.readTree(line));
+      } catch (IOException e) {
+        return false;
+      }
+      return records.size() >= atLeast;
+    }, Duration.ofSeconds(10), "at least " + atLeast + " access-log records");
+    return List.copyOf(records);
+  }
+
+  /** The access-log record for one request id. */
+  public JsonNode accessRecord(String requestId) throws Exception {
+    JsonNode[] found = new JsonNode[1];
+    awaitTrue(() -> {
+      try {
+        for (JsonNode node : accessLog(0)) {
+          if (requestId.equals(node.get("request_id").asText())) found[0] = node;
+        }
+      } catch (Exception e) {
+        return false;
+      }
+      return found[0] != null;
+    }, Duration.ofSeconds(10), "access record for " + requestId);
+    return found[0];
+  }
+
+  /** The admin listener's /metrics text. */
+  public String metrics() throws Exception {
+    var response = HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return response.body();
+  }
+
+  /** Polls {@code condition} until true or fails the test after {@code timeout}. */
+  public static void awaitTrue(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+      Thread.sleep(20);
+    }
+  }
+
+  static SSLContext trustingDevCa(Path caCert) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    try (InputStream in = Files.newInputStream(caCert)) {
+      X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      store.setCertificateEntry("dev-ca", ca);
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(store);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tmf.getTrustManagers(), null);
+    return context;
+  }
+
+  /** Headers as a case-insensitive map, for assertions. */
+  public static Map<String, List<String>> lower(Map<String, List<String>> headers) {
+    Map<String, List<String>> out = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    out.putAll(headers);
+    return out;
+  }
+
+  @Override public void close() {
+    gateway.stop(Duration.ofSeconds(2)).await();
+    vertx.close().await();
+  }
+}
