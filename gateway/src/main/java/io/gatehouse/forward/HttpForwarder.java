@@ -112,12 +112,6 @@ public final class HttpForwarder {
         if (!response.ended()) upstream.reset();
         done.tryFail(new UpstreamFailure(Reason.NONE, true, "client closed"));
       });
-      responseTimer = vertx.setTimer(settings.responseTimeout().toMillis(), id -> {
-        responseTimer = -1;
-        metrics.upstreamError(pool.name(), UpstreamErrorKind.TIMEOUT);
-        fail(Reason.UPSTREAM_TIMEOUT, null, null);
-        upstream.reset();
-      });
       relayRequestBody();
       return done.future();
     }
@@ -155,7 +149,11 @@ public final class HttpForwarder {
           upstream.drainHandler(v -> request.resume());
         }
       });
-      request.endHandler(v -> upstream.end());
+      request.endHandler(v -> {
+        upstream.end();
+        // Timed from the end of the request body, so a large slow upload is not mistaken for a slow n8n.
+        startResponseTimer();
+      });
       request.exceptionHandler(e -> upstream.reset());
       if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
         // Only now, after every guard passed and the declared length fit, is the client invited to send.
@@ -204,6 +202,16 @@ public final class HttpForwarder {
       boolean started = response.headWritten();
       if (started) response.reset();
       done.tryFail(new UpstreamFailure(reason, started, cause == null ? reason.code() : cause.getClass().getSimpleName()));
+    }
+
+    private void startResponseTimer() {
+      if (done.future().isComplete() || exchange.status() != 0) return;
+      responseTimer = vertx.setTimer(settings.responseTimeout().toMillis(), id -> {
+        responseTimer = -1;
+        metrics.upstreamError(pool.name(), UpstreamErrorKind.TIMEOUT);
+        fail(Reason.UPSTREAM_TIMEOUT, null, null);
+        upstream.reset();
+      });
     }
 
     private void cancelResponseTimer() {
