@@ -122,8 +122,10 @@ class RequestLimitsIT {
         .getBytes(StandardCharsets.US_ASCII);
     int sent = 0;
     boolean closed = false;
-    long start = System.nanoTime();
+    long start;
     try (SSLSocket socket = gateway.connect()) {
+      // The deadline runs from the end of the handshake, when the gateway sees the connection.
+      start = System.nanoTime();
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
       // The 300 ms read timeout paces the dribble and notices the close at once.
