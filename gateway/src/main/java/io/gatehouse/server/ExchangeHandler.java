@@ -54,7 +54,7 @@ public final class ExchangeHandler implements Handler<HttpServerRequest> {
 
     Optional<String> problem = RequestHygiene.check(request);
     if (problem.isPresent()) {
-      refuse(exchange, Reason.BAD_REQUEST, problem.get(), true);
+      refuseAndClose(exchange, problem.get());
       return;
     }
     if (!classify(exchange, current)) return;
@@ -74,7 +74,7 @@ public final class ExchangeHandler implements Handler<HttpServerRequest> {
     HttpServerRequest request = exchange.request();
     Normalized target = PathNormalizer.normalizeTarget(request.uri());
     if (target instanceof Normalized.Rejected rejected) {
-      refuse(exchange, Reason.BAD_REQUEST, rejected.detail(), true);
+      refuseAndClose(exchange, rejected.detail());
       return false;
     }
     Normalized.Ok ok = (Normalized.Ok) target;
@@ -120,6 +120,15 @@ public final class ExchangeHandler implements Handler<HttpServerRequest> {
     HttpServerRequest request = exchange.request();
     boolean close = bodyMayBeUnread && !request.isEnded() && hasBody(request);
     refusals.send(exchange, reason, close).onComplete(v -> recorder.finish(exchange, detail));
+  }
+
+  /**
+   * A 400 for a malformed or ambiguous head always ends an HTTP/1.x connection, body or not: whatever sent it does
+   * not frame requests as we do, so nothing more is read from it (a request pipelined after two Host headers or a
+   * TRACE may be the second half of a smuggling attempt aimed at another hop). nginx closes after a 400 as well.
+   */
+  private void refuseAndClose(Exchange exchange, String detail) {
+    refusals.send(exchange, Reason.BAD_REQUEST, true).onComplete(v -> recorder.finish(exchange, detail));
   }
 
   private static boolean hasBody(HttpServerRequest request) {

@@ -58,18 +58,40 @@ public final class GatewayHarness implements AutoCloseable {
           allow: ["127.0.0.0/8", "::1/128"]
       """;
 
+  /**
+   * What a test may change in the {@code server:} lines the harness writes itself.
+   *
+   * @param listen the {@code listen} value, e.g. {@code "127.0.0.1:0"} or {@code "[::1]:0"} (always port 0)
+   * @param timeouts the whole {@code timeouts} value, a YAML flow mapping
+   */
+  public record Options(String listen, String timeouts) {
+    public static final Options DEFAULTS =
+        new Options("127.0.0.1:0", "{ upstream_connect: \"2s\", upstream_response: \"3s\", drain: \"5s\" }");
+
+    public Options withListen(String value) { return new Options(value, timeouts); }
+    public Options withTimeouts(String value) { return new Options(listen, value); }
+
+    /** The address to connect to: the listen host without brackets. */
+    String host() {
+      String host = listen.substring(0, listen.lastIndexOf(':'));
+      return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+  }
+
   private final Vertx vertx;
   private final Path dir;
   private final Path configFile;
   private final RunningGateway gateway;
   private final SSLContext trust;
+  private final String host;
 
-  private GatewayHarness(Vertx vertx, Path dir, Path configFile, RunningGateway gateway, SSLContext trust) {
+  private GatewayHarness(Vertx vertx, Path dir, Path configFile, RunningGateway gateway, SSLContext trust, String host) {
     this.vertx = vertx;
     this.dir = dir;
     this.configFile = configFile;
     this.gateway = gateway;
     this.trust = trust;
+    this.host = host;
   }
 
   /** A gateway in front of {@code upstreamUrl} with {@link #DEFAULT_ROUTES}. */
@@ -82,24 +104,35 @@ public final class GatewayHarness implements AutoCloseable {
    * @param serverExtra extra keys indented under {@code server:} (e.g. {@code "  max_body: \"1KiB\"\n"})
    */
   public static GatewayHarness start(String upstreamUrl, String routes, String serverExtra) throws Exception {
+    return start(upstreamUrl, routes, serverExtra, Options.DEFAULTS);
+  }
+
+  /** As {@link #start(String, String, String)}, with another listen address or timeouts. */
+  public static GatewayHarness start(String upstreamUrl, String routes, String serverExtra, Options options)
+      throws Exception {
     Path dir = Files.createTempDirectory("gatehouse-it");
     new DevCertificateWriter().writeServerAndClient(dir.resolve("certs"), "it-client");
     Path config = dir.resolve("gatehouse.yaml");
-    Files.writeString(config, configYaml(upstreamUrl, routes, serverExtra));
+    Files.writeString(config, configYaml(upstreamUrl, routes, serverExtra, options));
     GatehouseConfig loaded = load(config);
     Vertx vertx = Vertx.vertx();
     RunningGateway gateway = RunningGateway.start(vertx, loaded).await();
-    return new GatewayHarness(vertx, dir, config, gateway, trustingDevCa(dir.resolve("certs/ca.crt")));
+    return new GatewayHarness(vertx, dir, config, gateway, trustingDevCa(dir.resolve("certs/ca.crt")), options.host());
   }
 
   /** The YAML a test gateway runs with. */
   public static String configYaml(String upstreamUrl, String routes, String serverExtra) {
+    return configYaml(upstreamUrl, routes, serverExtra, Options.DEFAULTS);
+  }
+
+  /** The YAML a test gateway runs with, with another listen address or timeouts. */
+  public static String configYaml(String upstreamUrl, String routes, String serverExtra, Options options) {
     return """
         server:
-          listen: "127.0.0.1:0"
+          listen: "%s"
           public_url: "https://localhost:8443"
           tls: { cert: "certs/server.crt", key: "certs/server.key" }
-          timeouts: { upstream_connect: "2s", upstream_response: "3s", drain: "5s" }
+          timeouts: %s
         %s
         admin: { listen: "127.0.0.1:0" }
         upstreams:
@@ -107,7 +140,7 @@ public final class GatewayHarness implements AutoCloseable {
         %s
         audit:
           dir: "audit"
-        """.formatted(serverExtra, upstreamUrl, routes);
+        """.formatted(options.listen(), options.timeouts(), serverExtra, upstreamUrl, routes);
   }
 
   /** Loads a config file and fails the test on any error. */
@@ -124,7 +157,14 @@ public final class GatewayHarness implements AutoCloseable {
   public Path configFile() { return configFile; }
   public int port() { return gateway.port(); }
   public int adminPort() { return gateway.adminPort(); }
-  public String url(String pathAndQuery) { return "https://localhost:" + port() + pathAndQuery; }
+  /** The address the gateway listens on, without brackets ({@code 127.0.0.1}, {@code ::1}). */
+  public String host() { return host; }
+
+  /** An https URL on the gateway; {@code localhost} for IPv4 loopback (as the dev certificate names it). */
+  public String url(String pathAndQuery) {
+    String authority = host.contains(":") ? "[" + host + "]" : "localhost";
+    return "https://" + authority + ":" + port() + pathAndQuery;
+  }
   public SSLContext sslContext() { return trust; }
 
   /** A JDK client trusting the dev CA; HTTP/2 when the server offers it. */
@@ -144,7 +184,7 @@ public final class GatewayHarness implements AutoCloseable {
    * wrote back until it closed the connection or stayed silent for {@code quiet}.
    */
   public String raw(String request, Duration quiet) throws IOException {
-    try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", port())) {
+    try (SSLSocket socket = connect()) {
       socket.setSoTimeout((int) quiet.toMillis());
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));
@@ -159,6 +199,13 @@ public final class GatewayHarness implements AutoCloseable {
       }
       return response.toString(StandardCharsets.ISO_8859_1);
     }
+  }
+
+  /** A fresh TLS connection to the gateway, handshake done (HTTP/1.1: no ALPN offered), for byte-level tests. */
+  public SSLSocket connect() throws IOException {
+    SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket(host, port());
+    socket.startHandshake();
+    return socket;
   }
 
   /** The access-log records written so far, waiting until there are at least {@code atLeast}. */

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>{@code /bytes?n=N} streams N bytes;</li>
- *   <li>{@code /upload} reads the body and answers its length;</li>
+ *   <li>{@code /upload} reads the body and answers its length (counting uploads cut before their end);</li>
  *   <li>{@code /slow?ms=N} answers after N ms;</li>
  *   <li>{@code /sse?n=N} sends N server-sent events 50 ms apart;</li>
  *   <li>{@code /ws} is a WebSocket echo;</li>
@@ -36,6 +36,7 @@ public final class TestUpstream implements AutoCloseable {
   private final HttpServer server;
   private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
   private final AtomicLong uploadedBytes = new AtomicLong();
+  private final AtomicLong uploadsCut = new AtomicLong();
   private final int port;
 
   public TestUpstream(Vertx vertx) {
@@ -49,6 +50,8 @@ public final class TestUpstream implements AutoCloseable {
   public List<Seen> seen() { return List.copyOf(seen); }
   public void clear() { seen.clear(); }
   public long uploadedBytes() { return uploadedBytes.get(); }
+  /** {@code /upload} requests whose body never ended because the gateway reset or closed them. */
+  public long uploadsCut() { return uploadsCut.get(); }
 
   private void handle(HttpServerRequest request) {
     Map<String, List<String>> headers = new java.util.TreeMap<>();
@@ -65,6 +68,9 @@ public final class TestUpstream implements AutoCloseable {
       request.endHandler(v -> {
         uploadedBytes.addAndGet(count.get());
         request.response().end(Long.toString(count.get()));
+      });
+      request.exceptionHandler(e -> {
+        if (!request.isEnded()) uploadsCut.incrementAndGet();
       });
     } else if (path.equals("/slow")) {
       vertx.setTimer(Long.parseLong(request.getParam("ms")), t -> request.response().end("slow"));
