@@ -100,7 +100,8 @@ public final class RunningGateway {
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setSslHandshakeTimeout(config.timeouts().requestHeader().toMillis())
         .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setMaxInitialLineLength(16 * 1024)
+        // One limit for the request line: PathNormalizer caps targets at 8 KiB, so a longer line is 431 here.
+        .setMaxInitialLineLength(8 * 1024)
         .setMaxHeaderSize(32 * 1024)
         .setHandle100ContinueAutomatically(false)
         .setCompressionSupported(false)
@@ -115,7 +116,8 @@ public final class RunningGateway {
         .setKeepAliveTimeout(30)
         .setDecompressionSupported(false)
         .setMaxHeaderSize(64 * 1024)
-        .setMaxInitialLineLength(16 * 1024)
+        // One limit for the request line: PathNormalizer caps targets at 8 KiB, so a longer line is 431 here.
+        .setMaxInitialLineLength(8 * 1024)
         .setTcpNoDelay(true);
   }
 

@@ -27,9 +27,10 @@ import java.util.Optional;
  *       {@code 1 1}: "is not a number"); header names with a space, a separator, a control or non-ASCII byte
  *       ("a header name cannot contain ..."); header values with NUL, other controls or DEL ("a header value
  *       contains a prohibited character"); a bare CR ("only '\n' is allowed after '\r'"); a bare LF as line end
- *       ({@code InvalidLineSeparatorException}) → all 400. A request line over {@code maxInitialLineLength} (4096)
- *       → {@code TooLongHttpLineException}, 414, with a made-up {@code uri() == "/bad-request"}; headers over
- *       {@code maxHeaderSize} (8192) → {@code TooLongHttpHeaderException}, 431. HTTP/0.9 → 400. A version other than
+ *       ({@code InvalidLineSeparatorException}) → all 400. A request line over {@code maxInitialLineLength}
+ *       → {@code TooLongHttpLineException} with a made-up {@code uri() == "/bad-request"}; headers over
+ *       {@code maxHeaderSize} → {@code TooLongHttpHeaderException}. Vert.x's default answers are 414 and 431; the
+ *       gateway's {@code InvalidRequestResponder} answers both with 431 {@code headers_too_large}. HTTP/0.9 → 400. A version other than
  *       1.0/1.1 ({@code HTTP/1.2}) gets 501 from Vert.x itself; neither handler is called.
  *   <li><b>HTTP/1.x, reaching the request handler</b> (so checked only here): {@code Content-Length} together with
  *       {@code Transfer-Encoding} (Netty silently drops the {@code Content-Length}, so the handler sees only
