@@ -142,10 +142,42 @@ class GracefulShutdownIT {
     }
   }
 
+  @Test void anOpenWebSocketIsClosedWhenTheDrainTimeoutEndsAndTheExitStatusIsStillZero() throws Exception {
+    try (GatewayProcess gateway = start("1s")) {
+      io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient(
+          new io.vertx.core.http.WebSocketClientOptions().setSsl(true).setVerifyHost(true)
+              .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(dir.resolve("certs/ca.crt").toString())));
+      io.vertx.core.http.WebSocket ws = client.connect(new io.vertx.core.http.WebSocketConnectOptions().setSsl(true)
+          .setHost("localhost").setPort(gateway.port()).setURI("/ws")).await();
+      CompletableFuture<Long> closedAt = new CompletableFuture<>();
+      ws.closeHandler(v -> closedAt.complete(System.nanoTime()));
+      java.util.concurrent.BlockingQueue<String> echoes = new java.util.concurrent.LinkedBlockingQueue<>();
+      ws.handler(data -> echoes.add(data.toString()));
+
+      long signalled = System.nanoTime();
+      gateway.process().destroy();
+      GatewayHarness.awaitTrue(() -> connectRefused(gateway.port()), Duration.ofMillis(900), "the drain started");
+      ws.writeTextMessage("during the drain").await();
+      assertThat(echoes.poll(2, TimeUnit.SECONDS)).as("the tunnel still works while draining").isEqualTo("during the drain");
+
+      assertThat(gateway.waitFor(Duration.ofSeconds(4))).as("exited about when the 1 s drain ended").isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(Duration.ofMillis(3500));
+      assertThat(gateway.process().exitValue()).as(gateway.stderr()).isZero();
+      assertThat(Duration.ofNanos(closedAt.get(2, TimeUnit.SECONDS) - signalled))
+          .as("WebSocket kept until the drain timeout").isGreaterThan(Duration.ofMillis(900));
+      client.close().await();
+    }
+  }
+
   private GatewayProcess start() throws Exception {
+    return start("5s");
+  }
+
+  private GatewayProcess start(String drain) throws Exception {
     GatewayProcess.writeDevCerts(dir);
     return GatewayProcess.run(dir,
-        ports -> GatewayProcess.configYaml(upstream.url(), GatewayHarness.DEFAULT_ROUTES, "", ports), Map.of());
+        ports -> GatewayProcess.configYaml(upstream.url(), GatewayHarness.DEFAULT_ROUTES, "", ports)
+            .replace("drain: \"5s\"", "drain: \"" + drain + "\""), Map.of());
   }
 
   private static CompletableFuture<HttpResponse<String>> slowRequest(
