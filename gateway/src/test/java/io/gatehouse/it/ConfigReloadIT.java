@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hot reload in a real {@code run} process under steady load: a good file takes effect within a few seconds, a bad
- * one is refused with its problems on stderr while the old config keeps serving, SIGHUP reloads too, and none of it
- * fails a request in flight or cuts an open WebSocket.
+ * Hot reload in a real {@code run} process under steady load: a good file (a new route; the pool moved to another
+ * upstream) takes effect within a few seconds, a bad one is refused with its problems on stderr while the old config
+ * keeps serving, SIGHUP reloads too, and none of it fails a request in flight or cuts an open WebSocket.
  */
 class ConfigReloadIT {
   /** The reloader polls every second; a change must show within this. */
@@ -60,16 +60,20 @@ class ConfigReloadIT {
 
   private static Vertx vertx;
   private static TestUpstream upstream;
+  /** Where step (c) moves the {@code main} pool. */
+  private static TestUpstream otherUpstream;
 
   @TempDir Path dir;
 
   @BeforeAll static void startUpstream() {
     vertx = Vertx.vertx();
     upstream = new TestUpstream(vertx);
+    otherUpstream = new TestUpstream(vertx);
   }
 
   @AfterAll static void stopUpstream() {
     upstream.close();
+    otherUpstream.close();
     vertx.close().await();
   }
 
@@ -128,9 +132,13 @@ class ConfigReloadIT {
       assertThat(status(probe, gateway, "/new/x")).as("the old config still serving").isEqualTo(200);
       assertThat(metric(gateway, OK)).isEqualTo(1);
 
-      // (c) Back to a good file (picked up by polling), then a change only SIGHUP sees: the allow-list file.
-      GatewayProcess.writeAtomically(gateway.configFile(), withNewRoute);
+      // (c) Back to a good file (picked up by polling) that also moves the main pool to another upstream, then a
+      // change only SIGHUP sees: the allow-list file.
+      GatewayProcess.writeAtomically(gateway.configFile(),
+          GatewayProcess.configYaml(otherUpstream.url(), "routes:\n" + HUP_ROUTE + NEW_ROUTE + EDITOR_ROUTE, "", ports[0]));
       GatewayHarness.awaitTrue(() -> metric(gateway, OK) == 2, TAKES_EFFECT, "the repaired file reloaded");
+      assertThat(status(probe, gateway, "/new/moved")).isEqualTo(200);
+      assertThat(otherUpstream.seen()).extracting(TestUpstream.Seen::uri).contains("/new/moved");
       assertThat(status(probe, gateway, "/hup/x")).isEqualTo(403);
       GatewayProcess.writeAtomically(dir.resolve("hup-allow.txt"), "127.0.0.0/8\n");
       gateway.signal("HUP");
@@ -139,6 +147,8 @@ class ConfigReloadIT {
       assertThat(metric(gateway, OK)).isEqualTo(3);
       assertThat(metric(gateway, FAILED)).isEqualTo(1);
 
+      GatewayHarness.awaitTrue(() -> otherUpstream.seen().stream().anyMatch(s -> s.uri().startsWith("/load/")),
+          Duration.ofSeconds(2), "the steady load reaching the new upstream");
       load.stop();
       assertThat(load.failures()).as("requests that failed during the reloads").isEmpty();
       assertThat(load.http1Ok()).as("HTTP/1.1 requests served").isGreaterThan(50);
