@@ -5,6 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -19,7 +28,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
@@ -65,12 +76,12 @@ class GracefulShutdownIT {
       CompletableFuture<HttpResponse<String>> overHttp1 = slowRequest(trust, HttpClient.Version.HTTP_1_1, gateway, "h1");
       // HTTP/2 through Vert.x's client: JDK 17's HttpClient fails every open stream on GOAWAY, even those the
       // GOAWAY's last-stream-id says will be completed (JDK-8335181, fixed in JDK 24).
-      io.vertx.core.http.HttpClient vertxHttp2 = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-          .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setUseAlpn(true).setSsl(true).setVerifyHost(true)
-          .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(dir.resolve("certs/ca.crt").toString())));
-      CompletableFuture<io.vertx.core.http.HttpClientResponse> h2Response = new CompletableFuture<>();
+      io.vertx.core.http.HttpClient vertxHttp2 = vertx.createHttpClient(new HttpClientOptions()
+          .setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setSsl(true).setVerifyHost(true)
+          .setTrustOptions(new PemTrustOptions().addCertPath(dir.resolve("certs/ca.crt").toString())));
+      CompletableFuture<HttpClientResponse> h2Response = new CompletableFuture<>();
       CompletableFuture<String> overHttp2 = vertxHttp2
-          .request(io.vertx.core.http.HttpMethod.GET, gateway.port(), "localhost", "/slow?ms=2000&via=h2")
+          .request(HttpMethod.GET, gateway.port(), "localhost", "/slow?ms=2000&via=h2")
           .compose(request -> request.send())
           .compose(response -> {
             h2Response.complete(response);
@@ -93,7 +104,7 @@ class GracefulShutdownIT {
       assertThat(overHttp1.get().body()).isEqualTo("slow");
       assertThat(overHttp2.get(5, TimeUnit.SECONDS)).isEqualTo("slow");
       assertThat(h2Response.get().statusCode()).isEqualTo(200);
-      assertThat(h2Response.get().version()).isEqualTo(io.vertx.core.http.HttpVersion.HTTP_2);
+      assertThat(h2Response.get().version()).isEqualTo(HttpVersion.HTTP_2);
       long answered = System.nanoTime();
       assertThat(gateway.waitFor(DRAIN.plusSeconds(2))).as("exited within the drain timeout").isTrue();
       assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(DRAIN);
@@ -144,14 +155,14 @@ class GracefulShutdownIT {
 
   @Test void anOpenWebSocketIsClosedWhenTheDrainTimeoutEndsAndTheExitStatusIsStillZero() throws Exception {
     try (GatewayProcess gateway = start("1s")) {
-      io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient(
-          new io.vertx.core.http.WebSocketClientOptions().setSsl(true).setVerifyHost(true)
-              .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(dir.resolve("certs/ca.crt").toString())));
-      io.vertx.core.http.WebSocket ws = client.connect(new io.vertx.core.http.WebSocketConnectOptions().setSsl(true)
+      WebSocketClient client = vertx.createWebSocketClient(
+          new WebSocketClientOptions().setSsl(true).setVerifyHost(true)
+              .setTrustOptions(new PemTrustOptions().addCertPath(dir.resolve("certs/ca.crt").toString())));
+      WebSocket ws = client.connect(new WebSocketConnectOptions().setSsl(true)
           .setHost("localhost").setPort(gateway.port()).setURI("/ws")).await();
       CompletableFuture<Long> closedAt = new CompletableFuture<>();
       ws.closeHandler(v -> closedAt.complete(System.nanoTime()));
-      java.util.concurrent.BlockingQueue<String> echoes = new java.util.concurrent.LinkedBlockingQueue<>();
+      BlockingQueue<String> echoes = new LinkedBlockingQueue<>();
       ws.handler(data -> echoes.add(data.toString()));
 
       long signalled = System.nanoTime();
