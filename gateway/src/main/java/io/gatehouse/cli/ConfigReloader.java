@@ -22,6 +22,8 @@ final class ConfigReloader implements AutoCloseable {
   private final Path file;
   private final RunningGateway gateway;
   private final AtomicBoolean busy = new AtomicBoolean();
+  /** A SIGHUP that arrived while a reload was running: honoured as soon as that one ends, never dropped. */
+  private final AtomicBoolean forcePending = new AtomicBoolean();
   private volatile byte[] lastDigest;
   private long timer = -1;
 
@@ -38,14 +40,18 @@ final class ConfigReloader implements AutoCloseable {
 
   /** SIGHUP: reload even when the file looks unchanged (a referenced ${file:} secret may have changed). */
   void reloadNow() {
+    forcePending.set(true);
     reload(true);
   }
 
   private void reload(boolean force) {
+    // A poll that finds a reload running can be skipped (the next poll comes in a second), but a SIGHUP cannot:
+    // it may be for a ${file:} value the poll never sees. forcePending carries it over to the end of the running one.
     if (!busy.compareAndSet(false, true)) return;
+    boolean forced = forcePending.getAndSet(false) || force;
     vertx.executeBlocking(() -> {
       byte[] current = digest();
-      if (!force && Arrays.equals(current, lastDigest)) return null;
+      if (!forced && Arrays.equals(current, lastDigest)) return null;
       lastDigest = current;
       var result = ConfigLoader.load(file, System::getenv);
       for (ConfigProblem problem : result.problems()) {
@@ -63,6 +69,7 @@ final class ConfigReloader implements AutoCloseable {
     }, false).onComplete(ar -> {
       busy.set(false);
       if (ar.failed()) LOG.log(System.Logger.Level.ERROR, "config reload failed", ar.cause());
+      if (forcePending.get()) reload(false);
     });
   }
 

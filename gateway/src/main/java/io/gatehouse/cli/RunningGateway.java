@@ -48,6 +48,7 @@ public final class RunningGateway {
   private final CertificateReloader certificates;
   private int port;
   private int adminPort;
+  private Future<Void> stopping;
 
   private RunningGateway(Vertx vertx, GatehouseConfig config) throws Exception {
     this.vertx = vertx;
@@ -153,9 +154,18 @@ public final class RunningGateway {
   public int adminPort() { return adminPort; }
 
   /**
-   * Stops accepting, drains in-flight requests for up to {@code grace}, then flushes the access log.
+   * Stops accepting, drains in-flight requests for up to {@code grace}, then flushes the access log. Calling it
+   * again returns the first call's future.
    */
-  public Future<Void> stop(Duration grace) {
+  public synchronized Future<Void> stop(Duration grace) {
+    // Idempotent because a second SIGTERM/SIGINT during the drain (an impatient Ctrl-C) used to run the whole
+    // sequence again: the second server shutdown completed at once and the upstream client was closed under the
+    // requests still draining, which then failed with 502.
+    if (stopping == null) stopping = stopOnce(grace);
+    return stopping;
+  }
+
+  private Future<Void> stopOnce(Duration grace) {
     certificates.close();
     return server.shutdown(grace)
         .eventually(() -> admin.close())
