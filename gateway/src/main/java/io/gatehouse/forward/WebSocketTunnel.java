@@ -60,6 +60,10 @@ public final class WebSocketTunnel {
           upstream.headers().set("X-Forwarded-Host", settings.forwardedHost());
           upstream.headers().set("X-Forwarded-Proto", settings.forwardedProto());
           upstream.headers().set("X-Request-Id", exchange.requestId());
+          // After a 101 the request never "ends": when the spliced socket closes, Vert.x fails it with "Connection
+          // was closed" and, without a handler, logs that at ERROR for every push channel that closes. Failures
+          // before the 101 reach us through connect()'s future; after it, through the sockets' close handlers.
+          upstream.exceptionHandler(e -> { });
           return upstream.connect()
               .recover(e -> Future.failedFuture(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, false, "handshake failed")));
         })

@@ -92,6 +92,22 @@ public final class GatewayHarness implements AutoCloseable {
     return new GatewayHarness(vertx, dir, config, gateway, trustingDevCa(dir.resolve("certs/ca.crt")));
   }
 
+  /**
+   * A gateway from a whole config file of the test's own (see {@link GatewayConfigYaml}), for settings that
+   * {@link #configYaml} fixes: timeouts, TLS options, several upstream targets. Paths in it are relative to the
+   * harness directory, whose {@code certs/} holds the dev CA, server and {@code it-client} certificates.
+   */
+  public static GatewayHarness startWithConfig(String configYaml) throws Exception {
+    Path dir = Files.createTempDirectory("gatehouse-it");
+    new DevCertificateWriter().writeServerAndClient(dir.resolve("certs"), "it-client");
+    Path config = dir.resolve("gatehouse.yaml");
+    Files.writeString(config, configYaml);
+    GatehouseConfig loaded = load(config);
+    Vertx vertx = Vertx.vertx();
+    RunningGateway gateway = RunningGateway.start(vertx, loaded).await();
+    return new GatewayHarness(vertx, dir, config, gateway, trustingDevCa(dir.resolve("certs/ca.crt")));
+  }
+
   /** The YAML a test gateway runs with. */
   public static String configYaml(String upstreamUrl, String routes, String serverExtra) {
     return """
