@@ -89,6 +89,7 @@ public final class HttpForwarder {
     private final Promise<Void> done = Promise.promise();
     private long responseTimer = -1;
     private boolean bodyStarted;
+    private boolean responseHeadersArrived;
 
     Transfer(Exchange exchange, UpstreamPool pool, HttpClientRequest upstream, ForwardSettings settings) {
       this.exchange = exchange;
@@ -102,6 +103,7 @@ public final class HttpForwarder {
     Future<Void> run() {
       prepareHeaders();
       upstream.response().onComplete(ar -> {
+        responseHeadersArrived = true;
         cancelResponseTimer();
         if (ar.succeeded()) relayResponse(ar.result());
         else fail(Reason.UPSTREAM_UNAVAILABLE, UpstreamErrorKind.RESET, ar.cause());
@@ -112,14 +114,23 @@ public final class HttpForwarder {
         if (!response.ended()) upstream.reset();
         done.tryFail(new UpstreamFailure(Reason.NONE, true, "client closed"));
       });
+      relayRequestBody();
+      return done.future();
+    }
+
+    /**
+     * upstream_response is how long n8n may take to answer once it has the whole request. Armed when the body has
+     * been relayed, not when forwarding starts: a large upload that takes longer to send than the timeout was
+     * otherwise cut with a 504 half way through (found by StreamingIT's 100 MiB upload).
+     */
+    private void armResponseTimer() {
+      if (responseHeadersArrived || done.future().isComplete()) return;
       responseTimer = vertx.setTimer(settings.responseTimeout().toMillis(), id -> {
         responseTimer = -1;
         metrics.upstreamError(pool.name(), UpstreamErrorKind.TIMEOUT);
         fail(Reason.UPSTREAM_TIMEOUT, null, null);
         upstream.reset();
       });
-      relayRequestBody();
-      return done.future();
     }
 
     private void prepareHeaders() {
@@ -155,7 +166,10 @@ public final class HttpForwarder {
           upstream.drainHandler(v -> request.resume());
         }
       });
-      request.endHandler(v -> upstream.end());
+      request.endHandler(v -> {
+        upstream.end();
+        armResponseTimer();
+      });
       request.exceptionHandler(e -> upstream.reset());
       if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
         // Only now, after every guard passed and the declared length fit, is the client invited to send.
