@@ -1,10 +1,17 @@
 package io.gatehouse.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -150,6 +157,54 @@ class UpstreamFailureIT {
       assertThat(response.body()).isEqualTo(Integer.toString(8 * 1024));
       assertThat(upstreamErrors(gateway, "timeout")).isZero();
     }
+  }
+
+  @Test void answers502ToAWebSocketHandshakeWhenUpstreamIsDown() throws Exception {
+    int port = closedPort();
+    try (GatewayHarness gateway = GatewayHarness.startWithConfig(GatewayConfigYaml.of("http://127.0.0.1:" + port).yaml())) {
+      // Held in a variable: Vert.x closes a client that becomes unreachable, even mid-handshake.
+      WebSocketClient client = webSockets(gateway);
+      UpgradeRejectedException rejected = catchThrowableOfType(UpgradeRejectedException.class,
+          () -> client.connect(handshake(gateway, "/rest/push")).await());
+      client.close().await();
+
+      assertThat(rejected.getStatus()).isEqualTo(502);
+      String requestId = rejected.getHeaders().get("X-Request-Id");
+      JsonNode body = JSON.readTree(rejected.getBody().toString());
+      assertThat(body.get("error").asText()).isEqualTo("upstream_unavailable");
+      assertThat(body.get("request_id").asText()).isEqualTo(requestId);
+      assertThat(gateway.accessRecord(requestId).get("reason").asText()).isEqualTo("upstream_unavailable");
+      assertThat(upstreamErrors(gateway, "connect")).isEqualTo(1.0);
+    }
+  }
+
+  @Test void retriesAWebSocketHandshakeOnTheNextTargetWhenOneIsDead() throws Exception {
+    int dead = closedPort();
+    try (TestUpstream live = new TestUpstream(vertx);
+        GatewayHarness gateway = GatewayHarness.startWithConfig(
+            GatewayConfigYaml.of("http://127.0.0.1:" + dead, live.url()).yaml())) {
+      WebSocketClient client = webSockets(gateway);
+      // The first attempt order starts at the dead target; a refused connection sent nothing, so it is retried.
+      for (int i = 0; i < 2; i++) {
+        WebSocket ws = client.connect(handshake(gateway, "/ws")).await();
+        ws.close().await();
+      }
+
+      client.close().await();
+      assertThat(live.webSocketsOpened()).isEqualTo(2);
+      assertThat(upstreamErrors(gateway, "connect")).isEqualTo(1.0);
+    }
+  }
+
+  private static WebSocketClient webSockets(GatewayHarness gateway) {
+    return vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setSsl(true)
+        .setTrustOptions(new PemTrustOptions().addCertPath(gateway.dir().resolve("certs/ca.crt").toString())));
+  }
+
+  private static WebSocketConnectOptions handshake(GatewayHarness gateway, String uri) {
+    return new WebSocketConnectOptions().setHost("localhost").setPort(gateway.port()).setSsl(true).setURI(uri)
+        .addHeader("Origin", "https://localhost:8443");
   }
 
   /** A body that arrives in chunks with pauses between them, like an upload over a slow link. */
