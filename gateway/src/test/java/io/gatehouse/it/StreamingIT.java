@@ -85,13 +85,15 @@ class StreamingIT {
     assertThat(record.get("bytes_out").asLong()).isGreaterThan(5 * "data: event-0\n\n".length());
   }
 
-  @Test void streams100MiBUploadWithoutRetainingItOnTheHeap() throws Exception {
+  @ParameterizedTest
+  @EnumSource(HttpClient.Version.class)
+  void streams100MiBUploadWithoutRetainingItOnTheHeap(HttpClient.Version version) throws Exception {
     long uploadedBefore = upstream.uploadedBytes();
     GeneratedBody body = new GeneratedBody(HUNDRED_MIB);
     HttpResponse<String> response;
     long retained;
     try (HeapWatch heap = new HeapWatch(); MidTransferSampler sampler = new MidTransferSampler(heap, body::sent)) {
-      response = gateway.http1().send(
+      response = client(version).send(
           HttpRequest.newBuilder(URI.create(gateway.url("/upload")))
               .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
               .build(),
@@ -101,6 +103,7 @@ class StreamingIT {
     }
 
     assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.version()).isEqualTo(version);
     assertThat(response.body()).isEqualTo(Long.toString(HUNDRED_MIB));
     assertThat(upstream.uploadedBytes() - uploadedBefore).isEqualTo(HUNDRED_MIB);
     assertThat(retained).as("live heap growth during a 100 MiB upload (bytes)").isLessThan(RETAINED_HEAP_BOUND);
