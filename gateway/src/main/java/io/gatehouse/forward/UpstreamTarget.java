@@ -11,7 +11,10 @@ public final class UpstreamTarget {
   private final String host;
   private final int port;
   private final boolean ssl;
-  private final AtomicLong ejectedUntilNanos = new AtomicLong(Long.MIN_VALUE);
+  /** Not a time: {@code now - NOT_EJECTED} overflows, so it must be tested for, never compared with. */
+  private static final long NOT_EJECTED = Long.MIN_VALUE;
+
+  private final AtomicLong ejectedUntilNanos = new AtomicLong(NOT_EJECTED);
 
   public UpstreamTarget(URI url) {
     this.host = url.getHost();
@@ -29,7 +32,10 @@ public final class UpstreamTarget {
   }
 
   boolean available(long nowNanos) {
-    return nowNanos - ejectedUntilNanos.get() >= 0;
+    long until = ejectedUntilNanos.get();
+    // With the sentinel compared arithmetically, a positive nanoTime minus Long.MIN_VALUE overflowed to a negative
+    // number: every target looked ejected, and a dead one kept being tried on every other request.
+    return until == NOT_EJECTED || nowNanos - until >= 0;
   }
 
   void eject(long nowNanos, long forNanos) {
@@ -37,7 +43,7 @@ public final class UpstreamTarget {
   }
 
   void restore() {
-    ejectedUntilNanos.set(Long.MIN_VALUE);
+    ejectedUntilNanos.set(NOT_EJECTED);
   }
 
   @Override public String toString() {

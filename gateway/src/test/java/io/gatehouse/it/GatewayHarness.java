@@ -110,14 +110,27 @@ public final class GatewayHarness implements AutoCloseable {
   /** As {@link #start(String, String, String)}, with another listen address or timeouts. */
   public static GatewayHarness start(String upstreamUrl, String routes, String serverExtra, Options options)
       throws Exception {
+    return startFromYaml(configYaml(upstreamUrl, routes, serverExtra, options), options.host());
+  }
+
+  /**
+   * A gateway from a whole config file of the test's own (see {@link GatewayConfigYaml}), for settings that
+   * {@link #configYaml} fixes: timeouts, TLS options, several upstream targets. Paths in it are relative to the
+   * harness directory, whose {@code certs/} holds the dev CA, server and {@code it-client} certificates.
+   */
+  public static GatewayHarness startWithConfig(String configYaml) throws Exception {
+    return startFromYaml(configYaml, Options.DEFAULTS.host());
+  }
+
+  private static GatewayHarness startFromYaml(String yaml, String host) throws Exception {
     Path dir = Files.createTempDirectory("gatehouse-it");
     new DevCertificateWriter().writeServerAndClient(dir.resolve("certs"), "it-client");
     Path config = dir.resolve("gatehouse.yaml");
-    Files.writeString(config, configYaml(upstreamUrl, routes, serverExtra, options));
+    Files.writeString(config, yaml);
     GatehouseConfig loaded = load(config);
     Vertx vertx = Vertx.vertx();
     RunningGateway gateway = RunningGateway.start(vertx, loaded).await();
-    return new GatewayHarness(vertx, dir, config, gateway, trustingDevCa(dir.resolve("certs/ca.crt")), options.host());
+    return new GatewayHarness(vertx, dir, config, gateway, trustingDevCa(dir.resolve("certs/ca.crt")), host);
   }
 
   /** The YAML a test gateway runs with. */

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code /upload} reads the body and answers its length (counting uploads cut before their end);</li>
  *   <li>{@code /slow?ms=N} answers after N ms;</li>
  *   <li>{@code /sse?n=N} sends N server-sent events 50 ms apart;</li>
- *   <li>{@code /ws} is a WebSocket echo;</li>
+ *   <li>{@code /ws} is a WebSocket echo (text frames back as text, binary as binary);</li>
+ *   <li>{@code /ws-refuse} refuses the WebSocket upgrade with 403, as n8n does for a bad push origin;</li>
  *   <li>anything else answers JSON describing the request (method, uri, headers).</li>
  * </ul>
  */
@@ -37,12 +39,19 @@ public final class TestUpstream implements AutoCloseable {
   private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
   private final AtomicLong uploadedBytes = new AtomicLong();
   private final AtomicLong uploadsCut = new AtomicLong();
+  private final AtomicInteger webSocketsOpened = new AtomicInteger();
+  private final AtomicInteger webSocketsClosed = new AtomicInteger();
   private final int port;
 
   public TestUpstream(Vertx vertx) {
+    this(vertx, 0);
+  }
+
+  /** An upstream on a given port: a test can close one and bring another back where the gateway expects it. */
+  public TestUpstream(Vertx vertx, int port) {
     this.vertx = vertx;
     this.server = vertx.createHttpServer().requestHandler(this::handle);
-    this.port = server.listen(0, "127.0.0.1").await().actualPort();
+    this.port = server.listen(port, "127.0.0.1").await().actualPort();
   }
 
   public int port() { return port; }
@@ -52,6 +61,10 @@ public final class TestUpstream implements AutoCloseable {
   public long uploadedBytes() { return uploadedBytes.get(); }
   /** {@code /upload} requests whose body never ended because the gateway reset or closed them. */
   public long uploadsCut() { return uploadsCut.get(); }
+  /** WebSockets this upstream accepted on {@code /ws}. */
+  public int webSocketsOpened() { return webSocketsOpened.get(); }
+  /** Of those, how many have closed (from either side). */
+  public int webSocketsClosed() { return webSocketsClosed.get(); }
 
   private void handle(HttpServerRequest request) {
     Map<String, List<String>> headers = new java.util.TreeMap<>();
@@ -59,7 +72,14 @@ public final class TestUpstream implements AutoCloseable {
     seen.add(new Seen(request.method().name(), request.uri(), headers));
     String path = request.path();
     if (path.equals("/ws")) {
-      request.toWebSocket().onSuccess(ws -> ws.handler(ws::write));
+      request.toWebSocket().onSuccess(ws -> {
+        webSocketsOpened.incrementAndGet();
+        ws.closeHandler(v -> webSocketsClosed.incrementAndGet());
+        ws.textMessageHandler(ws::writeTextMessage);
+        ws.binaryMessageHandler(ws::writeBinaryMessage);
+      });
+    } else if (path.equals("/ws-refuse")) {
+      request.response().setStatusCode(403).putHeader("Content-Type", "text/plain").end("origin refused");
     } else if (path.equals("/bytes")) {
       streamBytes(request, Long.parseLong(request.getParam("n")));
     } else if (path.equals("/upload")) {
