@@ -66,7 +66,7 @@ public final class GatewayHarness implements AutoCloseable {
    */
   public record Options(String listen, String timeouts) {
     public static final Options DEFAULTS =
-        new Options("127.0.0.1:0", "{ upstream_connect: \"2s\", upstream_response: \"3s\", drain: \"5s\" }");
+        new Options("127.0.0.1:0", "{ upstream_connect: \"2s\", upstream_response: \"10s\", drain: \"5s\" }");
 
     public Options withListen(String value) { return new Options(value, timeouts); }
     public Options withTimeouts(String value) { return new Options(listen, value); }
