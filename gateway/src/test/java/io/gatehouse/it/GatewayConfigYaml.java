@@ -20,9 +20,9 @@ public record GatewayConfigYaml(
     String maxBody,
     String clientCa) {
 
-  /** The harness defaults: {@link GatewayHarness#DEFAULT_ROUTES}, connect 2s, response 3s, no client CA. */
+  /** The harness defaults: {@link GatewayHarness#DEFAULT_ROUTES}, connect 2s, response 10s, no client CA. */
   public static GatewayConfigYaml of(String... upstreamUrls) {
-    return new GatewayConfigYaml(List.of(upstreamUrls), GatewayHarness.DEFAULT_ROUTES, "2s", "3s", null, null);
+    return new GatewayConfigYaml(List.of(upstreamUrls), GatewayHarness.DEFAULT_ROUTES, "2s", "10s", null, null);
   }
 
   public GatewayConfigYaml withRoutes(String newRoutes) {
