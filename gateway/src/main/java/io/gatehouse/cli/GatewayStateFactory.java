@@ -8,6 +8,9 @@ import io.gatehouse.forward.UpstreamPool;
 import io.gatehouse.guard.DenyAllGuard;
 import io.gatehouse.guard.Guard;
 import io.gatehouse.guard.GuardChain;
+import io.gatehouse.guard.Reason;
+import io.gatehouse.guard.auth.ApiKeyPresenceGuard;
+import io.gatehouse.guard.auth.NotYetEnforcedGuard;
 import io.gatehouse.guard.source.SourceAllowListGuard;
 import io.gatehouse.guard.source.SourceDenyListGuard;
 import io.gatehouse.route.ClientAddressResolver;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Builds the request-path objects for one config. The one place that decides the order of a route's guards. */
 final class GatewayStateFactory {
@@ -47,7 +51,10 @@ final class GatewayStateFactory {
         ForwardSettings.from(config.server()));
   }
 
-  /** Cheapest first: a deny rule, then the source deny and allow lists. Later guards (rate, auth, signature) go here. */
+  /**
+   * The one place that orders a route's guards, cheapest first: a deny rule, the source deny and allow lists,
+   * then authentication. Rate limits and signatures slot in between as their issues land.
+   */
   private static Route route(RouteConfig config) {
     List<Guard> guards = new ArrayList<>();
     if (config.denyAll()) {
@@ -55,7 +62,17 @@ final class GatewayStateFactory {
     } else {
       if (!config.deny().isEmpty()) guards.add(new SourceDenyListGuard(config.deny()));
       guards.add(new SourceAllowListGuard(config.allow()));
+      authentication(config.auth()).ifPresent(guards::add);
     }
     return new Route(config.name(), config.match(), new GuardChain(guards), config.upstream(), config.logPayloads());
+  }
+
+  private static Optional<Guard> authentication(RouteConfig.AuthMode mode) {
+    return switch (mode) {
+      case NONE -> Optional.empty();
+      case N8N_API_KEY -> Optional.of(new ApiKeyPresenceGuard());
+      // Not implemented in this version: such a route must fail closed, never forward unauthenticated.
+      case SSO, BEARER -> Optional.of(new NotYetEnforcedGuard(Reason.UNAUTHENTICATED));
+    };
   }
 }

@@ -62,6 +62,12 @@ class GoldenConfigTest {
     List<String> actual = result.problems().stream().map(p -> p.format().replace(prefix, "")).toList();
 
     Path expectedFile = dir.resolve(name + ".expected");
+    // -Dgolden.update=true rewrites the expectations from the actual output; review the diff before committing.
+    if (Boolean.getBoolean("golden.update")) {
+      Path source = Path.of("src/test/resources/config/golden", name + ".expected");
+      Files.write(source, actual.isEmpty() ? List.of() : actual, StandardCharsets.UTF_8);
+      return;
+    }
     assertThat(expectedFile).as("missing %s.expected; actual output:%n%s", name, String.join("\n", actual)).exists();
     List<String> expected = Files.readAllLines(expectedFile, StandardCharsets.UTF_8).stream()
         .filter(line -> !line.isEmpty())

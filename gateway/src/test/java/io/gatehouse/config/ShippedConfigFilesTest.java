@@ -42,7 +42,9 @@ class ShippedConfigFilesTest {
 
     LoadResult result = ConfigLoader.load(file, env::get);
 
-    assertThat(result.problems()).extracting(ConfigProblem::format).isEmpty();
+    // The only remarks are about keys this version parses but does not enforce yet (SSO, bearer, rate limits).
+    assertThat(result.problems()).extracting(ConfigProblem::format)
+        .allSatisfy(line -> assertThat(line).contains("warning:").contains("not enforced by this version"));
     GatehouseConfig config = result.config().orElseThrow();
     assertThat(config.routes()).extracting(RouteConfig::name)
         .containsExactly("webhooks", "test-webhooks", "public-api", "editor");
@@ -92,7 +94,7 @@ class ShippedConfigFilesTest {
     assertThat(webhooks.upstream()).contains("webhook");
     assertThat(webhooks.allow()).containsExactly(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
     assertThat(webhooks.signature()).isEqualTo(SignatureMode.OFF);
-    assertThat(webhooks.rateLimit().orElseThrow().burst()).isEqualTo(40);
+    assertThat(webhooks.rateLimit()).as("no rate limit until this version enforces one").isEmpty();
     assertThat(config.routes().get(1).denyAll()).isTrue();
     assertThat(config.routes().get(2).auth()).isEqualTo(AuthMode.N8N_API_KEY);
     assertThat(config.routes().get(3).auth()).isEqualTo(AuthMode.NONE);
