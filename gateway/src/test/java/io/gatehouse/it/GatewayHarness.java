@@ -61,15 +61,19 @@ public final class GatewayHarness implements AutoCloseable {
   /**
    * What a test may change in the {@code server:} lines the harness writes itself.
    *
-   * @param listen the {@code listen} value, e.g. {@code "127.0.0.1:0"} or {@code "[::1]:0"} (always port 0)
+   * @param listen the {@code listen} value, e.g. {@code "127.0.0.1:0"} or {@code "[::1]:0"}; port 0 unless
+   *     the test needs to know the port before the gateway starts (a real n8n is told the public URL first)
    * @param timeouts the whole {@code timeouts} value, a YAML flow mapping
+   * @param publicUrl the {@code public_url} value, sent to the upstream as {@code X-Forwarded-Host}/{@code -Proto}
    */
-  public record Options(String listen, String timeouts) {
+  public record Options(String listen, String timeouts, String publicUrl) {
     public static final Options DEFAULTS =
-        new Options("127.0.0.1:0", "{ upstream_connect: \"2s\", upstream_response: \"10s\", drain: \"5s\" }");
+        new Options("127.0.0.1:0", "{ upstream_connect: \"2s\", upstream_response: \"10s\", drain: \"5s\" }",
+            "https://localhost:8443");
 
-    public Options withListen(String value) { return new Options(value, timeouts); }
-    public Options withTimeouts(String value) { return new Options(listen, value); }
+    public Options withListen(String value) { return new Options(value, timeouts, publicUrl); }
+    public Options withTimeouts(String value) { return new Options(listen, value, publicUrl); }
+    public Options withPublicUrl(String value) { return new Options(listen, timeouts, value); }
 
     /** The address to connect to: the listen host without brackets. */
     String host() {
@@ -143,7 +147,7 @@ public final class GatewayHarness implements AutoCloseable {
     return """
         server:
           listen: "%s"
-          public_url: "https://localhost:8443"
+          public_url: "%s"
           tls: { cert: "certs/server.crt", key: "certs/server.key" }
           timeouts: %s
         %s
@@ -153,7 +157,7 @@ public final class GatewayHarness implements AutoCloseable {
         %s
         audit:
           dir: "audit"
-        """.formatted(options.listen(), options.timeouts(), serverExtra, upstreamUrl, routes);
+        """.formatted(options.listen(), options.publicUrl(), options.timeouts(), serverExtra, upstreamUrl, routes);
   }
 
   /** Loads a config file and fails the test on any error. */
