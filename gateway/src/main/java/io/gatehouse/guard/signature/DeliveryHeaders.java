@@ -19,11 +19,6 @@ final class DeliveryHeaders {
 
   private DeliveryHeaders() {}
 
-  /** True when the header appears at all (even empty or repeated). */
-  static boolean present(MultiMap headers, String name) {
-    return headers.contains(name);
-  }
-
   /**
    * The header's one value, trimmed. Absent: {@code signature_missing} when {@code isSignature} (the delivery is
    * unsigned), else {@code signature_invalid} (signed, but something it depends on is gone).

@@ -12,7 +12,7 @@ import io.gatehouse.guard.signature.SignatureScheme.Start;
 final class SignatureRefusal extends Exception {
   private static final long serialVersionUID = 1L;
 
-  private final transient Reason reason;
+  private final Reason reason;
 
   private SignatureRefusal(Reason reason, String detail) {
     super(detail, null, false, false);
