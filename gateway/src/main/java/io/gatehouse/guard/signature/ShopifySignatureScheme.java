@@ -18,7 +18,7 @@ import java.util.Map;
  * a 5-minute tolerance would refuse exactly the retries that recover from an n8n outage. Like GitHub's delivery id,
  * the webhook id is unsigned, so the replay store catches resends that keep it, not an attacker who changes it.
  *
- * @see <a href="https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook">Shopify:
+ * @see <a href="https://shopify.dev/docs/apps/build/webhooks/subscribe/https">Shopify:
  *     verify the webhook</a>
  * @see <a href="https://shopify.dev/changelog/updates-to-webhook-retry-mechanism">Shopify: webhook retries</a>
  */
