@@ -206,6 +206,7 @@ class ConfigLoaderTest {
         webhooks:
           - path: "/webhook/x"
             scheme: "hmac-sha256"
+            header: "X-Signature"
             secrets: ["${env:HOOK}"]
         """;
     Map<String, String> env = Map.of("OIDC", "o".repeat(20), "HOOK", "h".repeat(16));
@@ -225,6 +226,9 @@ class ConfigLoaderTest {
     WebhookConfig hook = config.webhooks().get(0);
     assertThat(hook.secrets()).containsExactly(new Secret("h".repeat(16), true));
     assertThat(hook.tolerance()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(hook.generic()).contains(new WebhookConfig.GenericHmac("X-Signature",
+        WebhookConfig.GenericHmac.Encoding.HEX, "", WebhookConfig.GenericHmac.Signed.BODY, Optional.empty(),
+        Optional.empty()));
   }
 
   @Test

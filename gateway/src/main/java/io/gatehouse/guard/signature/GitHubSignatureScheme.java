@@ -1,0 +1,47 @@
+package io.gatehouse.guard.signature;
+
+import io.gatehouse.config.Secret;
+import io.vertx.core.MultiMap;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * GitHub: {@code X-Hub-Signature-256: sha256=<hex>}, HMAC-SHA256 of the raw body keyed with the webhook secret;
+ * the delivery id {@code X-GitHub-Delivery} is the replay key. GitHub signs no timestamp, so the tolerance does not
+ * apply. The legacy SHA-1 {@code X-Hub-Signature} is ignored.
+ *
+ * <p>GitHub does not sign {@code X-GitHub-Delivery}: whoever holds a captured delivery can resend it under a fresh
+ * id. The replay store therefore only catches resends that keep the id (GitHub's own redeliveries, a proxy's
+ * retries); the signature still prevents any change to the body.
+ *
+ * @see <a href="https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries">GitHub:
+ *     Validating webhook deliveries</a>
+ */
+public final class GitHubSignatureScheme implements SignatureScheme {
+  static final String SIGNATURE = "X-Hub-Signature-256";
+  static final String DELIVERY = "X-GitHub-Delivery";
+  private static final String PREFIX = "sha256=";
+
+  @Override public Start begin(MultiMap headers, List<Secret> secrets, Instant now, Duration tolerance) {
+    try {
+      String value = DeliveryHeaders.single(headers, SIGNATURE, true);
+      if (!value.startsWith(PREFIX)) throw SignatureRefusal.invalid(SIGNATURE + " does not start with sha256=");
+      byte[] signature = DigestText.fromHex(value.substring(PREFIX.length()), SIGNATURE);
+      String delivery = DeliveryHeaders.id(headers, DELIVERY);
+      return HmacVerification.start(HmacVerification.utf8Keys(secrets), new byte[0], List.of(signature),
+          digest -> delivery);
+    } catch (SignatureRefusal refusal) {
+      return refusal.toStart();
+    }
+  }
+
+  @Override public Map<String, String> sign(byte[] body, Secret secret, String id, Instant timestamp) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(DELIVERY, id);
+    headers.put(SIGNATURE, PREFIX + DigestText.hex(HmacSha256.of(secret.bytes(), body)));
+    return headers;
+  }
+}
