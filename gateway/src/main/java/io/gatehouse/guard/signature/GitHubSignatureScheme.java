@@ -10,12 +10,12 @@ import java.util.Map;
 
 /**
  * GitHub: {@code X-Hub-Signature-256: sha256=<hex>}, HMAC-SHA256 of the raw body keyed with the webhook secret;
- * the delivery id {@code X-GitHub-Delivery} is the replay key. GitHub signs no timestamp, so the tolerance does not
- * apply. The legacy SHA-1 {@code X-Hub-Signature} is ignored.
+ * GitHub signs no timestamp, so the tolerance does not apply. The legacy SHA-1 {@code X-Hub-Signature} is ignored.
  *
- * <p>GitHub does not sign {@code X-GitHub-Delivery}: whoever holds a captured delivery can resend it under a fresh
- * id. The replay store therefore only catches resends that keep the id (GitHub's own redeliveries, a proxy's
- * retries); the signature still prevents any change to the body.
+ * <p>The replay key is the signature, not the delivery id {@code X-GitHub-Delivery}: GitHub does not sign the id,
+ * so keying on it would let whoever holds a captured delivery resend it under a fresh id. The cost: the same body
+ * delivered twice within the replay window is refused the second time; GitHub payloads carry per-delivery data,
+ * so a genuine duplicate body is a redelivery of the same event, which n8n should see once anyway.
  *
  * @see <a href="https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries">GitHub:
  *     Validating webhook deliveries</a>
@@ -30,9 +30,9 @@ public final class GitHubSignatureScheme implements SignatureScheme {
       String value = DeliveryHeaders.single(headers, SIGNATURE, true);
       if (!value.startsWith(PREFIX)) throw SignatureRefusal.invalid(SIGNATURE + " does not start with sha256=");
       byte[] signature = DigestText.fromHex(value.substring(PREFIX.length()), SIGNATURE);
-      String delivery = DeliveryHeaders.id(headers, DELIVERY);
+      DeliveryHeaders.id(headers, DELIVERY); // required and well-formed, though unsigned: see the class comment
       return HmacVerification.start(HmacVerification.utf8Keys(secrets), new byte[0], List.of(signature),
-          digest -> delivery);
+          digest -> PREFIX + DigestText.hex(digest));
     } catch (SignatureRefusal refusal) {
       return refusal.toStart();
     }

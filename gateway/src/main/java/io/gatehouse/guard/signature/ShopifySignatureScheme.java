@@ -10,13 +10,14 @@ import java.util.Map;
 
 /**
  * Shopify: {@code X-Shopify-Hmac-Sha256: <base64>}, HMAC-SHA256 of the raw body keyed with the app's client
- * secret; {@code X-Shopify-Webhook-Id} is the replay key.
+ * secret. The replay key is the signature: {@code X-Shopify-Webhook-Id} is not covered by the HMAC, so keying on it
+ * would let a captured delivery be resent under a fresh id.
  *
  * <p>The tolerance is not enforced on {@code X-Shopify-Triggered-At}, on purpose. That header is not covered by the
  * HMAC, so anyone resending a captured delivery can rewrite it: checking it would stop no attacker. And Shopify
  * retries a failed delivery 8 times over 4 hours "with the original payload from the time they were triggered", so
- * a 5-minute tolerance would refuse exactly the retries that recover from an n8n outage. Like GitHub's delivery id,
- * the webhook id is unsigned, so the replay store catches resends that keep it, not an attacker who changes it.
+ * a 5-minute tolerance would refuse exactly the retries that recover from an n8n outage (the replay store forgets a
+ * delivery that n8n failed to take, so those retries pass).
  *
  * @see <a href="https://shopify.dev/docs/apps/build/webhooks/subscribe/https">Shopify:
  *     verify the webhook</a>
@@ -29,9 +30,9 @@ public final class ShopifySignatureScheme implements SignatureScheme {
   @Override public Start begin(MultiMap headers, List<Secret> secrets, Instant now, Duration tolerance) {
     try {
       byte[] signature = DigestText.fromBase64(DeliveryHeaders.single(headers, SIGNATURE, true), SIGNATURE);
-      String webhookId = DeliveryHeaders.id(headers, WEBHOOK_ID);
+      DeliveryHeaders.id(headers, WEBHOOK_ID); // required and well-formed, though unsigned: see the class comment
       return HmacVerification.start(HmacVerification.utf8Keys(secrets), new byte[0], List.of(signature),
-          digest -> webhookId);
+          digest -> DigestText.base64(digest));
     } catch (SignatureRefusal refusal) {
       return refusal.toStart();
     }
