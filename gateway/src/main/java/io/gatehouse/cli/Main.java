@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         CheckCommand.class,
         DevCertsCommand.class,
         KeygenCommand.class,
+        SignWebhookCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
