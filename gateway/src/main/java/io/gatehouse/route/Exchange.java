@@ -1,6 +1,7 @@
 package io.gatehouse.route;
 
 import io.gatehouse.guard.Reason;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -29,6 +30,8 @@ public final class Exchange {
   private String upstreamTarget;
   private boolean finished;
   private String detail;
+  private Buffer body;
+  private Runnable onNotDelivered;
 
   public Exchange(String requestId, HttpServerRequest request) {
     this.requestId = requestId;
@@ -66,6 +69,23 @@ public final class Exchange {
   /** Why the exchange was refused or cut, for the audit log only; null when it went through. */
   public String detail() { return detail; }
   public void detail(String why) { this.detail = why; }
+
+  /**
+   * The whole request body, when a guard had to read it before forwarding (a webhook whose signature was checked);
+   * the forwarder then sends exactly these bytes instead of streaming the request. Null when the body is unread.
+   */
+  public Buffer body() { return body; }
+  public void body(Buffer read) { this.body = read; }
+
+  /** Runs {@code action} if the request turns out never to have been sent upstream (no target accepted it). */
+  public void onNotDelivered(Runnable action) { this.onNotDelivered = action; }
+
+  /** Called by the forwarder when nothing of the request reached an upstream; at most once. */
+  public void notDelivered() {
+    Runnable action = onNotDelivered;
+    onNotDelivered = null;
+    if (action != null) action.run();
+  }
 
   public Reason reason() { return reason; }
   public void reason(Reason refusal) { this.reason = refusal; }
