@@ -44,6 +44,12 @@ public final class LocalReplayStore implements ReplayStore {
     return Future.succeededFuture();
   }
 
+  /** The number of entries held, after pending evictions ran (for tests of the bound). */
+  long estimatedSize() {
+    seen.cleanUp();
+    return seen.estimatedSize();
+  }
+
   @Override public String name() {
     return "local";
   }

@@ -30,6 +30,13 @@ public final class RedisReplayStore implements ReplayStore {
   private final Redis redis;
   private final RedisAPI api;
   private final Duration timeout;
+  /** Completes once the first connection is up (or failed, or {@link #WARM_UP_LIMIT} passed). */
+  private final Future<Void> warm;
+  /**
+   * The first connection of a fresh JVM loads the client's classes and negotiates the protocol, which can take
+   * longer than a call's timeout on a busy machine; only that first one is allowed this long.
+   */
+  private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(5);
 
   /**
    * @param url {@code redis://[:password@]host:port[/db]} or {@code rediss://…}; never logged (it may hold a
@@ -49,9 +56,20 @@ public final class RedisReplayStore implements ReplayStore {
         .setMaxWaitingHandlers(4096);
     this.redis = Redis.createClient(vertx, options);
     this.api = RedisAPI.api(redis);
+    Promise<Void> warmed = Promise.promise();
+    long limit = vertx.setTimer(WARM_UP_LIMIT.toMillis(), id -> warmed.tryComplete());
+    api.ping(List.of()).onComplete(ar -> {
+      vertx.cancelTimer(limit);
+      warmed.tryComplete();
+    });
+    this.warm = warmed.future();
   }
 
   @Override public Future<Boolean> firstSeen(String key, Duration ttl) {
+    return warm.isComplete() ? set(key, ttl) : warm.compose(v -> set(key, ttl));
+  }
+
+  private Future<Boolean> set(String key, Duration ttl) {
     Promise<Boolean> result = Promise.promise();
     long timer = vertx.setTimer(Math.max(1, timeout.toMillis()),
         id -> result.tryFail(new TimeoutException("redis did not answer within " + timeout)));
