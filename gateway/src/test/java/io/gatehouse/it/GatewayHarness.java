@@ -110,13 +110,25 @@ public final class GatewayHarness implements AutoCloseable {
   /** As {@link #start(String, String, String)}, with another listen address or timeouts. */
   public static GatewayHarness start(String upstreamUrl, String routes, String serverExtra, Options options)
       throws Exception {
+    return start(upstreamUrl, routes, serverExtra, options, null);
+  }
+
+  /**
+   * As {@link #start(String, String, String, Options)}, with the webhook signature schemes given by the test
+   * ({@code null}: the gateway's own).
+   */
+  public static GatewayHarness start(String upstreamUrl, String routes, String serverExtra, Options options,
+      java.util.function.Function<io.gatehouse.config.WebhookConfig, io.gatehouse.guard.signature.SignatureScheme> schemes)
+      throws Exception {
     Path dir = Files.createTempDirectory("gatehouse-it");
     new DevCertificateWriter().writeServerAndClient(dir.resolve("certs"), "it-client");
     Path config = dir.resolve("gatehouse.yaml");
     Files.writeString(config, configYaml(upstreamUrl, routes, serverExtra, options));
     GatehouseConfig loaded = load(config);
     Vertx vertx = Vertx.vertx();
-    RunningGateway gateway = RunningGateway.start(vertx, loaded).await();
+    RunningGateway gateway = schemes == null
+        ? RunningGateway.start(vertx, loaded).await()
+        : RunningGateway.start(vertx, loaded, schemes).await();
     return new GatewayHarness(vertx, dir, config, gateway, trustingDevCa(dir.resolve("certs/ca.crt")), options.host());
   }
 

@@ -81,7 +81,8 @@ public final class TestUpstream implements AutoCloseable {
         JsonObject out = new JsonObject()
             .put("method", request.method().name())
             .put("uri", request.uri())
-            .put("bodyLength", body.length());
+            .put("bodyLength", body.length())
+            .put("bodySha256", sha256(body.getBytes()));
         JsonObject h = new JsonObject();
         headers.forEach((k, v) -> h.put(k, String.join(",", v)));
         out.put("headers", h);
@@ -123,6 +124,15 @@ public final class TestUpstream implements AutoCloseable {
         response.end();
       }
     });
+  }
+
+  /** Hex SHA-256, so a test can check the upstream saw a body byte for byte. */
+  public static String sha256(byte[] data) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override public void close() {
