@@ -30,9 +30,6 @@ final class ReplayReader {
           "is required when store is redis (e.g. \"redis://127.0.0.1:6379\")");
     }
     Duration timeout = nodes.optional(m, "timeout", ReplayConfig.DEFAULT_TIMEOUT, nodes::duration);
-    if (timeout != null && timeout.isZero()) {
-      nodes.problems().error(m.get("timeout"), m.pathOf("timeout"), "must be more than 0 (expected e.g. 1s)");
-    }
     return new ReplayConfig(
         store, Optional.ofNullable(redis), timeout == null ? ReplayConfig.DEFAULT_TIMEOUT : timeout);
   }
