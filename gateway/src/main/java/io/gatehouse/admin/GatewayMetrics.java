@@ -3,6 +3,7 @@ package io.gatehouse.admin;
 import io.gatehouse.audit.AccessLogEvents;
 import io.gatehouse.audit.Decision;
 import io.gatehouse.guard.Reason;
+import io.gatehouse.guard.signature.WebhookSignatureEvents;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -19,9 +20,10 @@ import java.nio.charset.StandardCharsets;
  * and are cheap enough for the request path: the client keeps one data point per label combination.
  *
  * <p>Label values come only from bounded sets: configured route and upstream names, HTTP status codes,
- * {@link Reason} codes and small enums. Never a path, a client address or an identity.
+ * {@link Reason} codes and small enums, and the webhook paths written in the config. Never a request's path, a
+ * client address or an identity.
  */
-public final class GatewayMetrics implements AccessLogEvents {
+public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEvents {
   /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
@@ -88,6 +90,18 @@ public final class GatewayMetrics implements AccessLogEvents {
       .help("Failed attempts to append to the access log (each is retried).")
       .register(registry);
 
+  private final Counter webhookVerifications = Counter.builder()
+      .name("gatehouse_webhook_verifications_total")
+      .help("Webhook deliveries checked, by configured webhook path (none: no entry) and result (ok, unchecked:"
+          + " valid but the replay store was down, or the refusal's reason code).")
+      .labelNames("webhook", "result")
+      .register(registry);
+  private final Counter replayStoreErrors = Counter.builder()
+      .name("gatehouse_replay_store_errors_total")
+      .help("Replay-store calls that failed or timed out, by store (local, redis).")
+      .labelNames("store")
+      .register(registry);
+
   public GatewayMetrics() {
     // Show the ok/failed series at 0 from the start, so alerts on rate() work before the first event.
     for (String result : new String[] {"ok", "failed"}) {
@@ -95,6 +109,7 @@ public final class GatewayMetrics implements AccessLogEvents {
       configReloads.initLabelValues(result);
       certReloads.initLabelValues(result);
     }
+    for (String store : new String[] {"local", "redis"}) replayStoreErrors.initLabelValues(store);
   }
 
   /**
@@ -152,6 +167,17 @@ public final class GatewayMetrics implements AccessLogEvents {
   @Override
   public void accessLogWriteFailed() {
     accessLogWriteErrors.inc();
+  }
+
+  /** @param webhook a configured webhook path (bounded by the config), never the request's own path */
+  @Override
+  public void webhookVerified(String webhook, String result) {
+    webhookVerifications.labelValues(webhook, result).inc();
+  }
+
+  @Override
+  public void replayStoreError(String store) {
+    replayStoreErrors.labelValues(store).inc();
   }
 
   /** All metrics in the Prometheus text format ({@link #CONTENT_TYPE}). */

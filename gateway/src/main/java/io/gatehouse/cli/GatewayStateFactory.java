@@ -2,7 +2,9 @@ package io.gatehouse.cli;
 
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.RouteConfig;
+import io.gatehouse.config.RouteConfig.SignatureMode;
 import io.gatehouse.config.UpstreamConfig;
+import io.gatehouse.config.WebhookConfig;
 import io.gatehouse.forward.ForwardSettings;
 import io.gatehouse.forward.UpstreamPool;
 import io.gatehouse.guard.DenyAllGuard;
@@ -11,38 +13,52 @@ import io.gatehouse.guard.GuardChain;
 import io.gatehouse.guard.Reason;
 import io.gatehouse.guard.auth.ApiKeyPresenceGuard;
 import io.gatehouse.guard.auth.NotYetEnforcedGuard;
+import io.gatehouse.guard.replay.ReplayStore;
+import io.gatehouse.guard.signature.SignatureScheme;
+import io.gatehouse.guard.signature.WebhookDirectory;
+import io.gatehouse.guard.signature.WebhookSignatureEvents;
+import io.gatehouse.guard.signature.WebhookSignatureGuard;
 import io.gatehouse.guard.source.SourceAllowListGuard;
 import io.gatehouse.guard.source.SourceDenyListGuard;
 import io.gatehouse.route.ClientAddressResolver;
 import io.gatehouse.route.Route;
 import io.gatehouse.route.RouteTable;
 import io.gatehouse.server.GatewayState;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** Builds the request-path objects for one config. The one place that decides the order of a route's guards. */
-final class GatewayStateFactory {
+/**
+ * Builds the request-path objects for one config. The one place that decides the order of a route's guards.
+ *
+ * @param schemes the signature scheme implementation for each {@code webhooks:} entry
+ * @param events where signature guards report verifications and replay-store errors (the metrics)
+ */
+record GatewayStateFactory(
+    Function<WebhookConfig, SignatureScheme> schemes, WebhookSignatureEvents events, Clock clock) {
   /** How long a target that refused a connection is skipped. */
   private static final Duration EJECT_FOR = Duration.ofSeconds(5);
-
-  private GatewayStateFactory() {}
 
   /**
    * @param previous the state being replaced (or null): pools whose config is unchanged are kept, so a reload
    *     does not forget which targets are down
+   * @param replays the replay store in use (kept across reloads by {@link RunningGateway})
    */
-  static GatewayState build(GatehouseConfig config, GatewayState previous) {
+  GatewayState build(GatehouseConfig config, GatewayState previous, ReplayStore replays) {
     Map<String, UpstreamPool> pools = new LinkedHashMap<>();
     for (UpstreamConfig upstream : config.upstreams().values()) {
       UpstreamPool kept = previous == null ? null : previous.pools().get(upstream.name());
       boolean same = kept != null && previous.config().upstreams().get(upstream.name()).equals(upstream);
       pools.put(upstream.name(), same ? kept : new UpstreamPool(upstream, EJECT_FOR));
     }
-    List<Route> routes = config.routes().stream().map(GatewayStateFactory::route).toList();
+    WebhookDirectory webhooks = WebhookDirectory.of(config.webhooks(), schemes);
+    long maxBody = config.server().maxBody();
+    List<Route> routes = config.routes().stream().map(r -> route(r, webhooks, replays, maxBody)).toList();
     return new GatewayState(
         config,
         new RouteTable(routes),
@@ -53,9 +69,9 @@ final class GatewayStateFactory {
 
   /**
    * The one place that orders a route's guards, cheapest first: a deny rule, the source deny and allow lists,
-   * then authentication. Rate limits and signatures slot in between as their issues land.
+   * [rate limit], authentication, and the webhook signature last, because it reads the body.
    */
-  private static Route route(RouteConfig config) {
+  private Route route(RouteConfig config, WebhookDirectory webhooks, ReplayStore replays, long maxBody) {
     List<Guard> guards = new ArrayList<>();
     if (config.denyAll()) {
       guards.add(new DenyAllGuard());
@@ -63,6 +79,10 @@ final class GatewayStateFactory {
       if (!config.deny().isEmpty()) guards.add(new SourceDenyListGuard(config.deny()));
       guards.add(new SourceAllowListGuard(config.allow()));
       authentication(config.auth()).ifPresent(guards::add);
+      if (config.signature() != SignatureMode.OFF) {
+        guards.add(new WebhookSignatureGuard(config.signature(), webhooks, replays, config.replayStoreDown(), maxBody,
+            clock, events));
+      }
     }
     return new Route(config.name(), config.match(), new GuardChain(guards), config.upstream(), config.logPayloads());
   }

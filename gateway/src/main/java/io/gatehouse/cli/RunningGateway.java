@@ -4,11 +4,18 @@ import io.gatehouse.admin.AdminServer;
 import io.gatehouse.admin.GatewayMetrics;
 import io.gatehouse.audit.AccessLogWriter;
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.ReplayConfig;
 import io.gatehouse.config.ServerConfig;
+import io.gatehouse.config.WebhookConfig;
 import io.gatehouse.forward.HttpForwarder;
 import io.gatehouse.forward.UpstreamPool;
 import io.gatehouse.forward.UpstreamTarget;
 import io.gatehouse.forward.WebSocketTunnel;
+import io.gatehouse.guard.replay.LocalReplayStore;
+import io.gatehouse.guard.replay.RedisReplayStore;
+import io.gatehouse.guard.replay.ReplayStore;
+import io.gatehouse.guard.signature.SignatureScheme;
+import io.gatehouse.guard.signature.SignatureSchemes;
 import io.gatehouse.server.ExchangeRecorder;
 import io.gatehouse.server.GatewayServer;
 import io.gatehouse.server.GatewayState;
@@ -23,12 +30,14 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * A started gateway: public listener, admin listener, access log, certificate watcher, and the current
@@ -39,6 +48,9 @@ public final class RunningGateway {
 
   private final Vertx vertx;
   private final AtomicReference<GatewayState> state;
+  private final GatewayStateFactory stateFactory;
+  /** Kept across reloads that leave the {@code replay} section alone, so a reload forgets no delivery. */
+  private ReplayStore replays;
   private final GatewayMetrics metrics;
   private final AccessLogWriter accessLog;
   private final HttpClient upstreamClient;
@@ -50,10 +62,13 @@ public final class RunningGateway {
   private int adminPort;
   private Future<Void> stopping;
 
-  private RunningGateway(Vertx vertx, GatehouseConfig config) throws Exception {
+  private RunningGateway(Vertx vertx, GatehouseConfig config, Function<WebhookConfig, SignatureScheme> schemes)
+      throws Exception {
     this.vertx = vertx;
     this.metrics = new GatewayMetrics();
-    this.state = new AtomicReference<>(GatewayStateFactory.build(config, null));
+    this.stateFactory = new GatewayStateFactory(schemes, metrics, Clock.systemUTC());
+    this.replays = openReplayStore(vertx, config.replay());
+    this.state = new AtomicReference<>(stateFactory.build(config, null, replays));
     String replica = System.getenv().getOrDefault("GATEHOUSE_REPLICA_ID", UUID.randomUUID().toString().substring(0, 8));
     this.accessLog = AccessLogWriter.open(config.audit().dir(), metrics);
     this.upstreamClient = vertx.createHttpClient(upstreamClientOptions(), new PoolOptions().setHttp1MaxSize(256));
@@ -77,9 +92,19 @@ public final class RunningGateway {
 
   /** Starts a gateway for {@code config} (already validated). */
   public static Future<RunningGateway> start(Vertx vertx, GatehouseConfig config) {
+    return start(vertx, config, SignatureSchemes::forConfig);
+  }
+
+  /**
+   * Starts a gateway with the given signature scheme implementations (tests pass their own).
+   *
+   * @param schemes the implementation for each {@code webhooks:} entry
+   */
+  public static Future<RunningGateway> start(
+      Vertx vertx, GatehouseConfig config, Function<WebhookConfig, SignatureScheme> schemes) {
     RunningGateway gateway;
     try {
-      gateway = new RunningGateway(vertx, config);
+      gateway = new RunningGateway(vertx, config, schemes);
     } catch (Exception e) {
       return Future.failedFuture(e);
     }
@@ -94,6 +119,12 @@ public final class RunningGateway {
           return gateway;
         });
   }
+
+  private static ReplayStore openReplayStore(Vertx vertx, ReplayConfig config) {
+    if (!config.store().equals("redis")) return new LocalReplayStore();
+    return new RedisReplayStore(vertx, config.redis().orElseThrow(), config.timeout());
+  }
+
 
   private static HttpServerOptions serverOptions(ServerConfig config, ServerTlsOptions tls) {
     HttpServerOptions options = new HttpServerOptions()
@@ -137,9 +168,13 @@ public final class RunningGateway {
   }
 
   /** Swaps in a new, validated config for new requests; requests in flight keep the state they started with. */
-  public void apply(GatehouseConfig config) {
+  public synchronized void apply(GatehouseConfig config) {
     GatewayState previous = state.get();
-    state.set(GatewayStateFactory.build(config, previous));
+    ReplayStore oldReplays = replays;
+    if (!config.replay().equals(previous.config().replay())) replays = openReplayStore(vertx, config.replay());
+    state.set(stateFactory.build(config, previous, replays));
+    // Requests still checking against the old store at this instant see an error and follow replay_store_down.
+    if (oldReplays != replays) oldReplays.close();
     ServerConfig before = previous.config().server();
     ServerConfig after = config.server();
     if (!before.listen().equals(after.listen()) || !config.admin().equals(previous.config().admin())
@@ -149,6 +184,7 @@ public final class RunningGateway {
   }
 
   public GatewayState state() { return state.get(); }
+  private synchronized ReplayStore currentReplays() { return replays; }
   public GatewayMetrics metrics() { return metrics; }
   public int port() { return port; }
   public int adminPort() { return adminPort; }
@@ -171,6 +207,7 @@ public final class RunningGateway {
         .eventually(() -> admin.close())
         .eventually(() -> upstreamClient.close())
         .eventually(() -> probeClient.close())
+        .eventually(() -> currentReplays().close())
         .eventually(() -> vertx.executeBlocking(() -> {
           accessLog.close();
           return null;

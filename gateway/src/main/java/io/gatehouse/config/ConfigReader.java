@@ -14,12 +14,12 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Walks the composed YAML tree into {@link GatehouseConfig}: the top level and the server, admin, upstreams,
- * rate-limit and audit sections; SSO, webhooks and routes have readers of their own. Values that are wrong are
+ * rate-limit, replay and audit sections; SSO, webhooks and routes have readers of their own. Values that are wrong are
  * reported and left null, so one pass finds every problem; the result is only handed out when there was no error.
  */
 final class ConfigReader {
   static final List<String> TOP_KEYS =
-      List.of("server", "admin", "upstreams", "sso", "webhooks", "rate_limits", "routes", "audit");
+      List.of("server", "admin", "upstreams", "sso", "webhooks", "rate_limits", "replay", "routes", "audit");
   private static final List<String> SERVER_KEYS =
       List.of("listen", "public_url", "tls", "trusted_proxies", "max_body", "timeouts");
   private static final List<String> TLS_KEYS = List.of("cert", "key", "min_version", "client_ca");
@@ -59,13 +59,16 @@ final class ConfigReader {
     List<WebhookConfig> webhooks = nodes.optional(top, "webhooks", List.of(), webhookReader::read);
     RateLimitsConfig rateLimits =
         nodes.optional(top, "rate_limits", new RateLimitsConfig("local", Optional.empty()), this::rateLimits);
+    ReplayConfig replay =
+        nodes.optional(top, "replay", ReplayConfig.LOCAL, new ReplayReader(nodes, this::redisUrl)::read);
     RouteReader routeReader = new RouteReader(nodes, upstreamKeys.keySet(), top.get("sso") != null);
     List<RouteConfig> routes = nodes.required(top, "routes", null, routeReader::read);
     if (routes == null) routes = List.of();
     routeReader.lintWebhooks(webhookReader.pathNodes());
     warnUnusedUpstreams(routes);
     AuditConfig audit = nodes.required(top, "audit", null, new AuditReader(nodes, pem)::read);
-    return new GatehouseConfig(source, server, admin, upstreams, sso, webhooks, rateLimits, routes, audit);
+    return new GatehouseConfig(source, server, admin, upstreams, sso, webhooks, rateLimits, routes, audit,
+        replay == null ? ReplayConfig.LOCAL : replay);
   }
 
   private ServerConfig server(Node node, String path) {

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param source the file it was read from (for messages and for watching)
  * @param upstreams pools by name, in file order
  * @param routes in file order: the first that matches wins
+ * @param replay where webhook replay protection keeps delivery ids
  */
 public record GatehouseConfig(
     Path source,
@@ -22,11 +23,27 @@ public record GatehouseConfig(
     List<WebhookConfig> webhooks,
     RateLimitsConfig rateLimits,
     List<RouteConfig> routes,
-    AuditConfig audit) {
+    AuditConfig audit,
+    ReplayConfig replay) {
 
   public GatehouseConfig {
+    java.util.Objects.requireNonNull(replay, "replay");
     upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
     webhooks = List.copyOf(webhooks);
     routes = List.copyOf(routes);
+  }
+
+  /** A config without a {@code replay} section: the local store. */
+  public GatehouseConfig(
+      Path source,
+      ServerConfig server,
+      AdminConfig admin,
+      Map<String, UpstreamConfig> upstreams,
+      Optional<SsoConfig> sso,
+      List<WebhookConfig> webhooks,
+      RateLimitsConfig rateLimits,
+      List<RouteConfig> routes,
+      AuditConfig audit) {
+    this(source, server, admin, upstreams, sso, webhooks, rateLimits, routes, audit, ReplayConfig.LOCAL);
   }
 }

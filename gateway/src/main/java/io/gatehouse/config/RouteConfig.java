@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param deny source CIDRs refused even when allowed
  * @param denyAll {@code deny: all}: every request is refused with {@code route_denied}
  * @param rateLimit empty when the route has none
+ * @param replayStoreDown what a signed webhook gets when the replay store cannot be reached
  */
 public record RouteConfig(
     String name,
@@ -25,13 +26,33 @@ public record RouteConfig(
     boolean requireMfa,
     Optional<RateLimitConfig> rateLimit,
     SignatureMode signature,
-    boolean logPayloads) {
+    boolean logPayloads,
+    ReplayStoreDown replayStoreDown) {
 
   public RouteConfig {
+    java.util.Objects.requireNonNull(replayStoreDown, "replayStoreDown");
     match = List.copyOf(match);
     allow = List.copyOf(allow);
     deny = List.copyOf(deny);
     requireGroups = List.copyOf(requireGroups);
+  }
+
+  /** A route as written before {@code replay_store_down} existed: fails closed when the replay store is down. */
+  public RouteConfig(
+      String name,
+      List<String> match,
+      Optional<String> upstream,
+      List<Cidr> allow,
+      List<Cidr> deny,
+      boolean denyAll,
+      AuthMode auth,
+      List<String> requireGroups,
+      boolean requireMfa,
+      Optional<RateLimitConfig> rateLimit,
+      SignatureMode signature,
+      boolean logPayloads) {
+    this(name, match, upstream, allow, deny, denyAll, auth, requireGroups, requireMfa, rateLimit, signature,
+        logPayloads, ReplayStoreDown.REFUSE);
   }
 
   /** How callers prove who they are. */
@@ -39,6 +60,13 @@ public record RouteConfig(
 
   /** Whether a webhook signature must be present. */
   public enum SignatureMode { REQUIRED, OPTIONAL, OFF }
+
+  /**
+   * A validly signed webhook whose delivery id cannot be checked against the replay store (Redis down or slow):
+   * {@code REFUSE} fails closed (500 {@code guard_error}, so the sender retries later); {@code ALLOW} lets it
+   * through unchecked for replays.
+   */
+  public enum ReplayStoreDown { REFUSE, ALLOW }
 
   /** A token bucket: {@code rate} refills, {@code burst} is the bucket size. */
   public record RateLimitConfig(String key, Rate rate, long burst) {}

@@ -2,6 +2,7 @@ package io.gatehouse.config;
 
 import io.gatehouse.config.RouteConfig.AuthMode;
 import io.gatehouse.config.RouteConfig.RateLimitConfig;
+import io.gatehouse.config.RouteConfig.ReplayStoreDown;
 import io.gatehouse.config.RouteConfig.SignatureMode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class RouteReader {
   private static final List<String> KEYS = List.of("name", "match", "upstream", "allow", "deny", "auth",
-      "require_groups", "require_mfa", "rate_limit", "signature", "log_payloads");
+      "require_groups", "require_mfa", "rate_limit", "signature", "log_payloads", "replay_store_down");
   private static final List<String> RATE_LIMIT_KEYS = List.of("key", "rate", "burst");
   private static final List<String> AUTH = List.of("sso", "bearer", "n8n-api-key", "none");
   private static final List<String> SIGNATURE = List.of("required", "optional", "off");
@@ -84,9 +85,12 @@ final class RouteReader {
     RateLimitConfig rateLimit = nodes.optional(m, "rate_limit", null, this::rateLimit);
     String signature = nodes.optional(m, "signature", "off", (n, p) -> nodes.oneOf(n, p, SIGNATURE));
     Boolean logPayloads = nodes.optional(m, "log_payloads", false, nodes::bool);
+    String replayStoreDown = nodes.optional(m, "replay_store_down", "refuse",
+        (n, p) -> nodes.oneOf(n, p, List.of("refuse", "allow")));
     RouteConfig route = new RouteConfig(name, match == null ? List.of() : match, Optional.ofNullable(upstream),
         allow, deny, denyAll, enumOf(AuthMode.class, auth), groups, Boolean.TRUE.equals(mfa),
-        Optional.ofNullable(rateLimit), enumOf(SignatureMode.class, signature), Boolean.TRUE.equals(logPayloads));
+        Optional.ofNullable(rateLimit), enumOf(SignatureMode.class, signature), Boolean.TRUE.equals(logPayloads),
+        replayStoreDown == null ? ReplayStoreDown.REFUSE : enumOf(ReplayStoreDown.class, replayStoreDown));
     lintRoute(route, m);
     routes.add(new Read(route, m));
     return route;
@@ -162,6 +166,10 @@ final class RouteReader {
       problems.warning(m.keyNode(key), m.pathOf(key), "has no effect: auth is "
           + route.auth().name().toLowerCase(Locale.ROOT).replace('_', '-')
           + ", so there is no identity with groups or MFA to check (use auth: sso)");
+    }
+    if (m.get("replay_store_down") != null && (route.denyAll() || route.signature() == SignatureMode.OFF)) {
+      problems.warning(m.keyNode("replay_store_down"), m.pathOf("replay_store_down"), "has no effect: the route"
+          + " does not check webhook signatures (signature: off or deny: all)");
     }
     if (route.rateLimit().map(r -> "identity".equals(r.key())).orElse(false) && route.auth() == AuthMode.NONE) {
       Node rl = m.get("rate_limit");

@@ -124,7 +124,11 @@ public final class HttpForwarder {
       headers.set("X-Forwarded-Proto", settings.forwardedProto());
       headers.set("X-Request-Id", exchange.requestId());
       String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-      if (length != null) {
+      if (exchange.body() != null) {
+        // A body read by a guard goes as one known length, whatever framing the client used (chunked, HTTP/2
+        // DATA frames): the same bytes, and for a Content-Length request the same length it declared.
+        headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(exchange.body().length()));
+      } else if (length != null) {
         headers.set(HttpHeaders.CONTENT_LENGTH, length);
       } else if (request.version() != HttpVersion.HTTP_2 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
         upstream.setChunked(true);
@@ -132,6 +136,12 @@ public final class HttpForwarder {
     }
 
     private void relayRequestBody() {
+      if (exchange.body() != null) {
+        // Already read and verified: send exactly those bytes. No 100 Continue: the guard sent it when it read.
+        upstream.end(exchange.body());
+        startResponseTimer();
+        return;
+      }
       boolean chunkOnFirstData = request.version() == HttpVersion.HTTP_2 && !upstream.headers().contains(HttpHeaders.CONTENT_LENGTH);
       request.handler(chunk -> {
         exchange.addBytesIn(chunk.length());

@@ -1,6 +1,7 @@
 package io.gatehouse.route;
 
 import io.gatehouse.guard.Reason;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -29,6 +30,8 @@ public final class Exchange {
   private String upstreamTarget;
   private boolean finished;
   private String detail;
+  private Buffer body;
+  private Runnable onFailedDelivery;
 
   public Exchange(String requestId, HttpServerRequest request) {
     this.requestId = requestId;
@@ -66,6 +69,26 @@ public final class Exchange {
   /** Why the exchange was refused or cut, for the audit log only; null when it went through. */
   public String detail() { return detail; }
   public void detail(String why) { this.detail = why; }
+
+  /**
+   * The whole request body, when a guard had to read it before forwarding (a webhook whose signature was checked);
+   * the forwarder then sends exactly these bytes instead of streaming the request. Null when the body is unread.
+   */
+  public Buffer body() { return body; }
+  public void body(Buffer read) { this.body = read; }
+
+  /**
+   * Runs {@code action} if the client is answered with a 5xx (n8n unreachable, too slow, or failing): a webhook
+   * sender then retries, and whatever a guard recorded as delivered (a replay key) must not refuse that retry.
+   */
+  public void onFailedDelivery(Runnable action) { this.onFailedDelivery = action; }
+
+  /** Called when the exchange ends with a 5xx; runs the registered action at most once. */
+  public void deliveryFailed() {
+    Runnable action = onFailedDelivery;
+    onFailedDelivery = null;
+    if (action != null) action.run();
+  }
 
   public Reason reason() { return reason; }
   public void reason(Reason refusal) { this.reason = refusal; }

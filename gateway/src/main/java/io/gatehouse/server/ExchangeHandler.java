@@ -62,7 +62,8 @@ public final class ExchangeHandler implements Handler<HttpServerRequest> {
     route.guards().run(exchange).onComplete(ar -> {
       Verdict verdict = ar.succeeded() ? ar.result() : new Verdict.Refuse(Reason.GUARD_ERROR);
       if (verdict instanceof Verdict.Refuse refusal) {
-        refuse(exchange, refusal.reason(), "guard", true);
+        // A guard may have said why (for the audit log only); keep that rather than a bare "guard".
+        refuse(exchange, refusal.reason(), exchange.detail() != null ? exchange.detail() : "guard", true);
       } else {
         forward(exchange, route, current);
       }

@@ -52,6 +52,9 @@ public final class ExchangeRecorder {
     if (!exchange.markFinished()) return;
     if (detail != null) exchange.detail(detail);
     if (exchange.status() == 0) exchange.status(exchange.request().response().getStatusCode());
+    // A 5xx tells a webhook sender to retry; losing its event to a 409 on that retry would be worse than a
+    // duplicate, which n8n workflows keyed on the delivery id already absorb.
+    if (exchange.status() >= 500) exchange.deliveryFailed();
     String route = exchange.route().map(Route::name).orElse(null);
     metrics.requestCompleted(route, exchange.status(), exchange.reason(), exchange.elapsedMicros());
     accessLog.write(AccessRecord.of(exchange, replica));

@@ -27,6 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import io.gatehouse.config.WebhookConfig;
+import io.gatehouse.guard.signature.SignatureScheme;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -114,7 +117,16 @@ public final class GatewayHarness implements AutoCloseable {
   /** As {@link #start(String, String, String)}, with another listen address or timeouts. */
   public static GatewayHarness start(String upstreamUrl, String routes, String serverExtra, Options options)
       throws Exception {
-    return startFromYaml(configYaml(upstreamUrl, routes, serverExtra, options), options.host());
+    return start(upstreamUrl, routes, serverExtra, options, null);
+  }
+
+  /**
+   * As {@link #start(String, String, String, Options)}, with the webhook signature schemes given by the test
+   * ({@code null}: the gateway's own).
+   */
+  public static GatewayHarness start(String upstreamUrl, String routes, String serverExtra, Options options,
+      Function<WebhookConfig, SignatureScheme> schemes) throws Exception {
+    return startFromYaml(configYaml(upstreamUrl, routes, serverExtra, options), options.host(), schemes);
   }
 
   /**
@@ -123,17 +135,20 @@ public final class GatewayHarness implements AutoCloseable {
    * harness directory, whose {@code certs/} holds the dev CA, server and {@code it-client} certificates.
    */
   public static GatewayHarness startWithConfig(String configYaml) throws Exception {
-    return startFromYaml(configYaml, Options.DEFAULTS.host());
+    return startFromYaml(configYaml, Options.DEFAULTS.host(), null);
   }
 
-  private static GatewayHarness startFromYaml(String yaml, String host) throws Exception {
+  private static GatewayHarness startFromYaml(String yaml, String host,
+      Function<WebhookConfig, SignatureScheme> schemes) throws Exception {
     Path dir = Files.createTempDirectory("gatehouse-it");
     new DevCertificateWriter().writeServerAndClient(dir.resolve("certs"), "it-client");
     Path config = dir.resolve("gatehouse.yaml");
     Files.writeString(config, yaml);
     GatehouseConfig loaded = load(config);
     Vertx vertx = Vertx.vertx();
-    RunningGateway gateway = RunningGateway.start(vertx, loaded).await();
+    RunningGateway gateway = schemes == null
+        ? RunningGateway.start(vertx, loaded).await()
+        : RunningGateway.start(vertx, loaded, schemes).await();
     return new GatewayHarness(vertx, dir, config, gateway, trustingDevCa(dir.resolve("certs/ca.crt")), host);
   }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code /sse?n=N} sends N server-sent events 50 ms apart;</li>
  *   <li>{@code /ws} is a WebSocket echo (text frames back as text, binary as binary);</li>
  *   <li>{@code /ws-refuse} refuses the WebSocket upgrade with 403, as n8n does for a bad push origin;</li>
+ *   <li>a path ending in {@code /fail-503} answers 503, as a failing n8n would;</li>
  *   <li>anything else answers JSON describing the request (method, uri, headers).</li>
  * </ul>
  */
@@ -71,7 +72,9 @@ public final class TestUpstream implements AutoCloseable {
     request.headers().forEach((k, v) -> headers.computeIfAbsent(k.toLowerCase(), x -> new java.util.ArrayList<>()).add(v));
     seen.add(new Seen(request.method().name(), request.uri(), headers));
     String path = request.path();
-    if (path.equals("/ws")) {
+    if (path.endsWith("/fail-503")) {
+      request.body().onSuccess(body -> request.response().setStatusCode(503).end("n8n is failing"));
+    } else if (path.equals("/ws")) {
       request.toWebSocket().onSuccess(ws -> {
         webSocketsOpened.incrementAndGet();
         ws.closeHandler(v -> webSocketsClosed.incrementAndGet());
@@ -101,7 +104,8 @@ public final class TestUpstream implements AutoCloseable {
         JsonObject out = new JsonObject()
             .put("method", request.method().name())
             .put("uri", request.uri())
-            .put("bodyLength", body.length());
+            .put("bodyLength", body.length())
+            .put("bodySha256", sha256(body.getBytes()));
         JsonObject h = new JsonObject();
         headers.forEach((k, v) -> h.put(k, String.join(",", v)));
         out.put("headers", h);
@@ -143,6 +147,15 @@ public final class TestUpstream implements AutoCloseable {
         response.end();
       }
     });
+  }
+
+  /** Hex SHA-256, so a test can check the upstream saw a body byte for byte. */
+  public static String sha256(byte[] data) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override public void close() {

@@ -1,0 +1,106 @@
+package io.gatehouse.guard.replay;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The replay store shared by every replica (DESIGN.md §5): one {@code SET key 1 NX PX ttl} per delivery, which
+ * records the key and says whether it was new in one atomic step, so two replicas receiving the same delivery at
+ * once cannot both let it through.
+ *
+ * <p>Built on vertx-redis-client's pooled client, which opens a connection when a command needs one and drops a
+ * connection that broke: when Redis stops, calls fail fast (connection refused) or after {@code timeout}; when it
+ * comes back, the next call connects again, with no restart and no reconnect loop of our own.
+ */
+public final class RedisReplayStore implements ReplayStore {
+  private static final System.Logger LOG = System.getLogger(RedisReplayStore.class.getName());
+  /** Every key this store writes starts with it, so a Redis shared with the rate limiter stays readable. */
+  static final String NAMESPACE = "gatehouse:replay:";
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final RedisAPI api;
+  private final Duration timeout;
+  /** Completes once the first connection is up (or failed, or {@link #WARM_UP_LIMIT} passed). */
+  private final Future<Void> warm;
+  /**
+   * The first connection of a fresh JVM loads the client's classes and negotiates the protocol, which can take
+   * longer than a call's timeout on a busy machine; only that first one is allowed this long.
+   */
+  private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(5);
+
+  /**
+   * @param url {@code redis://[:password@]host:port[/db]} or {@code rediss://…}; never logged (it may hold a
+   *     password)
+   * @param timeout one call slower than this counts as the store being down
+   */
+  public RedisReplayStore(Vertx vertx, URI url, Duration timeout) {
+    this.vertx = vertx;
+    this.timeout = timeout;
+    RedisOptions options = new RedisOptions()
+        .setConnectionString(url.toString())
+        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) Math.max(1, timeout.toMillis()))
+            .setTcpNoDelay(true))
+        // Enough for a burst of webhooks without queueing long: each SET holds a connection for about one RTT.
+        .setMaxPoolSize(16)
+        .setMaxPoolWaiting(4096)
+        .setMaxWaitingHandlers(4096);
+    this.redis = Redis.createClient(vertx, options);
+    this.api = RedisAPI.api(redis);
+    Promise<Void> warmed = Promise.promise();
+    long limit = vertx.setTimer(WARM_UP_LIMIT.toMillis(), id -> warmed.tryComplete());
+    api.ping(List.of()).onComplete(ar -> {
+      vertx.cancelTimer(limit);
+      warmed.tryComplete();
+    });
+    this.warm = warmed.future();
+  }
+
+  @Override public Future<Boolean> firstSeen(String key, Duration ttl) {
+    return warm.isComplete() ? set(key, ttl) : warm.compose(v -> set(key, ttl));
+  }
+
+  private Future<Boolean> set(String key, Duration ttl) {
+    Promise<Boolean> result = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, timeout.toMillis()),
+        id -> result.tryFail(new TimeoutException("redis did not answer within " + timeout)));
+    String ttlMillis = Long.toString(Math.max(1, ttl.toMillis()));
+    api.set(List.of(NAMESPACE + key, "1", "NX", "PX", ttlMillis)).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.failed()) {
+        result.tryFail(ar.cause());
+        return;
+      }
+      // NX: "OK" when the key was set, a nil reply when it already existed.
+      boolean first = ar.result() != null;
+      if (!result.tryComplete(first) && first) {
+        // The answer came after the timeout, so the delivery was already handled as "store down" (refused, or let
+        // through unchecked). Undo the record, or the sender's retry of a refused delivery would be a "replay".
+        forget(key);
+      }
+    });
+    return result.future();
+  }
+
+  @Override public Future<Void> forget(String key) {
+    return api.del(List.of(NAMESPACE + key)).<Void>mapEmpty().onFailure(e ->
+        LOG.log(System.Logger.Level.DEBUG, "could not forget a replay key: {0}", e.getClass().getSimpleName()));
+  }
+
+  @Override public String name() {
+    return "redis";
+  }
+
+  @Override public Future<Void> close() {
+    return redis.close();
+  }
+}

@@ -1,0 +1,11 @@
+package io.gatehouse.guard.signature;
+
+import io.gatehouse.config.WebhookConfig;
+
+/** One configured webhook path with its scheme implementation, built once per config load. */
+public record WebhookEndpoint(WebhookConfig config, SignatureScheme scheme) {
+  /** The path as configured: the metrics label and part of the replay key. */
+  public String path() {
+    return config.path();
+  }
+}

@@ -1,0 +1,134 @@
+package io.gatehouse.guard.signature;
+
+import io.gatehouse.config.RouteConfig.ReplayStoreDown;
+import io.gatehouse.config.RouteConfig.SignatureMode;
+import io.gatehouse.guard.Guard;
+import io.gatehouse.guard.Reason;
+import io.gatehouse.guard.Verdict;
+import io.gatehouse.guard.replay.ReplayKeys;
+import io.gatehouse.guard.replay.ReplayStore;
+import io.gatehouse.route.Exchange;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Checks a webhook delivery's signature before anything of it reaches n8n, on routes with {@code signature:
+ * required} or {@code optional}. It finds the {@code webhooks:} entry for the normalized path, lets the entry's
+ * scheme read the signature headers, reads the body (up to {@code max_body}) through the scheme's verification
+ * and keeps it in the exchange for the forwarder, then refuses a delivery seen before.
+ *
+ * <p>The last guard of a route: the body is read only once cheaper checks (source, rate, auth) have passed.
+ * <ul>
+ *   <li>{@code required} and no entry for the path: 401 {@code signature_missing}, so a new n8n webhook stays closed
+ *       until someone configures it. {@code optional} and no entry, or no signature headers: passes unverified.
+ *   <li>Bad headers or timestamp: the scheme's code (401). Body over {@code max_body}: 413. No secret matches: 401
+ *       {@code signature_invalid}. Never which secret or byte failed.
+ *   <li>Valid: the replay key is recorded for twice the tolerance; if it was already there, 409 {@code replayed}.
+ *       The store unreachable: the route's {@code replay_store_down} (500 {@code guard_error} by default).
+ * </ul>
+ */
+public final class WebhookSignatureGuard implements Guard {
+  /** The shortest replay memory, for a tolerance of 0 (Redis refuses a zero PX). */
+  private static final Duration MIN_REPLAY_TTL = Duration.ofSeconds(1);
+
+  private final SignatureMode mode;
+  private final WebhookDirectory webhooks;
+  private final ReplayStore replays;
+  private final ReplayStoreDown whenStoreDown;
+  private final long maxBody;
+  private final Clock clock;
+  private final WebhookSignatureEvents events;
+
+  public WebhookSignatureGuard(SignatureMode mode, WebhookDirectory webhooks, ReplayStore replays,
+      ReplayStoreDown whenStoreDown, long maxBody, Clock clock, WebhookSignatureEvents events) {
+    if (mode == SignatureMode.OFF) throw new IllegalArgumentException("signature: off has no guard");
+    this.mode = mode;
+    this.webhooks = webhooks;
+    this.replays = replays;
+    this.whenStoreDown = whenStoreDown;
+    this.maxBody = maxBody;
+    this.clock = clock;
+    this.events = events;
+  }
+
+  /**
+   * How long a replay key is remembered: a timestamp is accepted while within the tolerance either way of now, so a
+   * delivery first seen with a timestamp at the future edge stays acceptable for up to twice the tolerance.
+   * Remembering it for less would let a replay through at the end of that window.
+   */
+  public static Duration replayTtl(Duration tolerance) {
+    Duration ttl = tolerance.multipliedBy(2);
+    return ttl.compareTo(MIN_REPLAY_TTL) < 0 ? MIN_REPLAY_TTL : ttl;
+  }
+
+  @Override public Future<Verdict> check(Exchange exchange) {
+    Optional<WebhookEndpoint> found = webhooks.find(exchange.path());
+    if (found.isEmpty()) {
+      if (mode == SignatureMode.OPTIONAL) return Verdict.PASS;
+      return refuse(exchange, WebhookSignatureEvents.UNCONFIGURED, Reason.SIGNATURE_MISSING, "no webhooks entry");
+    }
+    WebhookEndpoint endpoint = found.get();
+    var config = endpoint.config();
+    var start =
+        endpoint.scheme().begin(exchange.request().headers(), config.secrets(), clock.instant(), config.tolerance());
+    if (start instanceof SignatureScheme.Start.Refused refused) {
+      // optional: an unsigned delivery goes on unverified; a signed one must still be right.
+      if (mode == SignatureMode.OPTIONAL && refused.reason() == Reason.SIGNATURE_MISSING) return Verdict.PASS;
+      return refuse(exchange, endpoint.path(), refused.reason(), refused.detail());
+    }
+    SignatureScheme.Verification verification = ((SignatureScheme.Start.Started) start).verification();
+    return SignedBodyReader.read(exchange, verification, maxBody).transform(read -> {
+      if (read.failed()) {
+        if (read.cause() instanceof SignedBodyReader.TooLarge) {
+          return refuse(exchange, endpoint.path(), Reason.BODY_TOO_LARGE, "body over max_body while verifying");
+        }
+        return Future.failedFuture(read.cause()); // the client's stream broke: guard_error, nobody is listening
+      }
+      if (!verification.verify()) {
+        return refuse(exchange, endpoint.path(), Reason.SIGNATURE_INVALID, "no configured secret matches");
+      }
+      exchange.body(read.result());
+      return checkReplay(exchange, endpoint, verification.replayKey());
+    });
+  }
+
+  private Future<Verdict> checkReplay(Exchange exchange, WebhookEndpoint endpoint, String replayKey) {
+    if (replayKey == null || replayKey.isEmpty()) {
+      return refuse(exchange, endpoint.path(), Reason.GUARD_ERROR, "scheme gave no replay key");
+    }
+    String key = ReplayKeys.of(endpoint.config().scheme(), endpoint.path(), replayKey);
+    Future<Boolean> first;
+    try {
+      first = replays.firstSeen(key, replayTtl(endpoint.config().tolerance()));
+    } catch (RuntimeException e) {
+      first = Future.failedFuture(e);
+    }
+    return first.transform(seen -> {
+      if (seen.succeeded() && seen.result()) {
+        // Recorded but not delivered if no n8n target accepts a connection: forget it so a retry is not a replay.
+        exchange.onFailedDelivery(() -> replays.forget(key));
+        events.webhookVerified(endpoint.path(), "ok");
+        return Verdict.PASS;
+      }
+      if (seen.succeeded()) {
+        return refuse(exchange, endpoint.path(), Reason.REPLAYED, "delivery seen within the replay window");
+      }
+      events.replayStoreError(replays.name());
+      String why = "replay store " + replays.name() + " unavailable (" + seen.cause().getClass().getSimpleName() + ")";
+      if (whenStoreDown == ReplayStoreDown.ALLOW) {
+        exchange.detail(why + "; let through unchecked (replay_store_down: allow)");
+        events.webhookVerified(endpoint.path(), WebhookSignatureEvents.UNCHECKED);
+        return Verdict.PASS;
+      }
+      return refuse(exchange, endpoint.path(), Reason.GUARD_ERROR, why);
+    });
+  }
+
+  private Future<Verdict> refuse(Exchange exchange, String webhook, Reason reason, String detail) {
+    exchange.detail(detail);
+    events.webhookVerified(webhook, reason.code());
+    return Verdict.refuse(reason);
+  }
+}
