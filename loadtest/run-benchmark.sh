@@ -41,7 +41,7 @@ args=()
 for a in "$@"; do
   if [ "$a" = "--quick" ]; then
     # A smoke run (about 2 minutes): checks the harness, not a measurement.
-    args+=(--rounds 1 --duration 3 --warmup 1 --rate-duration 3 --hold 200 --out "$here/results/quick")
+    args+=(--rounds 1 --duration 3 --warmup 1 --jvm-warmup 4 --rate-duration 3 --hold 200 --out "$here/results/quick")
   else
     args+=("$a")
   fi
