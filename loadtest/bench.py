@@ -1,0 +1,438 @@
+#!/usr/bin/env python3
+"""The benchmark: direct-to-upstream vs nginx (TLS proxy) vs Gatehouse, measured interleaved in one run.
+
+Started by run-benchmark.sh (which installs tools and builds the jar). Python 3 stdlib only.
+See README.md for what is measured and why.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import chart
+import loadgen
+import targets
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SERIES = ("direct", "nginx", "gatehouse")
+CASES = ("h1-1k", "h1-1m", "h2-1k", "h2-1m")
+
+# Why these JVM flags (see README.md, "JVM settings"): a proxy's live heap is tiny (connection state; Netty keeps
+# I/O buffers off-heap) and nearly all allocation dies young, so a small fixed heap and the throughput collector fit
+# best on 2 cores: no concurrent GC threads competing with the two event loops, no G1 barriers, and a bounded
+# footprint for the 256 MiB RSS goal.
+DEFAULT_JVM_FLAGS = "-Xms128m -Xmx128m -XX:+UseParallelGC -XX:ParallelGCThreads=2 -XX:MaxDirectMemorySize=128m"
+
+NGINX_BUFFERING = {
+    # nginx's defaults (buffer the response in memory, 8 pages), minus spilling to temp files.
+    "on": "proxy_buffering on; proxy_max_temp_file_size 0;",
+    # Stream like Gatehouse (no response buffering), with a 64 KiB read buffer.
+    "off": "proxy_buffering off; proxy_buffer_size 64k; proxy_buffers 4 64k; proxy_busy_buffers_size 64k;",
+}
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def cpu_ticks(pid):
+    """utime+stime of pid's process tree, in clock ticks."""
+    total = 0
+    for p in targets.process_tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                stat = f.read()
+            fields = stat[stat.rindex(")") + 2:].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def tool_version(argv, pattern):
+    try:
+        out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(pattern, out)
+    return m.group(1) if m else out.strip().splitlines()[0] if out.strip() else None
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.procs = targets.Processes()
+        self.runs = []  # every measured run, raw
+        self.work = None
+
+    # ---- setup -----------------------------------------------------------------------------------------------
+    def setup(self):
+        a = self.args
+        self.work = tempfile.mkdtemp(prefix="gatehouse-bench-")
+        # nginx workers run as nobody when started by root: they must be able to read the docroot.
+        os.chmod(self.work, 0o755)
+        certs = os.path.join(self.work, "certs")
+        subprocess.run(["java", "-jar", a.jar, "dev-certs", "--out", certs], check=True, stdout=subprocess.DEVNULL)
+        log(f"work dir {self.work}")
+        self.upstream = targets.start_upstream(self.procs, self.work)
+        self.nginx = targets.start_nginx_proxy(self.procs, self.work, certs, self.upstream["http_port"],
+                                               NGINX_BUFFERING[a.nginx_buffering])
+        self.gatehouse = targets.start_gatehouse(self.procs, self.work, certs, self.upstream["http_port"], a.jar,
+                                                 a.jvm_flags.split())
+        log(f"upstream :{self.upstream['http_port']} (h2c :{self.upstream['h2c_port']}), "
+            f"nginx :{self.nginx['port']}, gatehouse :{self.gatehouse['port']}")
+        self.urls = {
+            "direct": {"h1": f"http://127.0.0.1:{self.upstream['http_port']}",
+                       "h2": f"http://127.0.0.1:{self.upstream['h2c_port']}"},
+            "nginx": {"h1": f"https://127.0.0.1:{self.nginx['port']}", "h2": f"https://127.0.0.1:{self.nginx['port']}"},
+            "gatehouse": {"h1": f"https://127.0.0.1:{self.gatehouse['port']}",
+                          "h2": f"https://127.0.0.1:{self.gatehouse['port']}"},
+        }
+        self.pids = {"direct": self.upstream["proc"].pid, "nginx": self.nginx["proc"].pid,
+                     "gatehouse": self.gatehouse["proc"].pid}
+
+    def environment(self):
+        model = ""
+        try:
+            with open("/proc/cpuinfo") as f:
+                m = re.search(r"model name\s*:\s*(.*)", f.read())
+                model = m.group(1) if m else ""
+        except OSError:
+            pass
+        return {
+            "host": platform.node(), "kernel": platform.release(), "cpus": os.cpu_count(), "cpu_model": model,
+            "loadavg_start": loadavg(),
+            "nginx": tool_version(["nginx", "-v"], r"nginx/(\S+)"),
+            "wrk": tool_version(["wrk", "-v"], r"wrk (\S+)"),
+            "h2load": tool_version(["h2load", "--version"], r"nghttp2/(\S+)"),
+            "java": tool_version(["java", "-version"], r'version "([^"]+)"'),
+            "tls_nginx": targets.negotiated(self.nginx["port"], ["h2", "http/1.1"]),
+            "tls_gatehouse": targets.negotiated(self.gatehouse["port"], ["h2", "http/1.1"]),
+            "note": self.args.note,
+        }
+
+    # ---- measurements ----------------------------------------------------------------------------------------
+    def load(self, target, case, duration, warmup=False):
+        a = self.args
+        proto, body = case.split("-")
+        url = f"{self.urls[target][proto]}/{body}"
+        pid = self.pids[target]
+        up_pid = self.pids["direct"]
+        c0, u0, t0 = cpu_ticks(pid), cpu_ticks(up_pid), time.monotonic()
+        if proto == "h1":
+            res = loadgen.wrk(url, a.connections, a.threads, duration)
+        else:
+            res = loadgen.h2load(url, a.h2_clients, a.h2_streams, a.threads, duration, warmup_s=1)
+        c1, u1, t1 = cpu_ticks(pid), cpu_ticks(up_pid), time.monotonic()
+        hz = os.sysconf("SC_CLK_TCK")
+        res.update({"target": target, "case": case, "warmup": warmup, "wall_s": round(t1 - t0, 2),
+                    "body_bytes": targets.BODIES[body],
+                    "mib_s": res["rps"] * targets.BODIES[body] / 2 ** 20,
+                    "cpu_s": (c1 - c0) / hz, "upstream_cpu_s": (u1 - u0) / hz})
+        if res.get("requests"):
+            # CPU of the measured process only (for direct: the upstream itself). h2load's CPU delta includes its
+            # 1 s warm-up, so this slightly overstates per-request CPU for HTTP/2, equally for every target.
+            res["cpu_us_per_req"] = res["cpu_s"] * 1e6 / res["requests"]
+        return res
+
+    def throughput(self):
+        a = self.args
+        if a.jvm_warmup > 0:
+            # The JIT is still compiling the request path for tens of seconds after start (C2 took a quarter of
+            # Gatehouse's CPU in a 25 s profile); a proxy in production has long passed this. Discarded.
+            log(f"JIT warm-up: Gatehouse {a.jvm_warmup} s HTTP/1.1 + {a.jvm_warmup // 2} s HTTP/2 (discarded)")
+            loadgen.wrk(f"{self.urls['gatehouse']['h1']}/1k", a.connections, a.threads, a.jvm_warmup)
+            loadgen.h2load(f"{self.urls['gatehouse']['h2']}/1k", a.h2_clients, a.h2_streams, a.threads,
+                           max(1, a.jvm_warmup // 2), warmup_s=1)
+        if a.warmup > 0:
+            log(f"warm-up: {a.warmup} s per target and case (discarded)")
+            for case in CASES:
+                for target in SERIES:
+                    self.load(target, case, a.warmup, warmup=True)
+        for rnd in range(1, a.rounds + 1):
+            for case in CASES:
+                line = []
+                for target in SERIES:
+                    res = self.load(target, case, a.duration)
+                    res["round"] = rnd
+                    self.runs.append(res)
+                    line.append(f"{target} {res['rps']:.0f}/s p99 {res['p99_ms']:.2f}ms"
+                                + (f" ERR {res['errors']}" if res.get("errors") else ""))
+                log(f"round {rnd} {case}: " + " | ".join(line))
+
+    def fixed_rate(self):
+        a = self.args
+        nginx_rps = [r["rps"] for r in self.runs if r["target"] == "nginx" and r["case"] == "h1-1k"]
+        rate = 0.5 * statistics.median(nginx_rps)
+        per_client = rate / a.rate_clients
+        log(f"fixed rate: {rate:.0f} req/s = {a.rate_clients} HTTP/1.1 connections × {per_client:.1f}/s "
+            f"(h2load --h1 --rps)")
+        out = []
+        for rnd in range(1, a.rounds + 1):
+            line = []
+            for target in SERIES:
+                url = f"{self.urls[target]['h1']}/1k"
+                res = loadgen.h2load(url, a.rate_clients, 1, a.threads, a.rate_duration, warmup_s=1, h1=True,
+                                     rps_per_client=per_client)
+                res.update({"target": target, "round": rnd, "rate_rps": rate})
+                out.append(res)
+                line.append(f"{target} {res['rps']:.0f}/s p50 {res['p50_ms']:.2f} p99 {res['p99_ms']:.2f}ms")
+            log(f"round {rnd} fixed rate: " + " | ".join(line))
+        return {"rate_rps": rate, "clients": a.rate_clients, "per_client_rps": per_client, "runs": out}
+
+    def memory(self):
+        a = self.args
+        out = {"connections": a.hold}
+        for target in ("nginx", "gatehouse"):
+            port = self.nginx["port"] if target == "nginx" else self.gatehouse["port"]
+            pid = self.pids[target]
+            before = targets.memory_kib(pid)
+            holder = subprocess.Popen([sys.executable, os.path.join(HERE, "holdconns.py"), "--port", str(port),
+                                       "--count", str(a.hold)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      text=True, start_new_session=True)
+            try:
+                ready = holder.stdout.readline().split()
+                time.sleep(2)  # let the proxy settle (GC, lazily freed buffers) before reading
+                during = targets.memory_kib(pid)
+                holder.stdin.close()
+                alive = holder.stdout.readline().split()
+                holder.wait(timeout=60)
+            finally:
+                if holder.poll() is None:
+                    holder.kill()
+                    holder.wait()
+            out[target] = {"open": int(ready[1]) if len(ready) > 2 else 0,
+                           "failed": int(ready[2]) if len(ready) > 2 else a.hold,
+                           "alive_at_end": int(alive[1]) if len(alive) > 1 else None,
+                           "rss_before_kib": before[0], "rss_1000_conns_kib": during[0], "hwm_kib": during[1]}
+            log(f"memory {target}: {out[target]['open']} connections open, RSS {during[0] / 1024:.1f} MiB "
+                f"(before {before[0] / 1024:.1f} MiB), peak {during[1] / 1024:.1f} MiB")
+        return out
+
+    def access_log_lines(self):
+        counts = {}
+        for target, path in (("nginx", self.nginx["access_log"]), ("gatehouse", self.gatehouse["access_log"])):
+            n = 0
+            try:
+                with open(path, "rb") as f:
+                    for chunk in iter(lambda: f.read(1 << 20), b""):
+                        n += chunk.count(b"\n")
+            except OSError:
+                n = None
+            counts[target] = n
+        return counts
+
+    def gatehouse_gc(self):
+        """GC counts and time from the running JVM (jstat), for the record."""
+        try:
+            out = subprocess.run(["jstat", "-gcutil", str(self.pids["gatehouse"])], stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True, timeout=20).stdout.split("\n")
+            return dict(zip(out[0].split(), out[1].split()))
+        except (OSError, subprocess.TimeoutExpired, IndexError):
+            return None
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def summarize(runs, fixed, memory):
+    s = {"throughput": {}, "cpu_per_request_us": {}}
+    for case in CASES:
+        cs = {}
+        for t in SERIES:
+            rs = [r for r in runs if r["case"] == case and r["target"] == t]
+            cs[t] = {
+                "rps": med([r["rps"] for r in rs]),
+                "rps_min": min((r["rps"] for r in rs), default=None),
+                "rps_max": max((r["rps"] for r in rs), default=None),
+                "mib_s": med([r["mib_s"] for r in rs]),
+                "p50_ms": med([r.get("p50_ms") for r in rs]),
+                "p99_ms": med([r.get("p99_ms") for r in rs]),
+                "p99_ms_min": min((r["p99_ms"] for r in rs if r.get("p99_ms") is not None), default=None),
+                "p99_ms_max": max((r["p99_ms"] for r in rs if r.get("p99_ms") is not None), default=None),
+                "errors": sum(r.get("errors", 0) for r in rs),
+                "cpu_us_per_req": med([r.get("cpu_us_per_req") for r in rs]),
+            }
+        n, g = cs["nginx"], cs["gatehouse"]
+        cs["ratio_rps_gatehouse_nginx"] = g["rps"] / n["rps"] if n["rps"] else None
+        # The same ratio taken per round (each round's runs are adjacent in time, so share the machine's noise).
+        per_round = []
+        for rnd in sorted({r["round"] for r in runs}):
+            nr = [r["rps"] for r in runs if r["case"] == case and r["target"] == "nginx" and r["round"] == rnd]
+            gr = [r["rps"] for r in runs if r["case"] == case and r["target"] == "gatehouse" and r["round"] == rnd]
+            if nr and gr and nr[0]:
+                per_round.append(gr[0] / nr[0])
+        cs["ratio_rps_per_round"] = per_round
+        cs["ratio_p99_gatehouse_nginx"] = g["p99_ms"] / n["p99_ms"] if n["p99_ms"] and g["p99_ms"] else None
+        s["throughput"][case] = cs
+        s["cpu_per_request_us"][case] = {t: cs[t]["cpu_us_per_req"] for t in SERIES}
+    if fixed:
+        fr = {"rate_rps": fixed["rate_rps"]}
+        for t in SERIES:
+            rs = [r for r in fixed["runs"] if r["target"] == t]
+            fr[t] = {"achieved_rps": med([r["rps"] for r in rs]), "errors": sum(r.get("errors", 0) for r in rs)}
+            for q in ("p50_ms", "p90_ms", "p99_ms", "p99_9_ms"):
+                vals = [r.get(q) for r in rs if r.get(q) is not None]
+                fr[t][q] = med(vals)
+                fr[t][q + "_min"] = min(vals, default=None)
+                fr[t][q + "_max"] = max(vals, default=None)
+        if fr["nginx"]["p99_ms"] is not None and fr["gatehouse"]["p99_ms"] is not None:
+            fr["gatehouse_minus_nginx_p99_ms"] = fr["gatehouse"]["p99_ms"] - fr["nginx"]["p99_ms"]
+            fr["nginx_added_p99_ms"] = fr["nginx"]["p99_ms"] - (fr["direct"]["p99_ms"] or 0)
+            fr["gatehouse_added_p99_ms"] = fr["gatehouse"]["p99_ms"] - (fr["direct"]["p99_ms"] or 0)
+        s["fixed_rate"] = fr
+    if memory:
+        mem = {"connections": memory["connections"]}
+        for t in ("nginx", "gatehouse"):
+            m = memory[t]
+            mem[t] = {"rss_1000_conns_mib": m["rss_1000_conns_kib"] / 1024, "peak_mib": m["hwm_kib"] / 1024,
+                      "rss_before_mib": m["rss_before_kib"] / 1024, "open": m["open"]}
+        s["memory"] = mem
+    return s
+
+
+def goals(s):
+    out = {}
+    ratios = [s["throughput"][c]["ratio_rps_gatehouse_nginx"] for c in CASES]
+    out["throughput_ge_1x_nginx"] = {c: s["throughput"][c]["ratio_rps_gatehouse_nginx"] for c in CASES}
+    out["throughput_met"] = all(r is not None and r >= 1.0 for r in ratios)
+    fr = s.get("fixed_rate", {})
+    if "gatehouse_minus_nginx_p99_ms" in fr:
+        out["added_p99_gatehouse_minus_nginx_ms"] = fr["gatehouse_minus_nginx_p99_ms"]
+        out["added_p99_met"] = fr["gatehouse_minus_nginx_p99_ms"] <= 0.5
+    mem = s.get("memory")
+    if mem:
+        out["rss_1000_conns_mib"] = mem["gatehouse"]["rss_1000_conns_mib"]
+        out["rss_met"] = mem["gatehouse"]["rss_1000_conns_mib"] <= 256 and mem["gatehouse"]["open"] == mem["connections"]
+    return out
+
+
+def print_table(s, g):
+    print()
+    print(f"{'case':<8} {'target':<10} {'req/s':>9} {'MiB/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU µs/req':>10} "
+          f"{'err':>5}")
+    for case in CASES:
+        cs = s["throughput"][case]
+        for t in SERIES:
+            m = cs[t]
+            print(f"{case:<8} {t:<10} {m['rps']:>9.0f} {m['mib_s']:>8.1f} {m['p50_ms'] or 0:>8.2f} "
+                  f"{m['p99_ms'] or 0:>8.2f} {m['cpu_us_per_req'] or 0:>10.1f} {m['errors']:>5}")
+        rr = ", ".join(f"{x:.2f}" for x in cs["ratio_rps_per_round"])
+        print(f"{'':<8} Gatehouse/nginx throughput {cs['ratio_rps_gatehouse_nginx']:.2f}× (per round: {rr}); "
+              f"p99 {cs['ratio_p99_gatehouse_nginx'] or 0:.2f}×")
+    fr = s.get("fixed_rate")
+    if fr:
+        print(f"\nfixed rate {fr['rate_rps']:.0f} req/s (HTTP/1.1, 1 KiB):")
+        for t in SERIES:
+            m = fr[t]
+            print(f"  {t:<10} achieved {m['achieved_rps']:.0f}/s  p50 {m['p50_ms']:.3f}  p90 {m['p90_ms']:.3f}  "
+                  f"p99 {m['p99_ms']:.3f}  p99.9 {m['p99_9_ms']:.3f} ms  errors {m['errors']}")
+        if "gatehouse_minus_nginx_p99_ms" in fr:
+            print(f"  added p99 (vs direct): nginx {fr['nginx_added_p99_ms']:+.3f} ms, Gatehouse "
+                  f"{fr['gatehouse_added_p99_ms']:+.3f} ms; Gatehouse − nginx {fr['gatehouse_minus_nginx_p99_ms']:+.3f} ms")
+    mem = s.get("memory")
+    if mem:
+        print(f"\nmemory with {mem['connections']} TLS keep-alive connections open (process tree RSS):")
+        for t in ("nginx", "gatehouse"):
+            m = mem[t]
+            print(f"  {t:<10} RSS {m['rss_1000_conns_mib']:.1f} MiB (before {m['rss_before_mib']:.1f}), "
+                  f"peak over the run {m['peak_mib']:.1f} MiB, {m['open']} open")
+    print("\ngoals: throughput ≥ 1.0× nginx: " + ("met" if g.get("throughput_met") else "NOT met")
+          + "; added p99 ≤ nginx + 0.5 ms: " + ("met" if g.get("added_p99_met") else "NOT met")
+          + "; RSS ≤ 256 MiB @1000 conns: " + ("met" if g.get("rss_met") else "NOT met"))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--jar", default=os.path.join(ROOT, "gateway", "target", "gatehouse.jar"))
+    ap.add_argument("--duration", type=int, default=10, help="seconds per measured run")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=3, help="seconds per target and case before round 1 (0: none)")
+    ap.add_argument("--jvm-warmup", type=int, default=20, help="seconds of load on Gatehouse alone before anything")
+    ap.add_argument("--connections", type=int, default=64, help="wrk connections (HTTP/1.1)")
+    ap.add_argument("--h2-clients", type=int, default=16, help="h2load connections (HTTP/2)")
+    ap.add_argument("--h2-streams", type=int, default=4, help="h2load concurrent streams per connection")
+    ap.add_argument("--threads", type=int, default=2, help="load generator threads (one per core)")
+    ap.add_argument("--rate-clients", type=int, default=32, help="connections for the fixed-rate run")
+    ap.add_argument("--rate-duration", type=int, default=10)
+    ap.add_argument("--hold", type=int, default=1000, help="keep-alive connections for the memory measurement")
+    ap.add_argument("--jvm-flags", default=os.environ.get("GATEHOUSE_BENCH_JVM_FLAGS", DEFAULT_JVM_FLAGS))
+    ap.add_argument("--nginx-buffering", choices=sorted(NGINX_BUFFERING), default="on")
+    ap.add_argument("--out", default=os.path.join(HERE, "results", "latest"), help="writes OUT.json and OUT.svg")
+    ap.add_argument("--note", default="", help="free text recorded with the results (e.g. machine state)")
+    ap.add_argument("--keep-work", action="store_true", help="keep the temp dir (configs, logs) for inspection")
+    a = ap.parse_args()
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+    started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    bench = Bench(a)
+    t0 = time.monotonic()
+    try:
+        bench.setup()
+        env = bench.environment()
+        log(f"TLS: nginx {env['tls_nginx']}, gatehouse {env['tls_gatehouse']}; load avg {env['loadavg_start']}")
+        bench.throughput()
+        fixed = bench.fixed_rate()
+        memory = bench.memory()
+        env["loadavg_end"] = loadavg()
+        logs = bench.access_log_lines()
+        gc = bench.gatehouse_gc()
+    finally:
+        bench.procs.stop_all()
+        if bench.work and not a.keep_work:
+            shutil.rmtree(bench.work, ignore_errors=True)
+    s = summarize(bench.runs, fixed, memory)
+    g = goals(s)
+    result = {
+        "started": started.isoformat(), "elapsed_s": round(time.monotonic() - t0, 1),
+        "settings": {k: v for k, v in vars(a).items() if k not in ("jar",)},
+        "environment": env,
+        "gatehouse": {"jvm_flags": a.jvm_flags.split(), "gc_at_end": gc},
+        "nginx_proxy": {"buffering": NGINX_BUFFERING[a.nginx_buffering]},
+        "direct_http2": "h2c with prior knowledge to the upstream nginx (its own http2 listener)",
+        "access_log_lines": logs,
+        "cases": list(CASES),
+        "summary": s,
+        "goals": g,
+        "runs": bench.runs,
+        "fixed_rate_runs": fixed["runs"],
+        "memory": memory,
+    }
+    os.makedirs(os.path.dirname(a.out), exist_ok=True)
+    with open(a.out + ".json", "w") as f:
+        json.dump(result, f, indent=1)
+    chart.main(a.out + ".json", a.out + ".svg")
+    print_table(s, g)
+    print(f"\naccess log lines: {logs}")
+    print(f"wrote {a.out}.json and {a.out}.svg in {result['elapsed_s']:.0f} s")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt as e:
+        print(f"interrupted ({e}); every process started was stopped", file=sys.stderr)
+        sys.exit(130)

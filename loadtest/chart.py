@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Draws the benchmark's results (results/latest.json) as an SVG bar chart, by hand (stdlib only).
+
+Usage: chart.py RESULTS.json OUT.svg
+"""
+
+import json
+import math
+import sys
+from xml.sax.saxutils import escape
+
+COLORS = {"direct": "#9e9e9e", "nginx": "#2e7d32", "gatehouse": "#1565c0"}
+LABELS = {"direct": "direct (no proxy)", "nginx": "nginx (TLS proxy)", "gatehouse": "Gatehouse"}
+FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
+
+
+def nice_max(v):
+    if v <= 0:
+        return 1.0
+    exp = 10 ** math.floor(math.log10(v))
+    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if m * exp >= v:
+            return m * exp
+    return 10 * exp
+
+
+def fmt(v):
+    if v is None:
+        return "n/a"
+    if v == 0:
+        return "0"
+    if v >= 10000:
+        return f"{v / 1000:.1f}k"
+    if v >= 100:
+        return f"{v:.0f}"
+    if v >= 10:
+        return f"{v:.1f}"
+    return f"{v:.2f}"
+
+
+class Svg:
+    def __init__(self, width, height):
+        self.width, self.height, self.parts = width, height, []
+
+    def text(self, x, y, s, size=12, anchor="start", weight="normal", color="#222", rotate=None):
+        tr = f" transform='rotate({rotate} {x:.1f} {y:.1f})'" if rotate else ""
+        self.parts.append(f"<text x='{x:.1f}' y='{y:.1f}' font-size='{size}' text-anchor='{anchor}' "
+                          f"font-weight='{weight}' fill='{color}' {FONT}{tr}>{escape(str(s))}</text>")
+
+    def rect(self, x, y, w, h, fill, stroke="none"):
+        self.parts.append(f"<rect x='{x:.1f}' y='{y:.1f}' width='{max(w, 0):.1f}' height='{max(h, 0):.1f}' "
+                          f"fill='{fill}' stroke='{stroke}'/>")
+
+    def line(self, x1, y1, x2, y2, color="#444", width=1, dash=None):
+        d = f" stroke-dasharray='{dash}'" if dash else ""
+        self.parts.append(f"<line x1='{x1:.1f}' y1='{y1:.1f}' x2='{x2:.1f}' y2='{y2:.1f}' stroke='{color}' "
+                          f"stroke-width='{width}'{d}/>")
+
+    def render(self):
+        return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{self.width}' height='{self.height}' "
+                f"viewBox='0 0 {self.width} {self.height}'>\n<rect width='100%' height='100%' fill='white'/>\n"
+                + "\n".join(self.parts) + "\n</svg>\n")
+
+
+def panel(svg, x, y, w, h, title, unit, categories, subtitle=None, goal=None):
+    """categories: [(label, [(series, value, lo, hi)])]; draws grouped bars with min-max whiskers."""
+    svg.rect(x, y, w, h, "#fafafa", "#ddd")
+    svg.text(x + w / 2, y + 18, title, 13, "middle", "bold")
+    if subtitle:
+        svg.text(x + w / 2, y + 34, subtitle, 11, "middle", color="#444")
+    left, right, top, bottom = x + 52, x + w - 10, y + (44 if subtitle else 30), y + h - 26
+    values = [max(v or 0, hi or 0) for _, bars in categories for _, v, _, hi in bars]
+    if goal:
+        values.append(goal[0])
+    vmax = nice_max(max(values + [0]) * 1.12)
+    for i in range(5):
+        gv = vmax * i / 4
+        gy = bottom - (bottom - top) * i / 4
+        svg.line(left, gy, right, gy, "#e0e0e0")
+        svg.text(left - 4, gy + 4, fmt(gv), 10, "end", color="#555")
+    svg.text(x + 12, (top + bottom) / 2, unit, 10, "middle", color="#555", rotate=-90)
+    svg.line(left, bottom, right, bottom, "#888")
+    cw = (right - left) / max(1, len(categories))
+    for ci, (label, bars) in enumerate(categories):
+        cx = left + ci * cw
+        bw = min(42.0, (cw - 16) / max(1, len(bars)))
+        start = cx + (cw - bw * len(bars)) / 2
+        for bi, (series, v, lo, hi) in enumerate(bars):
+            bx = start + bi * bw
+            if v is None:
+                svg.text(bx + bw / 2, bottom - 4, "n/a", 9, "middle")
+                continue
+            bh = (bottom - top) * v / vmax
+            svg.rect(bx + 2, bottom - bh, bw - 4, bh, COLORS[series])
+            if lo is not None and hi is not None and hi > lo:
+                ylo = bottom - (bottom - top) * lo / vmax
+                yhi = bottom - (bottom - top) * hi / vmax
+                mx = bx + bw / 2
+                svg.line(mx, ylo, mx, yhi, "#000", 1)
+                svg.line(mx - 4, ylo, mx + 4, ylo, "#000", 1)
+                svg.line(mx - 4, yhi, mx + 4, yhi, "#000", 1)
+            label_y = bottom - bh - 4 if hi is None else min(bottom - bh, bottom - (bottom - top) * hi / vmax) - 4
+            svg.text(bx + bw / 2, max(label_y, top + 9), fmt(v), 10, "middle")
+        svg.text(cx + cw / 2, bottom + 15, label, 11, "middle")
+    if goal:
+        gy = bottom - (bottom - top) * goal[0] / vmax
+        svg.line(left, gy, right, gy, "#c62828", 1.5, "6,4")
+        svg.text(left + 4, gy - 4, goal[1], 10, "start", color="#c62828")
+
+
+def main(results_path, out_path):
+    with open(results_path) as f:
+        r = json.load(f)
+    s = r["summary"]
+    W, PW, PH = 1280, 300, 250
+    svg = Svg(W, 40 + 70 + 3 * (PH + 20) + 40)
+    env = r["environment"]
+    svg.text(20, 30, "Gatehouse vs nginx (TLS reverse proxies) vs direct-to-upstream", 20, weight="bold")
+    svg.text(20, 52, f"{r['started']} · {env['cpus']} cores shared by load generator, proxy and upstream · "
+                     f"{r['settings']['rounds']} interleaved rounds × {r['settings']['duration']} s · "
+                     f"bars = median, whiskers = min–max over rounds · load avg at start {env['loadavg_start']}",
+             12, color="#444")
+    svg.text(20, 70, f"Gatehouse JVM: {' '.join(r['gatehouse']['jvm_flags'])} · HTTP/1.1: wrk -t{r['settings']['threads']} "
+                     f"-c{r['settings']['connections']} · HTTP/2: h2load -c{r['settings']['h2_clients']} "
+                     f"-m{r['settings']['h2_streams']} (direct = h2c)", 12, color="#444")
+    lx = 20
+    for series in ("direct", "nginx", "gatehouse"):
+        svg.rect(lx, 82, 14, 14, COLORS[series])
+        svg.text(lx + 20, 94, LABELS[series], 12)
+        lx += 190
+
+    cases = [c for c in r["cases"]]
+    y0 = 110
+    for row, (metric, unit, title) in enumerate([("rps", "requests/s", "throughput"), ("p99_ms", "ms", "p99 latency")]):
+        for i, case in enumerate(cases):
+            cs = s["throughput"][case]
+            bars = []
+            for t in ("direct", "nginx", "gatehouse"):
+                m = cs[t]
+                if metric == "rps":
+                    bars.append((t, m["rps"], m["rps_min"], m["rps_max"]))
+                else:
+                    bars.append((t, m["p99_ms"], m["p99_ms_min"], m["p99_ms_max"]))
+            ratio = cs.get("ratio_rps_gatehouse_nginx") if metric == "rps" else cs.get("ratio_p99_gatehouse_nginx")
+            sub = f"Gatehouse/nginx = {ratio:.2f}×" if ratio is not None else None
+            panel(svg, 20 + i * (PW + 10), y0 + row * (PH + 20), PW, PH, f"{title} · {case_label(case)}", unit,
+                  [("", bars)], sub)
+    y2 = y0 + 2 * (PH + 20)
+    fr = s.get("fixed_rate")
+    if fr:
+        cats = []
+        for q in ("p50_ms", "p99_ms"):
+            cats.append((q.split("_")[0], [(t, fr[t][q], fr[t].get(q + "_min"), fr[t].get(q + "_max"))
+                                          for t in ("direct", "nginx", "gatehouse") if t in fr]))
+        added = fr.get("gatehouse_minus_nginx_p99_ms")
+        panel(svg, 20, y2, 2 * PW + 10, PH,
+              f"latency at a fixed {fr['rate_rps']:.0f} req/s (half of nginx's HTTP/1.1 1 KiB capacity)", "ms", cats,
+              f"Gatehouse p99 − nginx p99 = {added:+.2f} ms (goal ≤ +0.5 ms)" if added is not None else None)
+    mem = s.get("memory")
+    if mem:
+        cats = []
+        for key, label in (("rss_1000_conns_mib", f"RSS, {mem['connections']} conns"), ("peak_mib", "peak (VmHWM)")):
+            cats.append((label, [(t, mem[t][key], None, None) for t in ("nginx", "gatehouse") if t in mem]))
+        panel(svg, 20 + 2 * (PW + 10), y2, PW, PH, "memory (proxy process tree)", "MiB", cats,
+              f"{mem['connections']} open TLS keep-alive connections", goal=(256, "goal 256 MiB"))
+    cpu = s.get("cpu_per_request_us")
+    if cpu:
+        cats = [(case_label(c).replace("HTTP/", "h"), [(t, cpu[c].get(t), None, None) for t in ("nginx", "gatehouse")])
+                for c in cases]
+        panel(svg, 20 + 3 * (PW + 10), y2, PW, PH, "proxy CPU time per request", "µs", cats,
+              "median over rounds (less sensitive to noise)")
+    svg.text(20, svg.height - 14, "Generated by loadtest/run-benchmark.sh; numbers in loadtest/results/latest.json.",
+             11, color="#666")
+    with open(out_path, "w") as f:
+        f.write(svg.render())
+
+
+def case_label(case):
+    proto, body = case.split("-")
+    return ("HTTP/1.1" if proto == "h1" else "HTTP/2") + " " + ("1 KiB" if body == "1k" else "1 MiB")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

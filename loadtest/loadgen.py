@@ -1,0 +1,102 @@
+"""Running wrk and h2load and reading their results. Latency percentiles for h2load come from its per-request log
+(--log-file), because h2load itself prints only min/max/mean."""
+
+import os
+import re
+import subprocess
+import tempfile
+
+UNITS_TIME = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def percentile(sorted_values, q):
+    """Nearest-rank percentile (q in 0..100) of an already sorted list."""
+    if not sorted_values:
+        return None
+    rank = max(1, int(round(q / 100.0 * len(sorted_values) + 0.5 - 1e-9)))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+def _run(argv, timeout):
+    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {p.returncode}:\n{p.stdout[-2000:]}")
+    return p.stdout
+
+
+def wrk(url, connections, threads, duration_s, timeout_pad=30):
+    """HTTP/1.1 keep-alive closed-loop load; returns req/s, p50/p99 (ms) and error counts."""
+    argv = ["wrk", "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{duration_s}s",
+            "--timeout", "10s", url]
+    out = _run(argv, duration_s + timeout_pad)
+    res = {"tool": "wrk", "argv": argv}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    res["rps"] = float(m.group(1)) if m else 0.0
+    m = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
+    res["requests"] = int(m.group(1)) if m else 0
+    for q in ("50", "75", "90", "99"):
+        m = re.search(rf"^\s+{q}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+        res[f"p{q}_ms"] = float(m.group(1)) * UNITS_TIME[m.group(2)] if m else None
+    errors = 0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if m:
+        errors += sum(int(x) for x in m.groups())
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if m:
+        errors += int(m.group(1))
+    res["errors"] = errors
+    return res
+
+
+def _parse_h2load(out):
+    res = {}
+    m = re.search(r"finished in ([\d.]+)(\w+), ([\d.]+) req/s", out)
+    res["rps"] = float(m.group(3)) if m else 0.0
+    m = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored",
+                  out)
+    if m:
+        res["requests"] = int(m.group(4))
+        res["errors"] = int(m.group(5)) + int(m.group(6))
+    m = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", out)
+    if m:
+        res["errors"] = res.get("errors", 0) + int(m.group(3)) + int(m.group(4))
+    return res
+
+
+def _log_latencies_ms(path):
+    values = []
+    with open(path) as f:
+        for line in f:
+            parts = line.split("\t")
+            if len(parts) >= 3 and parts[1].startswith("2"):
+                values.append(int(parts[2]) / 1000.0)
+    values.sort()
+    return values
+
+
+def h2load(url, clients, streams, threads, duration_s, warmup_s=1, h1=False, rps_per_client=None,
+           timeout_pad=30):
+    """h2load in timing mode (-D); HTTP/2 unless h1. With rps_per_client, an open-loop-ish fixed rate per client."""
+    with tempfile.NamedTemporaryFile(prefix="h2load-", suffix=".log", delete=False) as tmp:
+        log_path = tmp.name
+    try:
+        argv = ["h2load", "-t", str(threads), "-c", str(clients), "-m", str(streams), "-D", str(duration_s),
+                "--warm-up-time", str(warmup_s), "--log-file", log_path]
+        if h1:
+            argv.append("--h1")
+        if rps_per_client is not None:
+            argv += ["--rps", f"{rps_per_client:g}"]
+        argv.append(url)
+        out = _run(argv, duration_s + warmup_s + timeout_pad)
+        res = {"tool": "h2load", "argv": [a if a != log_path else "LOG" for a in argv]}
+        res.update(_parse_h2load(out))
+        lat = _log_latencies_ms(log_path)
+        res["logged"] = len(lat)
+        for q in (50, 75, 90, 99, 99.9):
+            key = f"p{q:g}_ms".replace(".", "_")
+            res[key] = percentile(lat, q)
+        m = re.search(r"Application protocol: (\S+)", out)
+        res["protocol"] = m.group(1) if m else None
+        return res
+    finally:
+        os.unlink(log_path)

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Benchmark: direct-to-upstream vs nginx (TLS reverse proxy) vs Gatehouse, interleaved rounds, HTTP/1.1 and
+# HTTP/2, 1 KiB and 1 MiB responses, fixed-rate latency and memory with 1,000 keep-alive connections.
+#
+#   loadtest/run-benchmark.sh [bench.py options]     e.g. --rounds 3 --duration 10, --quick for a smoke run
+#
+# Writes loadtest/results/latest.json and latest.svg (plus latest.png when rsvg-convert is installed).
+# Takes about 10 minutes with the defaults. Every process it starts is stopped on exit or Ctrl-C.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+jar="$root/gateway/target/gatehouse.jar"
+
+need_pkgs=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
+command -v wrk >/dev/null 2>&1 || need_pkgs+=(wrk)
+command -v h2load >/dev/null 2>&1 || need_pkgs+=(nghttp2-client)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "installing ${need_pkgs[*]} (Debian packages; services are not started)..."
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >/dev/null || {
+      echo "error: could not install ${need_pkgs[*]}; run: apt-get update && apt-get install -y --no-install-recommends ${need_pkgs[*]}" >&2
+      exit 1
+    }
+  else
+    echo "error: missing ${need_pkgs[*]}; run: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${need_pkgs[*]}" >&2
+    exit 1
+  fi
+fi
+export PATH="$PATH:/usr/sbin"
+command -v python3 >/dev/null || { echo "error: python3 is required (apt-get install -y python3)" >&2; exit 1; }
+command -v java >/dev/null || { echo "error: java 17+ is required (apt-get install -y openjdk-17-jdk-headless)" >&2; exit 1; }
+
+if [ ! -f "$jar" ]; then
+  echo "building $jar ..."
+  (cd "$root" && mvn -B -q -o package -DskipTests) || (cd "$root" && mvn -B -q package -DskipTests)
+fi
+
+args=()
+for a in "$@"; do
+  if [ "$a" = "--quick" ]; then
+    # A smoke run (about 2 minutes): checks the harness, not a measurement.
+    args+=(--rounds 1 --duration 3 --warmup 1 --jvm-warmup 4 --rate-duration 3 --hold 200 --out "$here/results/quick")
+  else
+    args+=("$a")
+  fi
+done
+
+bench_pid=""
+cleanup() {
+  # bench.py stops its own servers; this covers a kill of the script itself.
+  if [ -n "$bench_pid" ] && kill -0 "$bench_pid" 2>/dev/null; then
+    kill -TERM "$bench_pid" 2>/dev/null || true
+    wait "$bench_pid" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+python3 "$here/bench.py" --jar "$jar" "${args[@]}" &
+bench_pid=$!
+status=0
+wait "$bench_pid" || status=$?
+bench_pid=""
+
+out="$here/results/latest"
+for i in "${!args[@]}"; do [ "${args[$i]}" = "--out" ] && out="${args[$((i + 1))]}"; done
+if [ $status -eq 0 ] && command -v rsvg-convert >/dev/null 2>&1 && [ -f "$out.svg" ]; then
+  rsvg-convert "$out.svg" -o "$out.png" && echo "wrote $out.png"
+fi
+exit $status

@@ -1,0 +1,191 @@
+"""Starting, probing and stopping the three servers of the benchmark: the static upstream (nginx), nginx as a TLS
+proxy, and Gatehouse. Every process is started in its own session and remembered, so one call stops them all."""
+
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CONF = os.path.join(HERE, "conf")
+
+BODIES = {"1k": 1024, "1m": 1024 * 1024}
+
+
+def free_port():
+    """An ephemeral loopback port the OS just handed out (closed again, so a tiny race remains)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def render(template, out_path, values):
+    with open(os.path.join(CONF, template)) as f:
+        text = f.read()
+    for key, value in values.items():
+        text = text.replace("@@" + key + "@@", str(value))
+    if "@@" in text:
+        raise RuntimeError(f"{template}: unfilled placeholder")
+    with open(out_path, "w") as f:
+        f.write(text)
+    return out_path
+
+
+class Processes:
+    """The processes this run started; stop_all() ends exactly those, and nothing else."""
+
+    def __init__(self):
+        self.procs = []  # (name, Popen)
+
+    def start(self, name, argv, log_path, env=None):
+        log = open(log_path, "ab")
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True, env=env)
+        log.close()
+        self.procs.append((name, proc))
+        return proc
+
+    def stop(self, proc, grace=8.0):
+        if proc.poll() is not None:
+            return
+        try:
+            # Its own session: the group holds nginx's workers too, and nothing that is not ours.
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=5)
+
+    def stop_all(self):
+        for _, proc in reversed(self.procs):
+            try:
+                self.stop(proc)
+            except Exception as e:  # keep stopping the others
+                print(f"warning: could not stop pid {proc.pid}: {e}")
+        self.procs.clear()
+
+
+def wait_until(check, what, timeout=60.0, proc=None):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{what}: process exited with {proc.returncode} before it was ready")
+        try:
+            if check():
+                return
+        except Exception as e:
+            last = e
+        time.sleep(0.2)
+    raise RuntimeError(f"{what}: not ready after {timeout:.0f}s ({last})")
+
+
+def fetch(url, cafile=None):
+    ctx = ssl.create_default_context(cafile=cafile) if url.startswith("https") else None
+    with urllib.request.urlopen(url, timeout=5, context=ctx) as r:
+        return r.status, r.read(), dict(r.headers)
+
+
+def start_upstream(procs, work):
+    docroot = os.path.join(work, "docroot")
+    os.makedirs(docroot, exist_ok=True)
+    for name, size in BODIES.items():
+        with open(os.path.join(docroot, name), "wb") as f:
+            f.write((b"gatehouse-benchmark-body-" * (size // 25 + 1))[:size])
+    ports = {"HTTP_PORT": free_port(), "H2C_PORT": free_port()}
+    prefix = os.path.join(work, "upstream")
+    os.makedirs(os.path.join(prefix, "logs"), exist_ok=True)
+    conf = render("upstream-nginx.conf", os.path.join(prefix, "nginx.conf"),
+                  dict(ports, PREFIX=prefix, DOCROOT=docroot))
+    proc = procs.start("upstream", ["nginx", "-p", prefix, "-e", os.path.join(prefix, "upstream-error.log"),
+                                    "-c", conf, "-g", "daemon off;"], os.path.join(prefix, "stdout.log"))
+    url = f"http://127.0.0.1:{ports['HTTP_PORT']}/1k"
+    wait_until(lambda: fetch(url)[0] == 200, "upstream nginx", 20, proc)
+    return {"proc": proc, "http_port": ports["HTTP_PORT"], "h2c_port": ports["H2C_PORT"]}
+
+
+def start_nginx_proxy(procs, work, certs, upstream_port, buffering):
+    port = free_port()
+    prefix = os.path.join(work, "nginx-proxy")
+    os.makedirs(os.path.join(prefix, "logs"), exist_ok=True)
+    conf = render("proxy-nginx.conf", os.path.join(prefix, "nginx.conf"), {
+        "PORT": port, "PREFIX": prefix, "UPSTREAM_PORT": upstream_port, "BUFFERING": buffering,
+        "CERT": os.path.join(certs, "server.crt"), "KEY": os.path.join(certs, "server.key")})
+    proc = procs.start("nginx", ["nginx", "-p", prefix, "-e", os.path.join(prefix, "proxy-error.log"),
+                                 "-c", conf, "-g", "daemon off;"], os.path.join(prefix, "stdout.log"))
+    url = f"https://localhost:{port}/1k"
+    wait_until(lambda: fetch(url, os.path.join(certs, "ca.crt"))[0] == 200, "nginx proxy", 20, proc)
+    return {"proc": proc, "port": port, "conf": conf, "access_log": os.path.join(prefix, "access.jsonl")}
+
+
+def start_gatehouse(procs, work, certs, upstream_port, jar, jvm_flags):
+    port, admin = free_port(), free_port()
+    home = os.path.join(work, "gatehouse")
+    audit = os.path.join(home, "audit")
+    os.makedirs(home, exist_ok=True)
+    conf = render("gatehouse-bench.yaml", os.path.join(home, "gatehouse.yaml"), {
+        "PORT": port, "ADMIN_PORT": admin, "UPSTREAM_PORT": upstream_port, "AUDIT_DIR": audit,
+        "CERT": os.path.join(certs, "server.crt"), "KEY": os.path.join(certs, "server.key")})
+    argv = ["java"] + jvm_flags + ["-jar", jar, "run", "--config", conf]
+    proc = procs.start("gatehouse", argv, os.path.join(home, "gatehouse.log"))
+    url = f"https://localhost:{port}/1k"
+    wait_until(lambda: fetch(url, os.path.join(certs, "ca.crt"))[0] == 200, "gatehouse", 60, proc)
+    return {"proc": proc, "port": port, "admin_port": admin, "conf": conf, "argv": argv,
+            "access_log": os.path.join(audit, "access.jsonl"), "log": os.path.join(home, "gatehouse.log")}
+
+
+def process_tree(pid):
+    """pid and every descendant (nginx: master and workers)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+        except (OSError, ValueError):
+            continue
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def memory_kib(pid):
+    """VmRSS and VmHWM summed over pid's tree, in KiB."""
+    rss = hwm = 0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("VmHWM:"):
+                        hwm += int(line.split()[1])
+        except OSError:
+            continue
+    return rss, hwm
+
+
+def negotiated(port, alpn):
+    """Protocol, cipher suite and ALPN a TLS client gets from the proxy on port (what wrk/h2load will get)."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.set_alpn_protocols(alpn)
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+            return {"version": s.version(), "cipher": s.cipher()[0], "alpn": s.selected_alpn_protocol()}
