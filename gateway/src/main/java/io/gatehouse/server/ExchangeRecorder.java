@@ -33,7 +33,10 @@ public final class ExchangeRecorder {
     // Until the path is normalized, the audit log shows the raw one (never the query, which may hold secrets).
     exchange.path(rawPath(request.uri()));
     exchange.clientAddress(state.clientAddresses().resolve(peer, request.headers().getAll("X-Forwarded-For")));
-    ClientCertificates.subjectOf(request).ifPresent(exchange::clientCertificateSubject);
+    // Only with mTLS on: without a client certificate the lookup throws, which is a cost on every request.
+    if (state.config().server().tls().clientCa().isPresent()) {
+      ClientCertificates.subjectOf(request).ifPresent(exchange::clientCertificateSubject);
+    }
     ExchangeHandler.addGatewayHeaders(request.response(), requestId);
     return exchange;
   }

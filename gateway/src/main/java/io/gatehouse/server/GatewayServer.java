@@ -5,6 +5,8 @@ import io.gatehouse.config.HostPort;
 import io.gatehouse.forward.HttpForwarder;
 import io.gatehouse.forward.WebSocketTunnel;
 import io.vertx.core.Future;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
@@ -14,8 +16,8 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.net.ServerSSLOptions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -34,7 +36,7 @@ public final class GatewayServer {
   private final HeaderTimeouts headerTimeouts;
   private final GatewayMetrics metrics;
   private final int instances;
-  private final List<HttpServer> servers = new ArrayList<>();
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
   private final ClosingConnections closing = new ClosingConnections();
 
@@ -61,14 +63,22 @@ public final class GatewayServer {
     this.instances = Math.max(1, instances);
   }
 
-  /** Binds every instance; completes with the actual port (the configured one, or the OS's choice for 0). */
+  /**
+   * Binds every instance, each on an event loop of its own; completes with the actual port (the configured one,
+   * or the OS's choice for 0).
+   */
   public Future<Integer> start(HostPort listen) {
     // Vert.x shares one OS-chosen port among servers that listen on the same negative port; port 0 would give
     // each instance a port of its own.
     int bindPort = listen.port() == 0 ? -1 : listen.port();
-    List<Future<HttpServer>> bound = new ArrayList<>();
-    for (int i = 0; i < instances; i++) bound.add(create().listen(bindPort, listen.host()));
-    return Future.all(bound).map(all -> {
+    // A server created outside a verticle stays on the creating thread's one event loop; a verticle instance per
+    // loop is Vert.x's way of spreading connections over every core.
+    Supplier<VerticleBase> listener = () -> new VerticleBase() {
+      @Override public Future<?> start() {
+        return create().listen(bindPort, listen.host());
+      }
+    };
+    return vertx.deployVerticle(listener, new DeploymentOptions().setInstances(instances)).map(id -> {
       int port = servers.get(0).actualPort();
       LOG.log(System.Logger.Level.INFO, "listening on {0}:{1} ({2} event loops)", listen.host(), Integer.toString(port), instances);
       return port;
