@@ -237,6 +237,10 @@ public final class N8nServer {
     env.put("N8N_EDITOR_BASE_URL", publicUrl);
     env.put("WEBHOOK_URL", publicUrl);
     env.put("N8N_WEBHOOK_URL", publicUrl);
+    // The tests count executions to prove a refused webhook never ran: every production run must be recorded
+    // (n8n's default today, pinned here so a changed default cannot make "no new execution" vacuous).
+    env.put("EXECUTIONS_DATA_SAVE_ON_SUCCESS", "all");
+    env.put("EXECUTIONS_DATA_SAVE_ON_ERROR", "all");
     // As n8n ships; it also turns on the push channel's Origin check, which the tests must face.
     env.put("NODE_ENV", "production");
     return env;
