@@ -55,7 +55,7 @@ class N8nBehindGatewayIT {
 
   @Test
   void testWebhookIsRefusedWith403RouteDeniedAndNeverReachesN8n() throws Exception {
-    String apiKey = N8nGateway.createApiKey(gateway, N8nGateway.login(gateway, n8n));
+    String apiKey = N8nGateway.createApiKey(gateway, N8nGateway.session(gateway, n8n));
     // A control after the refusal: the signed production webhook through the gateway does add an execution, so
     // the count is live.
     int before = N8nGateway.executionCount(n8n, apiKey);
@@ -127,7 +127,7 @@ class N8nBehindGatewayIT {
 
   @Test
   void pushChannelUpgradesWithTheBrowsersOriginAndStaysOpenTenSeconds() throws Exception {
-    String cookie = N8nGateway.login(gateway, n8n);
+    String cookie = N8nGateway.session(gateway, n8n);
     PushListener listener = new PushListener();
     WebSocket socket = gateway.http1().newWebSocketBuilder()
         .header("Origin", n8n.publicUrl())
@@ -147,7 +147,7 @@ class N8nBehindGatewayIT {
 
   @Test
   void pushChannelFromAnotherOriginIsClosedBy1008SoTheOriginCheckIsLive() throws Exception {
-    String cookie = N8nGateway.login(gateway, n8n);
+    String cookie = N8nGateway.session(gateway, n8n);
     PushListener listener = new PushListener();
     gateway.http1().newWebSocketBuilder()
         .header("Origin", "https://evil.example")
@@ -161,7 +161,7 @@ class N8nBehindGatewayIT {
 
   @Test
   void publicApiAnswersWithAnApiKeyCreatedThroughN8n() throws Exception {
-    String apiKey = N8nGateway.createApiKey(gateway, N8nGateway.login(gateway, n8n));
+    String apiKey = N8nGateway.createApiKey(gateway, N8nGateway.session(gateway, n8n));
 
     HttpResponse<String> response = gateway.http().send(
         HttpRequest.newBuilder(URI.create(gateway.url("/api/v1/workflows"))).header("X-N8N-API-KEY", apiKey).build(),

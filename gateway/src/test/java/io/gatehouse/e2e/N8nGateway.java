@@ -164,6 +164,14 @@ final class N8nGateway {
         .orElseThrow(() -> new AssertionError("no n8n-auth cookie in " + response.headers().map()));
   }
 
+  /**
+   * The owner's {@code n8n-auth} cookie from one login per n8n, shared by the tests that need a session: n8n
+   * allows five logins per account per minute, and the e2e classes together need more sessions than that.
+   */
+  static String session(GatewayHarness gateway, N8nServer n8n) throws Exception {
+    return n8n.session(() -> login(gateway, n8n));
+  }
+
   /** Creates a public-API key through the gateway with n8n's internal API, as the editor's settings page does. */
   static String createApiKey(GatewayHarness gateway, String authCookie) throws IOException, InterruptedException {
     HttpResponse<String> response = gateway.http().send(postJson(gateway, "/rest/api-keys", """

@@ -41,7 +41,7 @@ class N8nSignedWebhookIT {
     n8n.start();
     devGateway = N8nGateway.start(n8n);
     githubGateway = N8nGateway.startWithScheme(n8n, "github");
-    apiKey = N8nGateway.createApiKey(devGateway, N8nGateway.login(devGateway, n8n));
+    apiKey = N8nGateway.createApiKey(devGateway, N8nGateway.session(devGateway, n8n));
   }
 
   @AfterAll
