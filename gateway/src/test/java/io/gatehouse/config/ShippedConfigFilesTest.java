@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The files in {@code config/} load. The example names production paths ({@code /etc/gatehouse/…},
  * {@code /var/log/gatehouse}), so it is copied into a temporary directory with those prefixes rewritten and the
  * files and environment variables it refers to provided; nothing else in it is changed. The development file uses
- * paths relative to itself, so it is copied next to a {@code run/certs/} with a certificate and key, as the dev
- * run script lays them out.
+ * paths relative to itself, so it is copied next to a {@code run/certs/} with a certificate and key and a
+ * {@code run/secrets/} with the example webhook's secret, as the dev run script lays them out.
  */
 class ShippedConfigFilesTest {
   private static final Path CONFIG_DIR = Path.of(System.getProperty("basedir", "."), "..", "config").normalize();
@@ -77,6 +77,8 @@ class ShippedConfigFilesTest {
         Files.readString(CONFIG_DIR.resolve("gatehouse.dev.yaml"), StandardCharsets.UTF_8));
     TestFiles.write(dir.resolve("run/certs/server.crt"), TestFiles.CERT);
     TestFiles.write(dir.resolve("run/certs/server.key"), TestFiles.KEY);
+    String webhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    TestFiles.write(dir.resolve("run/secrets/claims-intake.secret"), webhookSecret + "\n");
 
     LoadResult result = ConfigLoader.load(file, name -> null);
 
@@ -89,14 +91,21 @@ class ShippedConfigFilesTest {
     assertThat(config.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
     assertThat(config.audit().dir()).isEqualTo(dir.resolve("run/audit").toAbsolutePath());
     assertThat(config.routes()).extracting(RouteConfig::name)
-        .containsExactly("webhooks", "test-webhooks", "public-api", "editor");
+        .containsExactly("webhooks", "forms", "test-webhooks", "public-api", "editor");
     RouteConfig webhooks = config.routes().get(0);
     assertThat(webhooks.upstream()).contains("webhook");
     assertThat(webhooks.allow()).containsExactly(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
-    assertThat(webhooks.signature()).isEqualTo(SignatureMode.OFF);
+    assertThat(webhooks.signature()).isEqualTo(SignatureMode.REQUIRED);
     assertThat(webhooks.rateLimit()).as("no rate limit until this version enforces one").isEmpty();
-    assertThat(config.routes().get(1).denyAll()).isTrue();
-    assertThat(config.routes().get(2).auth()).isEqualTo(AuthMode.N8N_API_KEY);
-    assertThat(config.routes().get(3).auth()).isEqualTo(AuthMode.NONE);
+    assertThat(config.webhooks()).singleElement().satisfies(w -> {
+      assertThat(w.path()).isEqualTo("/webhook/claims-intake");
+      assertThat(w.secrets()).extracting(Secret::value).containsExactly(webhookSecret);
+    });
+    RouteConfig forms = config.routes().get(1);
+    assertThat(forms.upstream()).contains("webhook");
+    assertThat(forms.signature()).as("browsers fill in forms; they cannot sign").isEqualTo(SignatureMode.OFF);
+    assertThat(config.routes().get(2).denyAll()).isTrue();
+    assertThat(config.routes().get(3).auth()).isEqualTo(AuthMode.N8N_API_KEY);
+    assertThat(config.routes().get(4).auth()).isEqualTo(AuthMode.NONE);
   }
 }

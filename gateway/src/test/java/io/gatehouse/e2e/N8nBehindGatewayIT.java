@@ -40,10 +40,9 @@ class N8nBehindGatewayIT {
   }
 
   @Test
-  void productionWebhookRunsTheWorkflowAndReturnsItsOwnAnswer() throws Exception {
+  void signedProductionWebhookRunsTheWorkflowAndReturnsItsOwnAnswer() throws Exception {
     HttpResponse<String> response = gateway.http().send(
-        N8nGateway.postJson(gateway, "/webhook/claims-intake", "{\"claim_id\":\"C-4711\"}").build(),
-        HttpResponse.BodyHandlers.ofString());
+        N8nGateway.signedWebhook(gateway, "{\"claim_id\":\"C-4711\"}").build(), HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202); // the workflow's own response code
     assertThat(JSON.readTree(response.body())).isEqualTo(
@@ -56,8 +55,9 @@ class N8nBehindGatewayIT {
 
   @Test
   void testWebhookIsRefusedWith403RouteDeniedAndNeverReachesN8n() throws Exception {
-    String apiKey = N8nGateway.createApiKey(gateway, N8nGateway.login(gateway, n8n));
-    // A control: the production webhook through the gateway does add an execution, so the count is live.
+    String apiKey = N8nGateway.createApiKey(gateway, N8nGateway.session(gateway, n8n));
+    // A control after the refusal: the signed production webhook through the gateway does add an execution, so
+    // the count is live.
     int before = N8nGateway.executionCount(n8n, apiKey);
 
     HttpResponse<String> refused = gateway.http().send(
@@ -83,7 +83,7 @@ class N8nBehindGatewayIT {
 
     assertThat(N8nGateway.executionCount(n8n, apiKey)).as("executions after the refused test webhook")
         .isEqualTo(before);
-    gateway.http().send(N8nGateway.postJson(gateway, "/webhook/claims-intake", "{\"claim_id\":\"C-2\"}").build(),
+    gateway.http().send(N8nGateway.signedWebhook(gateway, "{\"claim_id\":\"C-2\"}").build(),
         HttpResponse.BodyHandlers.ofString());
     GatewayHarness.awaitTrue(() -> {
       try {
@@ -127,7 +127,7 @@ class N8nBehindGatewayIT {
 
   @Test
   void pushChannelUpgradesWithTheBrowsersOriginAndStaysOpenTenSeconds() throws Exception {
-    String cookie = N8nGateway.login(gateway, n8n);
+    String cookie = N8nGateway.session(gateway, n8n);
     PushListener listener = new PushListener();
     WebSocket socket = gateway.http1().newWebSocketBuilder()
         .header("Origin", n8n.publicUrl())
@@ -147,7 +147,7 @@ class N8nBehindGatewayIT {
 
   @Test
   void pushChannelFromAnotherOriginIsClosedBy1008SoTheOriginCheckIsLive() throws Exception {
-    String cookie = N8nGateway.login(gateway, n8n);
+    String cookie = N8nGateway.session(gateway, n8n);
     PushListener listener = new PushListener();
     gateway.http1().newWebSocketBuilder()
         .header("Origin", "https://evil.example")
@@ -161,7 +161,7 @@ class N8nBehindGatewayIT {
 
   @Test
   void publicApiAnswersWithAnApiKeyCreatedThroughN8n() throws Exception {
-    String apiKey = N8nGateway.createApiKey(gateway, N8nGateway.login(gateway, n8n));
+    String apiKey = N8nGateway.createApiKey(gateway, N8nGateway.session(gateway, n8n));
 
     HttpResponse<String> response = gateway.http().send(
         HttpRequest.newBuilder(URI.create(gateway.url("/api/v1/workflows"))).header("X-N8N-API-KEY", apiKey).build(),

@@ -54,7 +54,7 @@ class N8nOutageIT {
 
   private static HttpResponse<String> webhook(String claimId) throws Exception {
     return gateway.http().send(
-        N8nGateway.postJson(gateway, "/webhook/claims-intake", "{\"claim_id\":\"" + claimId + "\"}").build(),
+        N8nGateway.signedWebhook(gateway, "{\"claim_id\":\"" + claimId + "\"}").build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,6 +54,7 @@ public final class N8nServer {
   private final int gatewayPort;
   private final String ownerPassword;
   private Process process;
+  private String session;
 
   private N8nServer(Path home, Path projectRoot, Path userFolder, int[] ports, String ownerPassword) {
     this.home = home;
@@ -99,6 +101,15 @@ public final class N8nServer {
   public String baseUrl() { return "http://127.0.0.1:" + port; }
   public String ownerPassword() { return ownerPassword; }
   public Path logFile() { return userFolder.resolve("n8n.log"); }
+
+  /**
+   * The owner's session cookie, made by {@code login} on first use and kept (it outlives restarts: n8n signs it
+   * with a key in the user folder).
+   */
+  public synchronized String session(Callable<String> login) throws Exception {
+    if (session == null) session = login.call();
+    return session;
+  }
 
   /** True while the n8n process is alive. */
   public synchronized boolean running() { return process != null && process.isAlive(); }
@@ -237,6 +248,10 @@ public final class N8nServer {
     env.put("N8N_EDITOR_BASE_URL", publicUrl);
     env.put("WEBHOOK_URL", publicUrl);
     env.put("N8N_WEBHOOK_URL", publicUrl);
+    // The tests count executions to prove a refused webhook never ran: every production run must be recorded
+    // (n8n's default today, pinned here so a changed default cannot make "no new execution" vacuous).
+    env.put("EXECUTIONS_DATA_SAVE_ON_SUCCESS", "all");
+    env.put("EXECUTIONS_DATA_SAVE_ON_ERROR", "all");
     // As n8n ships; it also turns on the push channel's Origin check, which the tests must face.
     env.put("NODE_ENV", "production");
     return env;
