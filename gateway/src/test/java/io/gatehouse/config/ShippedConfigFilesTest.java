@@ -47,7 +47,7 @@ class ShippedConfigFilesTest {
         .allSatisfy(line -> assertThat(line).contains("warning:").contains("not enforced by this version"));
     GatehouseConfig config = result.config().orElseThrow();
     assertThat(config.routes()).extracting(RouteConfig::name)
-        .containsExactly("webhooks", "test-webhooks", "public-api", "editor");
+        .containsExactly("webhooks", "forms-and-resume", "test-webhooks", "public-api", "editor");
     assertThat(config.upstreams()).containsOnlyKeys("main", "webhook");
     assertThat(config.sso()).isPresent();
     assertThat(config.webhooks()).singleElement().satisfies(w -> assertThat(w.secrets()).hasSize(2));
