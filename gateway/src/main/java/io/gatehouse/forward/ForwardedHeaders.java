@@ -1,5 +1,6 @@
 package io.gatehouse.forward;
 
+import io.gatehouse.route.Exchange;
 import io.vertx.core.MultiMap;
 import java.util.Locale;
 import java.util.Set;
@@ -45,6 +46,18 @@ public final class ForwardedHeaders {
       to.set("Connection", "Upgrade");
       to.set("Upgrade", "websocket");
     }
+  }
+
+  /**
+   * Sets what the gateway asserts about the client: its address (n8n, with {@code N8N_PROXY_HOPS=1}, takes the
+   * last hop), the public host and scheme (n8n compares the push channel's {@code Origin} with them), and the
+   * request id that ties n8n's logs to the audit log.
+   */
+  public static void setGatewayOwned(MultiMap to, Exchange exchange, ForwardSettings settings) {
+    to.set("X-Forwarded-For", exchange.clientAddress().getHostAddress());
+    to.set("X-Forwarded-Host", settings.forwardedHost());
+    to.set("X-Forwarded-Proto", settings.forwardedProto());
+    to.set("X-Request-Id", exchange.requestId());
   }
 
   /** Copies n8n's response headers that may reach the client. */

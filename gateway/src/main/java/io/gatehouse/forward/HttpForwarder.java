@@ -16,9 +16,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
-import java.net.ConnectException;
-import java.util.List;
 
 /**
  * Streams one request to n8n and its response back, in both directions with back-pressure and without
@@ -31,12 +28,12 @@ import java.util.List;
  */
 public final class HttpForwarder {
   private final Vertx vertx;
-  private final HttpClient client;
+  private final UpstreamConnector connector;
   private final GatewayMetrics metrics;
 
   public HttpForwarder(Vertx vertx, HttpClient client, GatewayMetrics metrics) {
     this.vertx = vertx;
-    this.client = client;
+    this.connector = new UpstreamConnector(client, metrics);
     this.metrics = metrics;
   }
 
@@ -45,38 +42,8 @@ public final class HttpForwarder {
    * {@link UpstreamFailure} otherwise. The exchange's status and byte counts are kept up to date.
    */
   public Future<Void> forward(Exchange exchange, UpstreamPool pool, ForwardSettings settings) {
-    return connect(exchange, pool, pool.attemptOrder(), 0, settings)
+    return connector.open(exchange, pool, settings, exchange.request().method())
         .compose(upstream -> new Transfer(exchange, pool, upstream, settings).run());
-  }
-
-  /** Tries targets in order while the failure is a refused connection: nothing was sent, so retrying is safe. */
-  private Future<HttpClientRequest> connect(
-      Exchange exchange, UpstreamPool pool, List<UpstreamTarget> order, int index, ForwardSettings settings) {
-    UpstreamTarget target = order.get(index);
-    HttpServerRequest request = exchange.request();
-    RequestOptions options = new RequestOptions()
-        .setMethod(request.method())
-        .setHost(target.host())
-        .setPort(target.port())
-        .setSsl(target.ssl())
-        .setURI(exchange.query() == null ? exchange.path() : exchange.path() + "?" + exchange.query())
-        .setFollowRedirects(false)
-        .setConnectTimeout(settings.connectTimeout().toMillis());
-    return client.request(options).transform(ar -> {
-      if (ar.succeeded()) {
-        pool.connected(target);
-        exchange.upstreamTarget(target.authority());
-        return Future.succeededFuture(ar.result());
-      }
-      pool.connectFailed(target);
-      metrics.upstreamError(pool.name(), UpstreamErrorKind.CONNECT);
-      if (index + 1 < order.size()) return connect(exchange, pool, order, index + 1, settings);
-      return Future.failedFuture(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, false, describe(ar.cause())));
-    });
-  }
-
-  private static String describe(Throwable cause) {
-    return cause instanceof ConnectException ? "connection refused" : cause.getClass().getSimpleName();
   }
 
   /** The state of one forwarded exchange; lives on the request's event loop. */
@@ -121,10 +88,7 @@ public final class HttpForwarder {
     private void prepareHeaders() {
       var headers = upstream.headers();
       ForwardedHeaders.copyRequest(request.headers(), headers, false);
-      headers.set("X-Forwarded-For", exchange.clientAddress().getHostAddress());
-      headers.set("X-Forwarded-Host", settings.forwardedHost());
-      headers.set("X-Forwarded-Proto", settings.forwardedProto());
-      headers.set("X-Request-Id", exchange.requestId());
+      ForwardedHeaders.setGatewayOwned(headers, exchange, settings);
       String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
       if (exchange.body() != null) {
         // A body read by a guard goes as one known length, whatever framing the client used (chunked, HTTP/2

@@ -1,19 +1,15 @@
 package io.gatehouse.forward;
 
 import io.gatehouse.admin.GatewayMetrics;
-import io.gatehouse.admin.UpstreamErrorKind;
 import io.gatehouse.guard.Reason;
 import io.gatehouse.route.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetSocket;
-import java.util.List;
 
 /**
  * Passes a WebSocket handshake (n8n's {@code /rest/push}) to n8n and, once n8n answers 101, splices the two
@@ -24,11 +20,11 @@ import java.util.List;
  * gateway sets to the public URL's host, so only pages served from that URL can open the push channel.
  */
 public final class WebSocketTunnel {
-  private final HttpClient client;
+  private final UpstreamConnector connector;
   private final GatewayMetrics metrics;
 
   public WebSocketTunnel(HttpClient client, GatewayMetrics metrics) {
-    this.client = client;
+    this.connector = new UpstreamConnector(client, metrics);
     this.metrics = metrics;
   }
 
@@ -40,13 +36,10 @@ public final class WebSocketTunnel {
   /** Completes when both sides have closed, or fails with an {@link UpstreamFailure}. */
   public Future<Void> tunnel(Exchange exchange, UpstreamPool pool, ForwardSettings settings) {
     HttpServerRequest request = exchange.request();
-    return connect(exchange, pool, pool.attemptOrder(), 0, settings)
+    return connector.open(exchange, pool, settings, HttpMethod.GET)
         .compose(upstream -> {
           ForwardedHeaders.copyRequest(request.headers(), upstream.headers(), true);
-          upstream.headers().set("X-Forwarded-For", exchange.clientAddress().getHostAddress());
-          upstream.headers().set("X-Forwarded-Host", settings.forwardedHost());
-          upstream.headers().set("X-Forwarded-Proto", settings.forwardedProto());
-          upstream.headers().set("X-Request-Id", exchange.requestId());
+          ForwardedHeaders.setGatewayOwned(upstream.headers(), exchange, settings);
           // After a 101 the request never "ends": when the spliced socket closes, Vert.x fails it with "Connection
           // was closed" and, without a handler, logs that at ERROR for every push channel that closes. Failures
           // before the 101 reach us through connect()'s future; after it, through the sockets' close handlers.
@@ -57,34 +50,6 @@ public final class WebSocketTunnel {
         .compose(upstreamResponse -> upstreamResponse.statusCode() == 101
             ? splice(exchange, upstreamResponse)
             : relayRefusal(exchange, upstreamResponse));
-  }
-
-  /**
-   * Tries targets in order while the connection is refused, as {@link HttpForwarder} does: nothing was sent, so
-   * the next target is safe to try. Only the first target used to be tried, so a handshake that hit a dead target
-   * not yet known to be dead got a 502 although another target was up.
-   */
-  private Future<HttpClientRequest> connect(
-      Exchange exchange, UpstreamPool pool, List<UpstreamTarget> order, int index, ForwardSettings settings) {
-    UpstreamTarget target = order.get(index);
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.GET)
-        .setHost(target.host())
-        .setPort(target.port())
-        .setSsl(target.ssl())
-        .setURI(exchange.query() == null ? exchange.path() : exchange.path() + "?" + exchange.query())
-        .setConnectTimeout(settings.connectTimeout().toMillis());
-    return client.request(options).transform(ar -> {
-      if (ar.succeeded()) {
-        pool.connected(target);
-        exchange.upstreamTarget(target.authority());
-        return Future.succeededFuture(ar.result());
-      }
-      pool.connectFailed(target);
-      metrics.upstreamError(pool.name(), UpstreamErrorKind.CONNECT);
-      if (index + 1 < order.size()) return connect(exchange, pool, order, index + 1, settings);
-      return Future.failedFuture(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, false, "connect failed"));
-    });
   }
 
   private Future<Void> splice(Exchange exchange, HttpClientResponse upstreamResponse) {
