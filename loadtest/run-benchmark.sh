@@ -4,10 +4,10 @@
 # unsigned webhooks on Gatehouse (1 KiB throughput, 1 MiB latency, event loop beside 1 MiB uploads).
 #
 #   loadtest/run-benchmark.sh [bench.py options]     e.g. --rounds 3 --duration 10, --quick for a smoke run
-#   loadtest/run-benchmark.sh --only webhooks        the webhook part alone (about 4 minutes)
+#   loadtest/run-benchmark.sh --only webhooks        the webhook part alone (5-6 minutes)
 #
 # Writes loadtest/results/latest.json and latest.svg (plus latest.png when rsvg-convert is installed).
-# Takes about 10 minutes with the defaults. Every process it starts is stopped on exit or Ctrl-C.
+# Takes about 16 minutes with the defaults. Every process it starts is stopped on exit or Ctrl-C.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
