@@ -22,11 +22,14 @@ import time
 import chart
 import loadgen
 import targets
+import webhooks
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SERIES = ("direct", "nginx", "gatehouse")
 CASES = ("h1-1k", "h1-1m", "h2-1k", "h2-1m")
+# Parts of the benchmark, in the order they run; --only picks some (the fixed rate is derived from the throughput).
+SECTIONS = ("throughput", "fixed-rate", "memory", "webhooks")
 
 # Why these JVM flags (see README.md, "JVM settings"): a proxy's live heap is tiny (connection state; Netty keeps
 # I/O buffers off-heap) and nearly all allocation dies young, so a small fixed heap and the throughput collector fit
@@ -48,18 +51,7 @@ def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def cpu_ticks(pid):
-    """utime+stime of pid's process tree, in clock ticks."""
-    total = 0
-    for p in targets.process_tree(pid):
-        try:
-            with open(f"/proc/{p}/stat") as f:
-                stat = f.read()
-            fields = stat[stat.rindex(")") + 2:].split()
-            total += int(fields[11]) + int(fields[12])
-        except (OSError, ValueError, IndexError):
-            continue
-    return total
+cpu_ticks = targets.cpu_ticks
 
 
 def tool_version(argv, pattern):
@@ -77,8 +69,9 @@ def loadavg():
 
 
 class Bench:
-    def __init__(self, args):
+    def __init__(self, args, sections):
         self.args = args
+        self.sections = sections
         self.procs = targets.Processes()
         self.runs = []  # every measured run, raw
         self.work = None
@@ -95,8 +88,10 @@ class Bench:
         self.upstream = targets.start_upstream(self.procs, self.work)
         self.nginx = targets.start_nginx_proxy(self.procs, self.work, certs, self.upstream["http_port"],
                                                NGINX_BUFFERING[a.nginx_buffering])
+        self.certs = certs
+        self.webhook_secret = webhooks.new_secret()  # fresh per run; reaches Gatehouse through its environment
         self.gatehouse = targets.start_gatehouse(self.procs, self.work, certs, self.upstream["http_port"], a.jar,
-                                                 a.jvm_flags.split())
+                                                 a.jvm_flags.split(), webhooks.SIGNED_PATH, self.webhook_secret)
         log(f"upstream :{self.upstream['http_port']} (h2c :{self.upstream['h2c_port']}), "
             f"nginx :{self.nginx['port']}, gatehouse :{self.gatehouse['port']}")
         self.urls = {
@@ -155,7 +150,7 @@ class Bench:
 
     def throughput(self):
         a = self.args
-        if a.jvm_warmup > 0:
+        if a.jvm_warmup > 0 and "throughput" in self.sections:
             # The JIT is still compiling the request path for tens of seconds after start (C2 took a quarter of
             # Gatehouse's CPU in a 25 s profile); a proxy in production has long passed this. Discarded.
             log(f"JIT warm-up: Gatehouse {a.jvm_warmup} s HTTP/1.1 + {a.jvm_warmup // 2} s HTTP/2 (discarded)")
@@ -256,8 +251,10 @@ def med(values):
 
 
 def summarize(runs, fixed, memory):
-    s = {"throughput": {}, "cpu_per_request_us": {}}
-    for case in CASES:
+    s = {}
+    if runs:
+        s["throughput"], s["cpu_per_request_us"] = {}, {}
+    for case in (CASES if runs else ()):
         cs = {}
         for t in SERIES:
             rs = [r for r in runs if r["case"] == case and r["target"] == t]
@@ -313,9 +310,10 @@ def summarize(runs, fixed, memory):
 
 def goals(s):
     out = {}
-    ratios = [s["throughput"][c]["ratio_rps_gatehouse_nginx"] for c in CASES]
-    out["throughput_ge_1x_nginx"] = {c: s["throughput"][c]["ratio_rps_gatehouse_nginx"] for c in CASES}
-    out["throughput_met"] = all(r is not None and r >= 1.0 for r in ratios)
+    if "throughput" in s:
+        ratios = [s["throughput"][c]["ratio_rps_gatehouse_nginx"] for c in CASES]
+        out["throughput_ge_1x_nginx"] = {c: s["throughput"][c]["ratio_rps_gatehouse_nginx"] for c in CASES}
+        out["throughput_met"] = all(r is not None and r >= 1.0 for r in ratios)
     fr = s.get("fixed_rate", {})
     if "gatehouse_minus_nginx_p99_ms" in fr:
         out["added_p99_gatehouse_minus_nginx_ms"] = fr["gatehouse_minus_nginx_p99_ms"]
@@ -324,14 +322,32 @@ def goals(s):
     if mem:
         out["rss_1000_conns_mib"] = mem["gatehouse"]["rss_1000_conns_mib"]
         out["rss_met"] = mem["gatehouse"]["rss_1000_conns_mib"] <= 256 and mem["gatehouse"]["open"] == mem["connections"]
+    if "webhooks" in s:
+        out.update(webhooks.goals(s["webhooks"]))
     return out
 
 
-def print_table(s, g):
-    print()
-    print(f"{'case':<8} {'target':<10} {'req/s':>9} {'MiB/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU µs/req':>10} "
-          f"{'err':>5}")
-    for case in CASES:
+def print_table(s, g, args):
+    print_throughput(s)
+    if "webhooks" in s:
+        webhooks.print_table(s["webhooks"], g, args.webhook_probe_rate)
+    parts = []
+    if "throughput_met" in g:
+        parts.append("throughput ≥ 1.0× nginx: " + ("met" if g["throughput_met"] else "NOT met"))
+    if "added_p99_met" in g:
+        parts.append("added p99 ≤ nginx + 0.5 ms: " + ("met" if g["added_p99_met"] else "NOT met"))
+    if "rss_met" in g:
+        parts.append("RSS ≤ 256 MiB @1000 conns: " + ("met" if g["rss_met"] else "NOT met"))
+    if parts:
+        print("\ngoals: " + "; ".join(parts))
+
+
+def print_throughput(s):
+    for case in (CASES if "throughput" in s else ()):
+        if case == CASES[0]:
+            print()
+            print(f"{'case':<8} {'target':<10} {'req/s':>9} {'MiB/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU µs/req':>10} "
+                  f"{'err':>5}")
         cs = s["throughput"][case]
         for t in SERIES:
             m = cs[t]
@@ -357,9 +373,6 @@ def print_table(s, g):
             m = mem[t]
             print(f"  {t:<10} RSS {m['rss_1000_conns_mib']:.1f} MiB (before {m['rss_before_mib']:.1f}), "
                   f"peak over the run {m['peak_mib']:.1f} MiB, {m['open']} open")
-    print("\ngoals: throughput ≥ 1.0× nginx: " + ("met" if g.get("throughput_met") else "NOT met")
-          + "; added p99 ≤ nginx + 0.5 ms: " + ("met" if g.get("added_p99_met") else "NOT met")
-          + "; RSS ≤ 256 MiB @1000 conns: " + ("met" if g.get("rss_met") else "NOT met"))
 
 
 def main():
@@ -378,10 +391,33 @@ def main():
     ap.add_argument("--hold", type=int, default=1000, help="keep-alive connections for the memory measurement")
     ap.add_argument("--jvm-flags", default=os.environ.get("GATEHOUSE_BENCH_JVM_FLAGS", DEFAULT_JVM_FLAGS))
     ap.add_argument("--nginx-buffering", choices=sorted(NGINX_BUFFERING), default="on")
-    ap.add_argument("--out", default=os.path.join(HERE, "results", "latest"), help="writes OUT.json and OUT.svg")
+    ap.add_argument("--out", default=None, help="writes OUT.json and OUT.svg (default results/latest, or with --only "
+                                                "results/<parts joined by ->, so a partial run never replaces latest)")
     ap.add_argument("--note", default="", help="free text recorded with the results (e.g. machine state)")
     ap.add_argument("--keep-work", action="store_true", help="keep the temp dir (configs, logs) for inspection")
+    ap.add_argument("--only", default=",".join(SECTIONS),
+                    help=f"comma-separated parts to run, of {', '.join(SECTIONS)} (fixed-rate needs throughput); "
+                         "e.g. --only webhooks")
+    ap.add_argument("--webhook-duration", type=int, default=None, help="seconds per webhook run (default --duration)")
+    ap.add_argument("--webhook-warmup", type=int, default=9,
+                    help="seconds of 1 KiB webhooks per route before measuring (a third of it with 1 MiB); 0: none")
+    ap.add_argument("--webhook-latency-connections", type=int, default=4,
+                    help="wrk connections for the 1 MiB webhook latency and the uploads beside the event-loop probe")
+    ap.add_argument("--webhook-probe-rate", type=float, default=400,
+                    help="small GETs per second of the event-loop probe (h2load --h1 --rps)")
+    ap.add_argument("--webhook-probe-clients", type=int, default=8, help="connections of the event-loop probe")
     a = ap.parse_args()
+    if a.webhook_duration is None:
+        a.webhook_duration = a.duration
+    sections = [x.strip() for x in a.only.split(",") if x.strip()]
+    unknown = set(sections) - set(SECTIONS)
+    if unknown or not sections:
+        ap.error(f"--only: unknown part(s) {', '.join(sorted(unknown)) or '(none given)'}; choose from {', '.join(SECTIONS)}")
+    if "fixed-rate" in sections and "throughput" not in sections:
+        ap.error("--only: fixed-rate takes its rate from the throughput part; add throughput")
+    if a.out is None:
+        name = "latest" if set(sections) == set(SECTIONS) else "-".join(sections)
+        a.out = os.path.join(HERE, "results", name)
 
     def on_signal(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
@@ -390,15 +426,31 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
 
     started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    bench = Bench(a)
+    bench = Bench(a, sections)
     t0 = time.monotonic()
+    fixed = memory = hooks = None
+    hooks_error = None
     try:
         bench.setup()
         env = bench.environment()
-        log(f"TLS: nginx {env['tls_nginx']}, gatehouse {env['tls_gatehouse']}; load avg {env['loadavg_start']}")
-        bench.throughput()
-        fixed = bench.fixed_rate()
-        memory = bench.memory()
+        log(f"TLS: nginx {env['tls_nginx']}, gatehouse {env['tls_gatehouse']}; load avg {env['loadavg_start']}; "
+            f"parts: {', '.join(sections)}")
+        if "throughput" in sections:
+            bench.throughput()
+        if "fixed-rate" in sections:
+            fixed = bench.fixed_rate()
+        if "memory" in sections:
+            memory = bench.memory()
+        if "webhooks" in sections:
+            hooks = webhooks.WebhookScenario(a, bench.work, bench.gatehouse["port"], bench.gatehouse["admin_port"],
+                                             bench.pids["gatehouse"], os.path.join(bench.certs, "ca.crt"),
+                                             bench.webhook_secret, log)
+            try:
+                hooks.run()
+            except webhooks.ScenarioFailed as e:
+                # Loud, but the other parts' results are still written.
+                hooks_error = str(e)
+                log(f"!!! WEBHOOK SCENARIO FAILED: {e}")
         env["loadavg_end"] = loadavg()
         logs = bench.access_log_lines()
         gc = bench.gatehouse_gc()
@@ -407,6 +459,8 @@ def main():
         if bench.work and not a.keep_work:
             shutil.rmtree(bench.work, ignore_errors=True)
     s = summarize(bench.runs, fixed, memory)
+    if hooks is not None:
+        s["webhooks"] = webhooks.summarize(hooks.runs, hooks_error)
     g = goals(s)
     result = {
         "started": started.isoformat(), "elapsed_s": round(time.monotonic() - t0, 1),
@@ -416,20 +470,28 @@ def main():
         "nginx_proxy": {"buffering": NGINX_BUFFERING[a.nginx_buffering]},
         "direct_http2": "h2c with prior knowledge to the upstream nginx (its own http2 listener)",
         "access_log_lines": logs,
-        "cases": list(CASES),
+        "sections": sections,
+        "cases": list(CASES) if bench.runs else [],
         "summary": s,
         "goals": g,
         "runs": bench.runs,
-        "fixed_rate_runs": fixed["runs"],
+        "fixed_rate_runs": fixed["runs"] if fixed else [],
         "memory": memory,
+        "webhook_runs": hooks.runs if hooks else [],
+        "webhook_setup": {"signed_path": webhooks.SIGNED_PATH, "unsigned_path": webhooks.UNSIGNED_PATH,
+                          "scheme": "standard", "replay_store": "local",
+                          "upstream": "nginx reads the whole body (proxy_pass to its own /sink), then 200"},
     }
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     with open(a.out + ".json", "w") as f:
         json.dump(result, f, indent=1)
     chart.main(a.out + ".json", a.out + ".svg")
-    print_table(s, g)
+    print_table(s, g, a)
     print(f"\naccess log lines: {logs}")
     print(f"wrote {a.out}.json and {a.out}.svg in {result['elapsed_s']:.0f} s")
+    if hooks_error:
+        print(f"\n!!! WEBHOOK SCENARIO FAILED: {hooks_error}", file=sys.stderr)
+        sys.exit(3)
 
 
 if __name__ == "__main__":

@@ -24,11 +24,27 @@ def _run(argv, timeout):
     return p.stdout
 
 
-def wrk(url, connections, threads, duration_s, timeout_pad=30):
-    """HTTP/1.1 keep-alive closed-loop load; returns req/s, p50/p99 (ms) and error counts."""
+def wrk(url, connections, threads, duration_s, timeout_pad=30, script=None, script_args=()):
+    """HTTP/1.1 keep-alive closed-loop load; returns req/s, p50/p99 (ms) and error counts.
+
+    With script, wrk runs that Lua file with script_args after "--"; lines the script prints that start with
+    "lua:" come back under "lua" (key=value pairs)."""
+    argv = wrk_argv(url, connections, threads, duration_s, script, script_args)
+    return parse_wrk(_run(argv, duration_s + timeout_pad), argv)
+
+
+def wrk_argv(url, connections, threads, duration_s, script=None, script_args=()):
     argv = ["wrk", "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{duration_s}s",
-            "--timeout", "10s", url]
-    out = _run(argv, duration_s + timeout_pad)
+            "--timeout", "10s"]
+    if script:
+        argv += ["-s", script]
+    argv.append(url)
+    if script:
+        argv += ["--"] + [str(a) for a in script_args]
+    return argv
+
+
+def parse_wrk(out, argv):
     res = {"tool": "wrk", "argv": argv}
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     res["rps"] = float(m.group(1)) if m else 0.0
@@ -37,14 +53,24 @@ def wrk(url, connections, threads, duration_s, timeout_pad=30):
     for q in ("50", "75", "90", "99"):
         m = re.search(rf"^\s+{q}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
         res[f"p{q}_ms"] = float(m.group(1)) * UNITS_TIME[m.group(2)] if m else None
-    errors = 0
+    socket_errors = 0
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if m:
-        errors += sum(int(x) for x in m.groups())
+        socket_errors = sum(int(x) for x in m.groups())
+    # wrk counts every status above 399 here (despite the wording).
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if m:
-        errors += int(m.group(1))
-    res["errors"] = errors
+    non2xx = int(m.group(1)) if m else 0
+    res["socket_errors"] = socket_errors
+    res["non2xx"] = non2xx
+    res["errors"] = socket_errors + non2xx
+    if "-s" in argv:
+        lua = {}
+        for line in out.splitlines():
+            if line.startswith("lua:"):
+                for pair in line[4:].split():
+                    k, _, v = pair.partition("=")
+                    lua[k] = int(v) if v.lstrip("-").isdigit() else v
+        res["lua"] = lua
     return res
 
 
@@ -92,6 +118,7 @@ def h2load(url, clients, streams, threads, duration_s, warmup_s=1, h1=False, rps
         res.update(_parse_h2load(out))
         lat = _log_latencies_ms(log_path)
         res["logged"] = len(lat)
+        res["max_ms"] = lat[-1] if lat else None
         for q in (50, 75, 90, 99, 99.9):
             key = f"p{q:g}_ms".replace(".", "_")
             res[key] = percentile(lat, q)

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark: direct-to-upstream vs nginx (TLS reverse proxy) vs Gatehouse, interleaved rounds, HTTP/1.1 and
-# HTTP/2, 1 KiB and 1 MiB responses, fixed-rate latency and memory with 1,000 keep-alive connections.
+# HTTP/2, 1 KiB and 1 MiB responses, fixed-rate latency and memory with 1,000 keep-alive connections; then signed vs
+# unsigned webhooks on Gatehouse (1 KiB throughput, 1 MiB latency, event loop beside 1 MiB uploads).
 #
 #   loadtest/run-benchmark.sh [bench.py options]     e.g. --rounds 3 --duration 10, --quick for a smoke run
+#   loadtest/run-benchmark.sh --only webhooks        the webhook part alone (5-6 minutes)
 #
 # Writes loadtest/results/latest.json and latest.svg (plus latest.png when rsvg-convert is installed).
-# Takes about 10 minutes with the defaults. Every process it starts is stopped on exit or Ctrl-C.
+# Takes about 16 minutes with the defaults. Every process it starts is stopped on exit or Ctrl-C.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -41,7 +43,7 @@ args=()
 for a in "$@"; do
   if [ "$a" = "--quick" ]; then
     # A smoke run (about 2 minutes): checks the harness, not a measurement.
-    args+=(--rounds 1 --duration 3 --warmup 1 --jvm-warmup 4 --rate-duration 3 --hold 200 --out "$here/results/quick")
+    args+=(--rounds 1 --duration 3 --warmup 1 --jvm-warmup 4 --rate-duration 3 --hold 200 --webhook-warmup 3 --out "$here/results/quick")
   else
     args+=("$a")
   fi
@@ -64,9 +66,22 @@ status=0
 wait "$bench_pid" || status=$?
 bench_pid=""
 
+# Where bench.py wrote (its --out default: results/latest, or results/<parts joined by -> with --only).
 out="$here/results/latest"
-for i in "${!args[@]}"; do [ "${args[$i]}" = "--out" ] && out="${args[$((i + 1))]}"; done
-if [ $status -eq 0 ] && command -v rsvg-convert >/dev/null 2>&1 && [ -f "$out.svg" ]; then
+for i in "${!args[@]}"; do
+  case "${args[$i]}" in
+    --only) out="$here/results/$(echo "${args[$((i + 1))]}" | tr -d ' ' | tr ',' '-')" ;;
+    --only=*) out="$here/results/$(echo "${args[$i]#--only=}" | tr -d ' ' | tr ',' '-')" ;;
+  esac
+done
+[ "$out" = "$here/results/throughput-fixed-rate-memory-webhooks" ] && out="$here/results/latest"
+for i in "${!args[@]}"; do
+  case "${args[$i]}" in
+    --out) out="${args[$((i + 1))]}" ;;
+    --out=*) out="${args[$i]#--out=}" ;;
+  esac
+done
+if { [ $status -eq 0 ] || [ $status -eq 3 ]; } && command -v rsvg-convert >/dev/null 2>&1 && [ -f "$out.svg" ]; then
   rsvg-convert "$out.svg" -o "$out.png" && echo "wrote $out.png"
 fi
 exit $status

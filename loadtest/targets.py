@@ -127,16 +127,18 @@ def start_nginx_proxy(procs, work, certs, upstream_port, buffering):
     return {"proc": proc, "port": port, "conf": conf, "access_log": os.path.join(prefix, "access.jsonl")}
 
 
-def start_gatehouse(procs, work, certs, upstream_port, jar, jvm_flags):
+def start_gatehouse(procs, work, certs, upstream_port, jar, jvm_flags, webhook_path, webhook_secret):
+    """webhook_secret reaches the config through ${env:GATEHOUSE_BENCH_WEBHOOK_SECRET}, never written to disk."""
     port, admin = free_port(), free_port()
     home = os.path.join(work, "gatehouse")
     audit = os.path.join(home, "audit")
     os.makedirs(home, exist_ok=True)
     conf = render("gatehouse-bench.yaml", os.path.join(home, "gatehouse.yaml"), {
         "PORT": port, "ADMIN_PORT": admin, "UPSTREAM_PORT": upstream_port, "AUDIT_DIR": audit,
-        "CERT": os.path.join(certs, "server.crt"), "KEY": os.path.join(certs, "server.key")})
+        "WEBHOOK_PATH": webhook_path, "CERT": os.path.join(certs, "server.crt"), "KEY": os.path.join(certs, "server.key")})
     argv = ["java"] + jvm_flags + ["-jar", jar, "run", "--config", conf]
-    proc = procs.start("gatehouse", argv, os.path.join(home, "gatehouse.log"))
+    env = dict(os.environ, GATEHOUSE_BENCH_WEBHOOK_SECRET=webhook_secret)
+    proc = procs.start("gatehouse", argv, os.path.join(home, "gatehouse.log"), env=env)
     url = f"https://localhost:{port}/1k"
     wait_until(lambda: fetch(url, os.path.join(certs, "ca.crt"))[0] == 200, "gatehouse", 60, proc)
     return {"proc": proc, "port": port, "admin_port": admin, "conf": conf, "argv": argv,
@@ -162,6 +164,20 @@ def process_tree(pid):
         out.append(p)
         todo.extend(children.get(p, []))
     return out
+
+
+def cpu_ticks(pid):
+    """utime+stime of pid's process tree, in clock ticks."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                stat = f.read()
+            fields = stat[stat.rindex(")") + 2:].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def memory_kib(pid):
