@@ -46,7 +46,9 @@ class WebhookSignatureGuardTest {
   static final long MAX_BODY = 4096;
 
   private final Vertx vertx = Vertx.vertx();
-  private final HttpClient client = vertx.createHttpClient();
+  // No keep-alive: the test server closes every connection, and reusing one it is closing can leave a request
+  // unanswered.
+  private final HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
   private final CountingGuard next = new CountingGuard();
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final List<String> storeErrors = new CopyOnWriteArrayList<>();
@@ -264,11 +266,11 @@ class WebhookSignatureGuardTest {
     port = server.listen(0, "127.0.0.1").await().actualPort();
   }
 
-  private Reply send(String uri, Map<String, String> headers, String body) {
+  private Reply send(String uri, Map<String, String> headers, String body) throws Exception {
     return exchange(uri, headers, request -> request.send(Buffer.buffer(body)));
   }
 
-  private Reply sendChunked(String uri, Map<String, String> headers, List<String> chunks) {
+  private Reply sendChunked(String uri, Map<String, String> headers, List<String> chunks) throws Exception {
     return exchange(uri, headers, request -> {
       request.setChunked(true);
       for (String chunk : chunks) request.write(chunk);
@@ -278,7 +280,8 @@ class WebhookSignatureGuardTest {
   }
 
   private Reply exchange(String uri, Map<String, String> headers,
-      java.util.function.Function<HttpClientRequest, Future<io.vertx.core.http.HttpClientResponse>> send) {
+      java.util.function.Function<HttpClientRequest, Future<io.vertx.core.http.HttpClientResponse>> send)
+      throws java.util.concurrent.TimeoutException {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
         .setURI(uri);
     return client.request(options)
@@ -287,7 +290,7 @@ class WebhookSignatureGuardTest {
           return send.apply(request);
         })
         .compose(response -> response.body().map(b -> new Reply(response.statusCode(), b.toString())))
-        .await();
+        .await(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   private static Map<String, String> signed(String body, String id) {
