@@ -78,7 +78,7 @@ public final class HttpForwarder {
       upstream.exceptionHandler(e -> fail(Reason.UPSTREAM_UNAVAILABLE, UpstreamErrorKind.RESET, e));
       response.closeHandler(v -> {
         // The client went away: stop n8n's side too, as nginx does without proxy_ignore_client_abort.
-        if (!response.ended()) upstream.reset();
+        if (!response.ended()) abortUpstream();
         done.tryFail(new UpstreamFailure(Reason.NONE, true, "client closed"));
       });
       relayRequestBody();
@@ -114,7 +114,7 @@ public final class HttpForwarder {
         if (exchange.bytesIn() > settings.maxBody()) {
           request.handler(null);
           fail(Reason.BODY_TOO_LARGE, null, null);
-          upstream.reset();
+          abortUpstream();
           return;
         }
         if (!bodyStarted && chunkOnFirstData) upstream.setChunked(true);
@@ -130,7 +130,7 @@ public final class HttpForwarder {
         // Timed from the end of the request body, so a large slow upload is not mistaken for a slow n8n.
         startResponseTimer();
       });
-      request.exceptionHandler(e -> upstream.reset());
+      request.exceptionHandler(e -> abortUpstream());
       if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
         // Only now, after every guard passed and the declared length fit, is the client invited to send.
         response.writeContinue();
@@ -201,8 +201,18 @@ public final class HttpForwarder {
         responseTimer = -1;
         metrics.upstreamError(pool.name(), UpstreamErrorKind.TIMEOUT);
         fail(Reason.UPSTREAM_TIMEOUT, null, null);
-        upstream.reset();
+        abortUpstream();
       });
+    }
+
+    /**
+     * Abandons the upstream request and closes its connection. The connection may hold half a request body (a body
+     * cut at max_body, a client gone mid-upload); it must never go back to the pool, where the next request would
+     * follow those bytes.
+     */
+    private void abortUpstream() {
+      upstream.reset();
+      upstream.connection().close();
     }
 
     private void cancelResponseTimer() {

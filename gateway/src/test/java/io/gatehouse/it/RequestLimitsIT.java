@@ -62,10 +62,9 @@ class RequestLimitsIT {
     assertThat(upstream.seen()).isEmpty();
   }
 
-  @Test void cutsAChunkedBodyThatGrowsPastMaxBodyAndResetsTheUpstreamRequest() throws Exception {
+  @Test void cutsAChunkedBodyThatGrowsPastMaxBodyAndNeverLetsTheUpstreamFinishIt() throws Exception {
     // The upstream's counters cover the whole class.
     long uploadedBefore = upstream.uploadedBytes();
-    long cutBefore = upstream.uploadsCut();
     try (SSLSocket socket = gateway.connect()) {
       OutputStream out = socket.getOutputStream();
       write(out, "POST /upload HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk(600));
@@ -77,10 +76,15 @@ class RequestLimitsIT {
       assertRefused(reply, 413, "body_too_large");
       assertThat(reply.closed()).isTrue();
     }
-    GatewayHarness.awaitTrue(() -> upstream.uploadsCut() == cutBefore + 1, Duration.ofSeconds(5),
-        "the upstream upload to be reset");
+    // The gateway aborts the upstream request and closes its connection, so the half-sent body is never
+    // completed there, and the pool's next request to the upstream starts clean. (Whether Vert.x reports the
+    // drop to the upstream as a request exception or only as a connection close varies with timing, so the
+    // test asserts the outcome rather than the callback.)
+    var next = gateway.http1().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway.url("/after-cut")))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(next.statusCode()).isEqualTo(200);
     assertThat(upstream.uploadedBytes()).as("the upstream never received a whole body").isEqualTo(uploadedBefore);
-    assertThat(upstream.seen()).extracting(TestUpstream.Seen::uri).containsExactly("/upload");
+    assertThat(upstream.seen()).extracting(TestUpstream.Seen::uri).containsExactly("/upload", "/after-cut");
   }
 
   @Test void forwardsABodyOfExactlyMaxBody() throws Exception {
