@@ -32,18 +32,4 @@ public record GatehouseConfig(
     webhooks = List.copyOf(webhooks);
     routes = List.copyOf(routes);
   }
-
-  /** A config without a {@code replay} section: the local store. */
-  public GatehouseConfig(
-      Path source,
-      ServerConfig server,
-      AdminConfig admin,
-      Map<String, UpstreamConfig> upstreams,
-      Optional<SsoConfig> sso,
-      List<WebhookConfig> webhooks,
-      RateLimitsConfig rateLimits,
-      List<RouteConfig> routes,
-      AuditConfig audit) {
-    this(source, server, admin, upstreams, sso, webhooks, rateLimits, routes, audit, ReplayConfig.LOCAL);
-  }
 }

@@ -37,24 +37,6 @@ public record RouteConfig(
     requireGroups = List.copyOf(requireGroups);
   }
 
-  /** A route as written before {@code replay_store_down} existed: fails closed when the replay store is down. */
-  public RouteConfig(
-      String name,
-      List<String> match,
-      Optional<String> upstream,
-      List<Cidr> allow,
-      List<Cidr> deny,
-      boolean denyAll,
-      AuthMode auth,
-      List<String> requireGroups,
-      boolean requireMfa,
-      Optional<RateLimitConfig> rateLimit,
-      SignatureMode signature,
-      boolean logPayloads) {
-    this(name, match, upstream, allow, deny, denyAll, auth, requireGroups, requireMfa, rateLimit, signature,
-        logPayloads, ReplayStoreDown.REFUSE);
-  }
-
   /** How callers prove who they are. */
   public enum AuthMode { SSO, BEARER, N8N_API_KEY, NONE }
 
