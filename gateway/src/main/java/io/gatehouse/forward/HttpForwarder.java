@@ -146,9 +146,8 @@ public final class HttpForwarder {
       String length = upstreamResponse.getHeader(HttpHeaders.CONTENT_LENGTH);
       boolean bodiless = request.method() == HttpMethod.HEAD || upstreamResponse.statusCode() == 204
           || upstreamResponse.statusCode() == 304;
-      if (length != null && !bodiless) {
-        response.putHeader(HttpHeaders.CONTENT_LENGTH, length);
-      } else if (length != null) {
+      if (length != null) {
+        // Also for HEAD, 204 and 304: it describes the body the resource would have, which has none here.
         response.headers().set(HttpHeaders.CONTENT_LENGTH, length);
       } else if (!bodiless && request.version() != HttpVersion.HTTP_2) {
         response.setChunked(true);

@@ -1,7 +1,5 @@
 package io.gatehouse.server;
 
-import io.gatehouse.admin.GatewayMetrics;
-import io.gatehouse.audit.AccessLogWriter;
 import io.gatehouse.forward.HttpForwarder;
 import io.gatehouse.forward.UpstreamFailure;
 import io.gatehouse.forward.UpstreamPool;
@@ -16,8 +14,6 @@ import io.gatehouse.route.Route;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import java.net.InetAddress;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -136,21 +132,5 @@ public final class ExchangeHandler implements Handler<HttpServerRequest> {
     String length = request.getHeader("Content-Length");
     return request.headers().contains("Transfer-Encoding") || (length != null && !length.equals("0"))
         || request.version() == io.vertx.core.http.HttpVersion.HTTP_2;
-  }
-
-  /** The socket peer as an address; Vert.x gives the numeric form, so no lookup happens. */
-  static InetAddress peerAddress(HttpServerRequest request) {
-    try {
-      return InetAddress.getByName(request.remoteAddress().hostAddress());
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalStateException("peer address is not numeric", e);
-    }
-  }
-
-  /** For responses the gateway never sees through forward (kept here so all headers are set in one place). */
-  static void addGatewayHeaders(HttpServerResponse response, String requestId) {
-    response.putHeader("X-Request-Id", requestId);
-    response.putHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    response.putHeader("X-Content-Type-Options", "nosniff");
   }
 }

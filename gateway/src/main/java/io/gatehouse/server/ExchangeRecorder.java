@@ -7,6 +7,7 @@ import io.gatehouse.route.Exchange;
 import io.gatehouse.route.Route;
 import io.gatehouse.tls.ClientCertificates;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.net.InetAddress;
 
 /**
@@ -26,7 +27,7 @@ public final class ExchangeRecorder {
 
   /** A new exchange: request id, client address, gateway response headers, mTLS subject. */
   public Exchange begin(HttpServerRequest request, GatewayState state) {
-    InetAddress peer = ExchangeHandler.peerAddress(request);
+    InetAddress peer = peerAddress(request);
     boolean trustedPeer = state.clientAddresses().isTrusted(peer);
     String requestId = RequestIds.pick(trustedPeer ? request.getHeader("X-Request-Id") : null);
     Exchange exchange = new Exchange(requestId, request);
@@ -37,7 +38,7 @@ public final class ExchangeRecorder {
     if (state.config().server().tls().clientCa().isPresent()) {
       ClientCertificates.subjectOf(request).ifPresent(exchange::clientCertificateSubject);
     }
-    ExchangeHandler.addGatewayHeaders(request.response(), requestId);
+    addGatewayHeaders(request.response(), requestId);
     return exchange;
   }
 
@@ -61,5 +62,21 @@ public final class ExchangeRecorder {
     String route = exchange.route().map(Route::name).orElse(null);
     metrics.requestCompleted(route, exchange.status(), exchange.reason(), exchange.elapsedMicros());
     accessLog.write(AccessRecord.of(exchange, replica));
+  }
+
+  /** The socket peer as an address; Vert.x gives the numeric form, so no lookup happens. */
+  private static InetAddress peerAddress(HttpServerRequest request) {
+    try {
+      return InetAddress.getByName(request.remoteAddress().hostAddress());
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("peer address is not numeric", e);
+    }
+  }
+
+  /** Set before anything else, so refusals and forwarded responses alike carry them. */
+  private static void addGatewayHeaders(HttpServerResponse response, String requestId) {
+    response.putHeader("X-Request-Id", requestId);
+    response.putHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    response.putHeader("X-Content-Type-Options", "nosniff");
   }
 }
