@@ -40,7 +40,7 @@ final class N8nGateway {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The example webhook's path, which has a {@code webhooks:} entry. */
-  static final String WEBHOOK = "/webhook/claims-intake";
+  static final String WEBHOOK = "/webhook/" + N8nServer.WEBHOOK_PATH;
   /** The scheme of config/gatehouse.dev.yaml's entry for {@link #WEBHOOK}. */
   static final String DEV_SCHEME = "standard";
 

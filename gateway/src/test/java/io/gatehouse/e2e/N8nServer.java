@@ -39,6 +39,8 @@ public final class N8nServer {
 
   /** The example workflow's id, as written in {@code examples/claims-intake.workflow.json}. */
   public static final String WORKFLOW_ID = "GhClaimsIntake01";
+  /** The path of the example workflow's webhook node, under {@code /webhook/}. */
+  static final String WEBHOOK_PATH = "claims-intake";
   public static final String OWNER_EMAIL = "owner@gatehouse.test";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
@@ -166,22 +168,38 @@ public final class N8nServer {
     return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
   }
 
+  /**
+   * Waits until n8n answers its readiness check and the example workflow's webhook is registered. Readiness alone
+   * is not enough: n8n listens (and reports ready) before it activates workflows, and a webhook called in between
+   * gets 404. A CORS preflight (OPTIONS with an Origin) asks n8n for the webhook's methods without running it: 204
+   * once registered, 404 before.
+   */
   private void awaitReady() throws Exception {
     HttpClient client = directClient();
     HttpRequest readiness = HttpRequest.newBuilder(URI.create(baseUrl() + "/healthz/readiness"))
         .timeout(Duration.ofSeconds(2)).build();
+    HttpRequest webhookRegistered = HttpRequest.newBuilder(URI.create(baseUrl() + "/webhook/" + WEBHOOK_PATH))
+        .timeout(Duration.ofSeconds(2))
+        .header("Origin", "http://127.0.0.1")
+        .header("Access-Control-Request-Method", "POST")
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .build();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (true) {
       if (!process.isAlive()) {
         throw new AssertionError("n8n exited while starting (status " + process.exitValue() + "):\n" + logTail());
       }
       try {
-        if (client.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
+        if (client.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200
+            && client.send(webhookRegistered, HttpResponse.BodyHandlers.discarding()).statusCode() == 204) {
+          return;
+        }
       } catch (IOException notYet) {
         // Not listening yet: keep polling.
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("n8n was not ready within " + READY_TIMEOUT.toSeconds() + " s:\n" + logTail());
+        throw new AssertionError("n8n was not ready (or had not registered /webhook/" + WEBHOOK_PATH + ") within "
+            + READY_TIMEOUT.toSeconds() + " s:\n" + logTail());
       }
       Thread.sleep(250);
     }
