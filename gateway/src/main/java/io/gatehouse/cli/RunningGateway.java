@@ -8,6 +8,7 @@ import io.gatehouse.config.ReplayConfig;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.config.WebhookConfig;
 import io.gatehouse.forward.HttpForwarder;
+import io.gatehouse.forward.UpstreamClients;
 import io.gatehouse.forward.UpstreamPool;
 import io.gatehouse.forward.UpstreamTarget;
 import io.gatehouse.forward.WebSocketTunnel;
@@ -24,7 +25,6 @@ import io.gatehouse.tls.ServerTlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
@@ -53,7 +53,7 @@ public final class RunningGateway {
   private ReplayStore replays;
   private final GatewayMetrics metrics;
   private final AccessLogWriter accessLog;
-  private final HttpClient upstreamClient;
+  private final UpstreamClients upstreamClients;
   private final NetClient probeClient;
   private final GatewayServer server;
   private final AdminServer admin;
@@ -71,7 +71,7 @@ public final class RunningGateway {
     this.state = new AtomicReference<>(stateFactory.build(config, null, replays));
     String replica = System.getenv().getOrDefault("GATEHOUSE_REPLICA_ID", UUID.randomUUID().toString().substring(0, 8));
     this.accessLog = AccessLogWriter.open(config.audit().dir(), metrics);
-    this.upstreamClient = vertx.createHttpClient(upstreamClientOptions(), new PoolOptions().setHttp1MaxSize(256));
+    this.upstreamClients = new UpstreamClients(vertx, upstreamClientOptions(), new PoolOptions().setHttp1MaxSize(256));
     this.probeClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000));
     ExchangeRecorder recorder = new ExchangeRecorder(accessLog, metrics, replica);
     ServerConfig serverConfig = config.server();
@@ -80,8 +80,8 @@ public final class RunningGateway {
         vertx,
         serverOptions(serverConfig, tls),
         state::get,
-        new HttpForwarder(vertx, upstreamClient, metrics),
-        new WebSocketTunnel(upstreamClient, metrics),
+        new HttpForwarder(vertx, upstreamClients, metrics),
+        new WebSocketTunnel(upstreamClients, metrics),
         recorder,
         serverConfig.timeouts().requestHeader(),
         metrics,
@@ -205,7 +205,7 @@ public final class RunningGateway {
     certificates.close();
     return server.shutdown(grace)
         .eventually(() -> admin.close())
-        .eventually(() -> upstreamClient.close())
+        .eventually(() -> upstreamClients.close())
         .eventually(() -> probeClient.close())
         .eventually(() -> currentReplays().close())
         .eventually(() -> vertx.executeBlocking(() -> {

@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -31,9 +30,9 @@ public final class HttpForwarder {
   private final UpstreamConnector connector;
   private final GatewayMetrics metrics;
 
-  public HttpForwarder(Vertx vertx, HttpClient client, GatewayMetrics metrics) {
+  public HttpForwarder(Vertx vertx, UpstreamClients clients, GatewayMetrics metrics) {
     this.vertx = vertx;
-    this.connector = new UpstreamConnector(client, metrics);
+    this.connector = new UpstreamConnector(clients, metrics);
     this.metrics = metrics;
   }
 

@@ -5,7 +5,6 @@ import io.gatehouse.admin.UpstreamErrorKind;
 import io.gatehouse.guard.Reason;
 import io.gatehouse.route.Exchange;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -18,11 +17,11 @@ import java.util.List;
  * passive health, and fails with {@link UpstreamFailure} when none did.
  */
 final class UpstreamConnector {
-  private final HttpClient client;
+  private final UpstreamClients clients;
   private final GatewayMetrics metrics;
 
-  UpstreamConnector(HttpClient client, GatewayMetrics metrics) {
-    this.client = client;
+  UpstreamConnector(UpstreamClients clients, GatewayMetrics metrics) {
+    this.clients = clients;
     this.metrics = metrics;
   }
 
@@ -41,7 +40,7 @@ final class UpstreamConnector {
         .setURI(exchange.query() == null ? exchange.path() : exchange.path() + "?" + exchange.query())
         .setFollowRedirects(false)
         .setConnectTimeout(settings.connectTimeout().toMillis());
-    return client.request(options).transform(ar -> {
+    return clients.current().request(options).transform(ar -> {
       if (ar.succeeded()) {
         pool.connected(target);
         exchange.upstreamTarget(target.authority());

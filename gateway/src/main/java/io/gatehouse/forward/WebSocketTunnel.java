@@ -5,7 +5,6 @@ import io.gatehouse.guard.Reason;
 import io.gatehouse.route.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -23,8 +22,8 @@ public final class WebSocketTunnel {
   private final UpstreamConnector connector;
   private final GatewayMetrics metrics;
 
-  public WebSocketTunnel(HttpClient client, GatewayMetrics metrics) {
-    this.connector = new UpstreamConnector(client, metrics);
+  public WebSocketTunnel(UpstreamClients clients, GatewayMetrics metrics) {
+    this.connector = new UpstreamConnector(clients, metrics);
     this.metrics = metrics;
   }
 
