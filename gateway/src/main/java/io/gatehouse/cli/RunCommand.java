@@ -4,7 +4,6 @@ import io.gatehouse.config.ConfigLoader;
 import io.gatehouse.config.ConfigProblem;
 import io.gatehouse.config.GatehouseConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +28,7 @@ public final class RunCommand implements Callable<Integer> {
     if (loaded.config().isEmpty()) return 2;
     GatehouseConfig initial = loaded.config().get();
 
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
+    Vertx vertx = RunningGateway.newVertx();
     RunningGateway gateway;
     try {
       gateway = RunningGateway.start(vertx, initial).await();

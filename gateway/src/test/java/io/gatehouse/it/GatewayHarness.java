@@ -145,7 +145,7 @@ public final class GatewayHarness implements AutoCloseable {
     Path config = dir.resolve("gatehouse.yaml");
     Files.writeString(config, yaml);
     GatehouseConfig loaded = load(config);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = RunningGateway.newVertx();
     RunningGateway gateway = schemes == null
         ? RunningGateway.start(vertx, loaded).await()
         : RunningGateway.start(vertx, loaded, schemes).await();
