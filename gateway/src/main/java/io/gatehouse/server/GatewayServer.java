@@ -106,7 +106,7 @@ public final class GatewayServer {
     metrics.connectionOpened();
     if (options.isSsl()) metrics.tlsHandshake(true);
     connection.closeHandler(v -> {
-      headerTimeouts.disarm(connection);
+      headerTimeouts.forget(connection);
       metrics.connectionClosed();
     });
     // Armed for HTTP/2 too: a connection must bring its first request in time, whatever the protocol.

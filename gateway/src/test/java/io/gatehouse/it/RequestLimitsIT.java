@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class RequestLimitsIT {
   private static final int MAX_BODY = 1024;
+  private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:\\s*(\\d+)");
 
   private static Vertx vertx;
   private static TestUpstream upstream;
@@ -155,6 +159,55 @@ class RequestLimitsIT {
     assertThat(sent).as("bytes sent before the cut").isLessThan(head.length);
     assertThat(took).isLessThan(Duration.ofSeconds(3));
     assertThat(upstream.seen()).isEmpty();
+  }
+
+  @Test void keepsABusyKeepAliveConnectionOpenLongerThanTheDeadline() throws Exception {
+    // Each head arrives well within its deadline, while the connection lives for 2.5 deadlines.
+    try (SSLSocket socket = gateway.connect()) {
+      socket.setSoTimeout(5000);
+      long start = System.nanoTime();
+      int answered = 0;
+      while (System.nanoTime() - start < Duration.ofMillis(2500).toNanos()) {
+        write(socket.getOutputStream(), "GET /rest/ping HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        assertThat(readOneResponse(socket)).startsWith("HTTP/1.1 200");
+        answered++;
+        Thread.sleep(200);
+      }
+      assertThat(answered).isGreaterThanOrEqualTo(8);
+    }
+  }
+
+  @Test void cutsAKeepAliveClientThatStallsInItsNextHead() throws Exception {
+    try (SSLSocket socket = gateway.connect()) {
+      socket.setSoTimeout(5000);
+      write(socket.getOutputStream(), "GET /rest/ping HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      assertThat(readOneResponse(socket)).startsWith("HTTP/1.1 200");
+      // The next head's deadline runs from the end of that response.
+      long start = System.nanoTime();
+      write(socket.getOutputStream(), "GET /rest/second HTTP/1.1\r\nHost: localhost\r\n");
+      RawReply reply = RawReply.read(socket, Duration.ofSeconds(5));
+      Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(reply.closed()).as("cut by the request_header deadline").isTrue();
+      assertThat(waited).isBetween(Duration.ofMillis(500), Duration.ofSeconds(3));
+      assertThat(reply.text()).isEmpty();
+    }
+    assertThat(upstream.seen()).hasSize(1);
+  }
+
+  /** Reads one response with a Content-Length body from a keep-alive connection; returns its head. */
+  private static String readOneResponse(SSLSocket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) throw new EOFException("closed after " + head);
+      head.append((char) b);
+    }
+    Matcher length = CONTENT_LENGTH.matcher(head);
+    assertThat(length.find()).as("a sized response: %s", head).isTrue();
+    in.readNBytes(Integer.parseInt(length.group(1)));
+    return head.toString();
   }
 
   private static void assertRefused(RawReply reply, int status, String code) throws Exception {
