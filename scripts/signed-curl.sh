@@ -8,8 +8,8 @@
 # Defaults fit ./gatehouse-dev's example workflow: --scheme standard, --secret-file
 # run/secrets/claims-intake.secret, --cacert run/certs/ca.crt (when it exists), --content-type application/json.
 # Options after BODYFILE go to curl as they are (e.g. -i, -s, -w '%{http_code}'). Each run is a new
-# delivery (sign-webhook picks a new id and the current time). The secret is read from the file, never printed;
-# it is on sign-webhook's command line for the moment it runs.
+# delivery (sign-webhook picks a new id and the current time). The secret is read from the file by sign-webhook
+# itself, never printed and never on a command line.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -45,10 +45,9 @@ shift 2
 [ -r "$secret_file" ] || fail "cannot read the secret file $secret_file (./gatehouse-dev writes the example's)"
 [ -r "$body" ] || fail "cannot read the body file $body"
 
-secret="$(cat "$secret_file")"
-headers="$(java -jar "$JAR" sign-webhook --scheme "$scheme" --secret "$secret" --file "$body")" \
+# A ${file:} reference, so the secret itself is never on a command line (where `ps` shows it to every local user).
+headers="$(java -jar "$JAR" sign-webhook --scheme "$scheme" --secret "\${file:$(realpath "$secret_file")}" --file "$body")" \
   || fail "sign-webhook failed (its message is above)"
-unset secret
 
 args=(--data-binary "@$body" -H "Content-Type: $content_type")
 if [ -f "$cacert" ]; then args+=(--cacert "$cacert"); fi

@@ -1,5 +1,6 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.config.Interpolator;
 import io.gatehouse.config.Secret;
 import io.gatehouse.config.WebhookConfig.GenericHmac;
 import io.gatehouse.config.WebhookConfig.GenericHmac.Encoding;
@@ -53,7 +54,8 @@ public final class SignWebhookCommand implements Callable<Integer> {
   private String scheme;
 
   @Option(names = "--secret", required = true, paramLabel = "SECRET",
-      description = "the webhook secret, as configured in webhooks[].secrets (whsec_… for standard)")
+      description = "the webhook secret, as configured in webhooks[].secrets (whsec_… for standard); "
+          + "${file:PATH} or ${env:NAME} reads it from there and keeps it out of the process list")
   private String secret;
 
   @Option(names = "--file", paramLabel = "BODY", description = "the body to sign, byte for byte; stdin when absent")
@@ -106,7 +108,7 @@ public final class SignWebhookCommand implements Callable<Integer> {
       }
       Instant at = timestamp == null ? clock.instant() : unixSeconds(timestamp);
       byte[] body = file == null ? stdin.readAllBytes() : Files.readAllBytes(file);
-      for (Map.Entry<String, String> h : signer.sign(body, new Secret(secret, false), deliveryId, at).entrySet()) {
+      for (Map.Entry<String, String> h : signer.sign(body, new Secret(Interpolator.resolveCommandLineValue(secret, System::getenv), false), deliveryId, at).entrySet()) {
         out.println(h.getKey() + ": " + h.getValue());
       }
       out.flush();

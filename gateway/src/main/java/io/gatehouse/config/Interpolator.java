@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * <p>Error messages name the variable or file, never what it holds: a file meant for another key may well be a
  * secret.
  */
-final class Interpolator {
+public final class Interpolator {
   /** Secrets and certificates are small; refusing big files keeps a typo such as {@code ${file:/dev/zero}} harmless. */
   static final int MAX_FILE_BYTES = 1 << 20;
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -37,6 +37,17 @@ final class Interpolator {
   Interpolator(Function<String, String> env, Path baseDir) {
     this.env = env;
     this.baseDir = baseDir;
+  }
+
+  /**
+   * {@code raw} with its references replaced, relative paths against the working directory: for command-line
+   * values, so a secret can be given as {@code ${file:…}} or {@code ${env:…}} instead of on the command line, where
+   * any local user can read it in the process list.
+   *
+   * @throws IllegalArgumentException naming every reference that could not be resolved (never a value)
+   */
+  public static String resolveCommandLineValue(String raw, Function<String, String> env) {
+    return new Interpolator(env, Path.of("")).resolve(raw).value();
   }
 
   /** The value after replacement, and whether any reference was replaced. */

@@ -101,6 +101,28 @@ class SignWebhookCommandTest {
   }
 
   @Test
+  void readsTheSecretFromAFileReferenceSoItStaysOutOfTheProcessList() throws Exception {
+    Path secretFile = Files.writeString(dir.resolve("hook.secret"), STANDARD_SECRET + "\n");
+
+    Run fromFile = run(BODY, "--scheme", "standard", "--secret", "${file:" + secretFile + "}", "--id", "msg_1",
+        "--timestamp", "1674087231");
+    Run literal = run(BODY, "--scheme", "standard", "--secret", STANDARD_SECRET, "--id", "msg_1",
+        "--timestamp", "1674087231");
+
+    assertThat(fromFile.code()).as(fromFile.err()).isZero();
+    assertThat(fromFile.out()).isEqualTo(literal.out());
+  }
+
+  @Test
+  void aMissingSecretFileIsAnErrorThatNamesTheFileNotASecret() {
+    Run run = run(BODY, "--scheme", "standard", "--secret", "${file:" + dir.resolve("absent.secret") + "}");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("absent.secret").contains("does not exist");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
   void usesGivenIdAndTimestamp() {
     Run run = run(BODY, "--scheme", "standard", "--secret", STANDARD_SECRET, "--id", "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
         "--timestamp", "1674087231");
