@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LocalReplayStore implements ReplayStore {
   /**
-   * About 100 bytes an entry (a 48-byte key, Caffeine's node, a shared ttl value): 250k entries cost about 25 MB,
+   * About 240 bytes an entry (a 48-byte key, Caffeine's node with its expiry and eviction links, the backing map's
+   * node; a shared ttl value), measured as the heap after GC with the store full: 250k entries cost about 60 MB,
    * which fits the recommended 128 MiB heap, and cover 400 deliveries a second for the default 10-minute replay
    * window. Busier replicas should share a Redis store, which has no such bound.
    */
