@@ -108,7 +108,8 @@ public final class SignWebhookCommand implements Callable<Integer> {
       }
       Instant at = timestamp == null ? clock.instant() : unixSeconds(timestamp);
       byte[] body = file == null ? stdin.readAllBytes() : Files.readAllBytes(file);
-      for (Map.Entry<String, String> h : signer.sign(body, new Secret(Interpolator.resolveCommandLineValue(secret, System::getenv), false), deliveryId, at).entrySet()) {
+      Secret key = new Secret(Interpolator.resolveCommandLineValue(secret, System::getenv), false);
+      for (Map.Entry<String, String> h : signer.sign(body, key, deliveryId, at).entrySet()) {
         out.println(h.getKey() + ": " + h.getValue());
       }
       out.flush();
