@@ -55,8 +55,7 @@ public final class AccessLogWriter implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(AccessLogWriter.class.getName());
   private static final int MAX_BATCH = 4_096;
   private static final long FIRST_BACKOFF_MILLIS = 20;
-  /** How long the thread sleeps on an empty queue; the wake-up is where heartbeat checkpoints will go. */
-  /** How long the writer naps when the queue is empty. */
+  /** How long the writer naps on an empty queue; the wake-up is where heartbeat checkpoints will go. */
   private static final long BATCH_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   /** On close, how long a failing disk is retried before the remaining records are given up (and counted). */
   static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(5);

@@ -2,6 +2,7 @@ package io.gatehouse.forward;
 
 import io.gatehouse.route.Exchange;
 import io.vertx.core.MultiMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -77,7 +78,7 @@ public final class ForwardedHeaders {
   private static Set<String> nominatedByConnection(MultiMap headers) {
     var values = headers.getAll("connection");
     if (values.isEmpty()) return Set.of();
-    var out = new java.util.HashSet<String>();
+    Set<String> out = new HashSet<>();
     for (String v : values) {
       for (String token : v.split(",")) {
         String t = token.trim().toLowerCase(Locale.ROOT);

@@ -14,6 +14,7 @@ import io.gatehouse.route.Route;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -131,6 +132,6 @@ public final class ExchangeHandler implements Handler<HttpServerRequest> {
   private static boolean hasBody(HttpServerRequest request) {
     String length = request.getHeader("Content-Length");
     return request.headers().contains("Transfer-Encoding") || (length != null && !length.equals("0"))
-        || request.version() == io.vertx.core.http.HttpVersion.HTTP_2;
+        || request.version() == HttpVersion.HTTP_2;
   }
 }

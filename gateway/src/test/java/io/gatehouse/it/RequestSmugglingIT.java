@@ -114,7 +114,7 @@ class RequestSmugglingIT {
   }
 
   @Test void refusesAnHttp2HeaderValueCarryingCrLfWithoutForwardingIt() throws Exception {
-    RawHttp2TlsClient.Reply reply = RawHttp2TlsClient.send(gateway, List.of(
+    RawHttp2Client.Reply reply = RawHttp2Client.send(gateway, List.of(
         Map.entry(":method", "GET"),
         Map.entry(":scheme", "https"),
         Map.entry(":authority", "localhost:" + gateway.port()),

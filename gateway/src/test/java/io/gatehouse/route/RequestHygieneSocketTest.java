@@ -2,6 +2,7 @@ package io.gatehouse.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.it.RawHttp2Client;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -339,7 +340,7 @@ class RequestHygieneSocketTest {
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     for (int i = 0; i < pseudo.size(); i += 2) headers.add(Map.entry(pseudo.get(i), pseudo.get(i + 1)));
     for (int i = 0; i < extra.length; i += 2) headers.add(Map.entry(extra[i], extra[i + 1]));
-    return outcome(RawHttp2Client.send(port, headers));
+    return outcome(RawHttp2Client.sendCleartext(port, headers).summary());
   }
 
   private Outcome outcome(String status) {

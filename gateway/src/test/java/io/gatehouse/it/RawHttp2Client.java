@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -20,12 +21,12 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Sends one HTTP/2 request over TLS (ALPN {@code h2}) with a header block no client library would build (HPACK
- * carries any octets, CR and LF included), and reads back the response. The TLS counterpart of the route
- * package's h2c {@code RawHttp2Client}, with the response headers and body decoded so that refusal bodies can
- * be asserted. Test-only: just enough framing for one stream.
+ * Sends one HTTP/2 request with a header block no client library would build (HPACK carries any octets, CR and LF
+ * included), over TLS (ALPN {@code h2}) or cleartext prior knowledge (h2c), and reads back what the server did:
+ * the response's headers and body, a {@code RST_STREAM}, a {@code GOAWAY}, a close or nothing. Test-only: just
+ * enough framing for one stream.
  */
-final class RawHttp2TlsClient {
+public final class RawHttp2Client {
   private static final int DATA = 0x0;
   private static final int HEADERS = 0x1;
   private static final int RST_STREAM = 0x3;
@@ -38,17 +39,40 @@ final class RawHttp2TlsClient {
    *     {@code "timeout"}
    * @param headers response headers (lower-case names), pseudo-headers included
    */
-  record Reply(String outcome, Map<String, String> headers, String body) {
-    int status() {
+  public record Reply(String outcome, Map<String, String> headers, String body) {
+    public int status() {
       String status = headers.get(":status");
       return status == null ? -1 : Integer.parseInt(status);
     }
+
+    /** {@code "status 200"} for a response, else the outcome: one string to compare in tests. */
+    public String summary() {
+      return outcome.equals("response") ? "status " + status() : outcome;
+    }
   }
 
-  private RawHttp2TlsClient() {}
+  private RawHttp2Client() {}
 
-  /** {@code headers} are sent in order, pseudo-headers included, without any validation. */
+  /** Over TLS to the gateway; {@code headers} are sent in order, pseudo-headers included, without any validation. */
   static Reply send(GatewayHarness gateway, List<Map.Entry<String, String>> headers) throws Exception {
+    try (SSLSocket socket = (SSLSocket) gateway.sslContext().getSocketFactory().createSocket(gateway.host(), gateway.port())) {
+      SSLParameters parameters = socket.getSSLParameters();
+      parameters.setApplicationProtocols(new String[] {"h2"});
+      socket.setSSLParameters(parameters);
+      socket.startHandshake();
+      if (!"h2".equals(socket.getApplicationProtocol())) throw new IllegalStateException("server did not select h2");
+      return exchange(socket, headers);
+    }
+  }
+
+  /** Over cleartext prior knowledge (h2c) to {@code 127.0.0.1:port}. */
+  public static Reply sendCleartext(int port, List<Map.Entry<String, String>> headers) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      return exchange(socket, headers);
+    }
+  }
+
+  private static Reply exchange(Socket socket, List<Map.Entry<String, String>> headers) throws Exception {
     Http2Headers block = new DefaultHttp2Headers(false);
     for (Map.Entry<String, String> h : headers) block.add(h.getKey(), h.getValue());
     ByteBuf encoded = Unpooled.buffer();
@@ -57,12 +81,7 @@ final class RawHttp2TlsClient {
     encoded.readBytes(payload);
     encoded.release();
 
-    try (SSLSocket socket = (SSLSocket) gateway.sslContext().getSocketFactory().createSocket(gateway.host(), gateway.port())) {
-      SSLParameters parameters = socket.getSSLParameters();
-      parameters.setApplicationProtocols(new String[] {"h2"});
-      socket.setSSLParameters(parameters);
-      socket.startHandshake();
-      if (!"h2".equals(socket.getApplicationProtocol())) throw new IllegalStateException("server did not select h2");
+    try {
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
       out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
