@@ -62,6 +62,23 @@ public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEv
       .name("gatehouse_open_connections")
       .help("Client connections currently open on the public listener.")
       .register(registry);
+  private final Counter connectionsRefused = Counter.builder()
+      .name("gatehouse_connections_refused_total")
+      .help("Client connections closed on arrival, by limit (total: server.max_connections; per_ip:"
+          + " server.max_connections_per_ip).")
+      .labelNames("limit")
+      .register(registry);
+  private final Counter guardErrors = Counter.builder()
+      .name("gatehouse_guard_errors_total")
+      .help("Guards that failed instead of deciding (answered 500 guard_error), by route and guard.")
+      .labelNames("route", "guard")
+      .register(registry);
+  private final Counter timeouts = Counter.builder()
+      .name("gatehouse_timeouts_total")
+      .help("Exchanges and connections ended by a deadline, by phase (request_stall, upstream_response, response_stall,"
+          + " tunnel_idle); a buffered body too slow is requests_total{reason=\"request_timeout\"}.")
+      .labelNames("phase")
+      .register(registry);
   private final Gauge openWebSockets = Gauge.builder()
       .name("gatehouse_open_websockets")
       .help("WebSocket connections currently proxied.")
@@ -137,6 +154,30 @@ public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEv
 
   public void connectionClosed() {
     openConnections.dec();
+  }
+
+  /** A connection was closed on arrival because it was over {@code limit} ({@code total} or {@code per_ip}). */
+  public void connectionRefused(String limit) {
+    connectionsRefused.labelValues(limit).inc();
+  }
+
+  /** A guard failed instead of deciding. */
+  public void guardError(String route, String guard) {
+    guardErrors.labelValues(route, guard).inc();
+  }
+
+  /** A deadline ended an exchange in {@code phase}. */
+  public void timedOut(String phase) {
+    timeouts.labelValues(phase).inc();
+  }
+
+  /** Bytes of request bodies held in memory now, read at each scrape. */
+  public void bufferedBodies(java.util.function.LongSupplier bytes) {
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+        .name("gatehouse_buffered_body_bytes")
+        .help("Bytes of request bodies held in memory (read whole before forwarding), over all requests.")
+        .callback(callback -> callback.call(bytes.getAsLong()))
+        .register(registry);
   }
 
   public void webSocketOpened() {

@@ -9,9 +9,14 @@ public enum UpstreamErrorKind {
   /** The upstream accepted the request but did not answer in time. */
   TIMEOUT,
   /** The connection broke after it was established. */
-  RESET;
+  RESET,
+  /**
+   * Every pooled connection to the pool's targets was busy for too long (or too many requests were already waiting):
+   * n8n is saturated, not down, so no target is ejected for it.
+   */
+  POOL_WAIT;
 
-  /** The label value: {@code connect}, {@code timeout} or {@code reset}. */
+  /** The label value: {@code connect}, {@code timeout}, {@code reset} or {@code pool_wait}. */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

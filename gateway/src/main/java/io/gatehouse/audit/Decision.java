@@ -14,11 +14,12 @@ public enum Decision {
   /**
    * The decision behind a final {@link Reason}. Every guard passed when the reason is {@link Reason#NONE} or an
    * upstream failure: the gateway allowed the request and n8n was the one that did not answer, so those count as
-   * allow (the reason still says what went wrong). Everything else is the gateway refusing.
+   * allow (the reason still says what went wrong). So does a client that went away ({@link Reason#CLIENT_CLOSED}):
+   * nothing was refused, the client stopped asking. Everything else is the gateway refusing.
    */
   public static Decision of(Reason reason) {
     return switch (reason) {
-      case NONE, UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT -> ALLOW;
+      case NONE, UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT, CLIENT_CLOSED -> ALLOW;
       default -> REFUSE;
     };
   }

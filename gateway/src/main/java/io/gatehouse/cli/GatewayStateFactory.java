@@ -3,6 +3,7 @@ package io.gatehouse.cli;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.RouteConfig;
 import io.gatehouse.config.RouteConfig.SignatureMode;
+import io.gatehouse.config.ServerConfig;
 import io.gatehouse.config.UpstreamConfig;
 import io.gatehouse.config.WebhookConfig;
 import io.gatehouse.forward.ForwardSettings;
@@ -20,6 +21,7 @@ import io.gatehouse.guard.signature.WebhookSignatureEvents;
 import io.gatehouse.guard.signature.WebhookSignatureGuard;
 import io.gatehouse.guard.source.SourceAllowListGuard;
 import io.gatehouse.guard.source.SourceDenyListGuard;
+import io.gatehouse.route.BodyBudget;
 import io.gatehouse.route.ClientAddressResolver;
 import io.gatehouse.route.Route;
 import io.gatehouse.route.RouteTable;
@@ -38,9 +40,11 @@ import java.util.function.Function;
  *
  * @param schemes the signature scheme implementation for each {@code webhooks:} entry
  * @param events where signature guards report verifications and replay-store errors (the metrics)
+ * @param bodyBudget the process-wide allowance for request bodies held in memory, shared by every config
  */
 record GatewayStateFactory(
-    Function<WebhookConfig, SignatureScheme> schemes, WebhookSignatureEvents events, Clock clock) {
+    Function<WebhookConfig, SignatureScheme> schemes, WebhookSignatureEvents events, Clock clock,
+    BodyBudget bodyBudget) {
   /** How long a target that refused a connection is skipped. */
   private static final Duration EJECT_FOR = Duration.ofSeconds(5);
 
@@ -57,8 +61,7 @@ record GatewayStateFactory(
       pools.put(upstream.name(), same ? kept : new UpstreamPool(upstream, EJECT_FOR));
     }
     WebhookDirectory webhooks = WebhookDirectory.of(config.webhooks(), schemes);
-    long maxBody = config.server().maxBody();
-    List<Route> routes = config.routes().stream().map(r -> route(r, webhooks, replays, maxBody)).toList();
+    List<Route> routes = config.routes().stream().map(r -> route(r, webhooks, replays, config.server())).toList();
     return new GatewayState(
         config,
         new RouteTable(routes),
@@ -71,7 +74,8 @@ record GatewayStateFactory(
    * The one place that orders a route's guards, cheapest first: a deny rule, the source deny and allow lists,
    * [rate limit], authentication, and the webhook signature last, because it reads the body.
    */
-  private Route route(RouteConfig config, WebhookDirectory webhooks, ReplayStore replays, long maxBody) {
+  private Route route(RouteConfig config, WebhookDirectory webhooks, ReplayStore replays, ServerConfig server) {
+    long maxBody = config.maxBody().orElse(server.maxBody());
     List<Guard> guards = new ArrayList<>();
     if (config.denyAll()) {
       guards.add(new DenyAllGuard());
@@ -81,10 +85,11 @@ record GatewayStateFactory(
       authentication(config.auth()).ifPresent(guards::add);
       if (config.signature() != SignatureMode.OFF) {
         guards.add(new WebhookSignatureGuard(config.signature(), webhooks, replays, config.replayStoreDown(), maxBody,
-            clock, events));
+            bodyBudget, server.timeouts().requestBody(), clock, events));
       }
     }
-    return new Route(config.name(), config.match(), new GuardChain(guards), config.upstream(), config.logPayloads());
+    return new Route(config.name(), config.match(), new GuardChain(guards), config.upstream(), config.logPayloads(),
+        maxBody);
   }
 
   private static Optional<Guard> authentication(RouteConfig.AuthMode mode) {

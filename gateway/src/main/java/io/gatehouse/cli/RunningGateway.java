@@ -17,6 +17,7 @@ import io.gatehouse.guard.replay.RedisReplayStore;
 import io.gatehouse.guard.replay.ReplayStore;
 import io.gatehouse.guard.signature.SignatureScheme;
 import io.gatehouse.guard.signature.SignatureSchemes;
+import io.gatehouse.route.BodyBudget;
 import io.gatehouse.server.ExchangeRecorder;
 import io.gatehouse.server.GatewayServer;
 import io.gatehouse.server.GatewayState;
@@ -46,6 +47,8 @@ import java.util.function.Function;
  */
 public final class RunningGateway {
   private static final System.Logger LOG = System.getLogger(RunningGateway.class.getName());
+  /** Requests waiting for a pooled upstream connection, per event loop, beyond which they get 503 at once. */
+  private static final int MAX_WAITING_FOR_UPSTREAM = 1024;
 
   private final Vertx vertx;
   private final AtomicReference<GatewayState> state;
@@ -53,6 +56,8 @@ public final class RunningGateway {
   /** Kept across reloads that leave the {@code replay} section alone, so a reload forgets no delivery. */
   private ReplayStore replays;
   private final GatewayMetrics metrics;
+  /** Fixed for the process: a reload cannot resize the allowance that requests in flight hold shares of. */
+  private final BodyBudget bodyBudget;
   private final AccessLogWriter accessLog;
   private final UpstreamClients upstreamClients;
   private final NetClient probeClient;
@@ -67,12 +72,15 @@ public final class RunningGateway {
       throws Exception {
     this.vertx = vertx;
     this.metrics = new GatewayMetrics();
-    this.stateFactory = new GatewayStateFactory(schemes, metrics, Clock.systemUTC());
+    this.bodyBudget = new BodyBudget(config.server().maxBufferedBodies().orElseGet(BodyBudget::defaultLimit));
+    metrics.bufferedBodies(bodyBudget::used);
+    this.stateFactory = new GatewayStateFactory(schemes, metrics, Clock.systemUTC(), bodyBudget);
     this.replays = openReplayStore(vertx, config.replay());
     this.state = new AtomicReference<>(stateFactory.build(config, null, replays));
     String replica = System.getenv().getOrDefault("GATEHOUSE_REPLICA_ID", UUID.randomUUID().toString().substring(0, 8));
     this.accessLog = AccessLogWriter.open(config.audit().dir(), metrics);
-    this.upstreamClients = new UpstreamClients(vertx, upstreamClientOptions(), new PoolOptions().setHttp1MaxSize(256));
+    this.upstreamClients = new UpstreamClients(vertx, upstreamClientOptions(config.server()),
+        new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(MAX_WAITING_FOR_UPSTREAM));
     this.probeClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000));
     ExchangeRecorder recorder = new ExchangeRecorder(accessLog, metrics, replica);
     ServerConfig serverConfig = config.server();
@@ -81,10 +89,9 @@ public final class RunningGateway {
         vertx,
         serverOptions(serverConfig, tls),
         state::get,
-        new HttpForwarder(vertx, upstreamClients, metrics),
+        new HttpForwarder(upstreamClients, metrics),
         new WebSocketTunnel(upstreamClients, metrics),
         recorder,
-        serverConfig.timeouts().requestHeader(),
         metrics,
         Runtime.getRuntime().availableProcessors());
     this.admin = new AdminServer(vertx, config.admin(), metrics, this::ready);
@@ -140,9 +147,9 @@ public final class RunningGateway {
 
 
   private static HttpServerOptions serverOptions(ServerConfig config, ServerTlsOptions tls) {
+    // No Vert.x idle timeout: it cut requests still being answered and tunnels between pings. Each connection's
+    // phases are timed by the gateway itself (server/ClientConnection).
     HttpServerOptions options = new HttpServerOptions()
-        .setIdleTimeout((int) config.timeouts().idle().toMillis())
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setSslHandshakeTimeout(config.timeouts().requestHeader().toMillis())
         .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
         // One limit for the request line: PathNormalizer caps targets at 8 KiB, so a longer line is 431 here.
@@ -155,8 +162,10 @@ public final class RunningGateway {
     return tls.applyTo(options);
   }
 
-  private static HttpClientOptions upstreamClientOptions() {
+  private static HttpClientOptions upstreamClientOptions(ServerConfig config) {
     return new HttpClientOptions()
+        // The TCP connect's own deadline, shorter than the wait for a pooled connection (see UpstreamConnector).
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeouts().upstreamConnect().toMillis()))
         .setKeepAlive(true)
         .setKeepAliveTimeout(30)
         .setDecompressionSupported(false)
@@ -180,20 +189,24 @@ public final class RunningGateway {
         .compose(socket -> socket.close().map(true), e -> anyAnswers(targets, index + 1));
   }
 
-  /** Swaps in a new, validated config for new requests; requests in flight keep the state they started with. */
-  public synchronized void apply(GatehouseConfig config) {
+  /**
+   * Swaps in a new, validated config for new requests; requests in flight keep the state they started with. Settings
+   * that are fixed once the listeners are up are logged by key and returned, so the operator knows a restart is
+   * needed for them.
+   */
+  public synchronized List<String> apply(GatehouseConfig config) {
     GatewayState previous = state.get();
     ReplayStore oldReplays = replays;
     if (!config.replay().equals(previous.config().replay())) replays = openReplayStore(vertx, config.replay());
     state.set(stateFactory.build(config, previous, replays));
     // Requests still checking against the old store at this instant see an error and follow replay_store_down.
     if (oldReplays != replays) oldReplays.close();
-    ServerConfig before = previous.config().server();
-    ServerConfig after = config.server();
-    if (!before.listen().equals(after.listen()) || !config.admin().equals(previous.config().admin())
-        || !before.tls().equals(after.tls())) {
-      LOG.log(System.Logger.Level.WARNING, "listen addresses or TLS settings changed: they take effect after a restart");
+    List<String> restartNeeded = RestartSettings.changed(previous.config(), config);
+    if (!restartNeeded.isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "reload applied, but these settings take effect only after a restart: {0}",
+          String.join(", ", restartNeeded));
     }
+    return restartNeeded;
   }
 
   public GatewayState state() { return state.get(); }

@@ -21,16 +21,20 @@ final class ConfigReader {
   static final List<String> TOP_KEYS =
       List.of("server", "admin", "upstreams", "sso", "webhooks", "rate_limits", "replay", "routes", "audit");
   private static final List<String> SERVER_KEYS =
-      List.of("listen", "public_url", "tls", "trusted_proxies", "max_body", "timeouts");
+      List.of("listen", "public_url", "tls", "trusted_proxies", "max_body", "max_buffered_bodies", "max_connections",
+          "max_connections_per_ip", "timeouts");
   private static final List<String> TLS_KEYS = List.of("cert", "key", "min_version", "client_ca");
   private static final List<String> TIMEOUT_KEYS =
-      List.of("idle", "request_header", "upstream_connect", "upstream_response", "drain");
+      List.of("idle", "request_header", "upstream_connect", "upstream_response", "drain", "request_body",
+          "websocket_idle");
 
   static final HostPort DEFAULT_ADMIN_LISTEN = new HostPort("127.0.0.1", 9090);
   static final long DEFAULT_MAX_BODY = 16L << 20;
   static final Timeouts DEFAULT_TIMEOUTS =
       new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(300),
-          Duration.ofSeconds(30));
+          Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofHours(1));
+  static final int DEFAULT_MAX_CONNECTIONS = 20_000;
+  static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 256;
 
   private final NodeReader nodes;
   private final ProblemCollector problems;
@@ -61,7 +65,8 @@ final class ConfigReader {
         nodes.optional(top, "rate_limits", new RateLimitsConfig("local", Optional.empty()), this::rateLimits);
     ReplayConfig replay =
         nodes.optional(top, "replay", ReplayConfig.LOCAL, new ReplayReader(nodes, this::redisUrl)::read);
-    RouteReader routeReader = new RouteReader(nodes, upstreamKeys.keySet(), top.get("sso") != null);
+    RouteReader routeReader = new RouteReader(nodes, upstreamKeys.keySet(), top.get("sso") != null,
+        server == null ? DEFAULT_MAX_BODY : server.maxBody());
     List<RouteConfig> routes = nodes.required(top, "routes", null, routeReader::read);
     if (routes == null) routes = List.of();
     routeReader.lintWebhooks(webhookReader.pathNodes());
@@ -84,8 +89,21 @@ final class ConfigReader {
     if (maxBody != null && maxBody == 0) {
       problems.error(m.get("max_body"), m.pathOf("max_body"), "must be at least 1 byte (expected e.g. 16MiB)");
     }
+    Long maxBuffered = nodes.optional(m, "max_buffered_bodies", null, nodes::size);
+    if (maxBuffered != null && maxBody != null && maxBuffered < maxBody) {
+      problems.warning(m.get("max_buffered_bodies"), m.pathOf("max_buffered_bodies"), "is less than max_body, so a"
+          + " signed webhook of max_body is always refused with 503 overloaded");
+    }
+    Long maxConnections = nodes.optional(m, "max_connections", (long) DEFAULT_MAX_CONNECTIONS, nodes::positiveInteger);
+    Long perIp = nodes.optional(m, "max_connections_per_ip", (long) DEFAULT_MAX_CONNECTIONS_PER_IP,
+        nodes::positiveInteger);
     Timeouts timeouts = nodes.optional(m, "timeouts", DEFAULT_TIMEOUTS, this::timeouts);
-    return new ServerConfig(listen, publicUrl, tls, trustedProxies, maxBody == null ? 0 : maxBody, timeouts);
+    return new ServerConfig(listen, publicUrl, tls, trustedProxies, maxBody == null ? 0 : maxBody, timeouts,
+        Optional.ofNullable(maxBuffered), intOf(maxConnections), intOf(perIp));
+  }
+
+  private static int intOf(Long value) {
+    return value == null ? 0 : (int) Math.min(Integer.MAX_VALUE, value);
   }
 
   private TlsConfig tls(Node node, String path) {
@@ -120,7 +138,9 @@ final class ConfigReader {
         nodes.optional(m, "request_header", d.requestHeader(), nodes::duration),
         nodes.optional(m, "upstream_connect", d.upstreamConnect(), nodes::duration),
         nodes.optional(m, "upstream_response", d.upstreamResponse(), nodes::duration),
-        nodes.optional(m, "drain", d.drain(), nodes::duration));
+        nodes.optional(m, "drain", d.drain(), nodes::duration),
+        nodes.optional(m, "request_body", d.requestBody(), nodes::duration),
+        nodes.optional(m, "websocket_idle", d.websocketIdle(), nodes::duration));
   }
 
   private AdminConfig admin(Node node, String path) {

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param denyAll {@code deny: all}: every request is refused with {@code route_denied}
  * @param rateLimit empty when the route has none
  * @param replayStoreDown what a signed webhook gets when the replay store cannot be reached
+ * @param maxBody this route's largest request body, at most {@code server.max_body}; empty for the server's
  */
 public record RouteConfig(
     String name,
@@ -27,10 +28,12 @@ public record RouteConfig(
     Optional<RateLimitConfig> rateLimit,
     SignatureMode signature,
     boolean logPayloads,
-    ReplayStoreDown replayStoreDown) {
+    ReplayStoreDown replayStoreDown,
+    Optional<Long> maxBody) {
 
   public RouteConfig {
     java.util.Objects.requireNonNull(replayStoreDown, "replayStoreDown");
+    java.util.Objects.requireNonNull(maxBody, "maxBody");
     match = List.copyOf(match);
     allow = List.copyOf(allow);
     deny = List.copyOf(deny);

@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class RouteReader {
   private static final List<String> KEYS = List.of("name", "match", "upstream", "allow", "deny", "auth",
-      "require_groups", "require_mfa", "rate_limit", "signature", "log_payloads", "replay_store_down");
+      "require_groups", "require_mfa", "rate_limit", "signature", "log_payloads", "replay_store_down", "max_body");
   private static final List<String> RATE_LIMIT_KEYS = List.of("key", "rate", "burst");
   private static final List<String> AUTH = List.of("sso", "bearer", "n8n-api-key", "none");
   private static final List<String> SIGNATURE = List.of("required", "optional", "off");
@@ -30,13 +30,15 @@ final class RouteReader {
   private final ProblemCollector problems;
   private final Set<String> upstreamNames;
   private final boolean ssoPresent;
+  private final long serverMaxBody;
   private final Map<String, String> names = new HashMap<>();
   private final List<Read> routes = new ArrayList<>();
 
   /** A route together with the mapping it came from, for cross-checks that report at a key's position. */
   private record Read(RouteConfig config, MappingReader mapping) {}
 
-  RouteReader(NodeReader nodes, Set<String> upstreamNames, boolean ssoPresent) {
+  RouteReader(NodeReader nodes, Set<String> upstreamNames, boolean ssoPresent, long serverMaxBody) {
+    this.serverMaxBody = serverMaxBody;
     this.nodes = nodes;
     this.problems = nodes.problems();
     this.upstreamNames = upstreamNames;
@@ -87,10 +89,17 @@ final class RouteReader {
     Boolean logPayloads = nodes.optional(m, "log_payloads", false, nodes::bool);
     String replayStoreDown = nodes.optional(m, "replay_store_down", "refuse",
         (n, p) -> nodes.oneOf(n, p, List.of("refuse", "allow")));
+    Long maxBody = nodes.optional(m, "max_body", null, nodes::size);
+    if (maxBody != null && (maxBody == 0 || maxBody > serverMaxBody)) {
+      problems.error(m.get("max_body"), m.pathOf("max_body"), maxBody == 0 ? "must be at least 1 byte (expected e.g. 1MiB)"
+          : "is larger than server.max_body (" + serverMaxBody + " bytes); a route can only lower it");
+      maxBody = null;
+    }
     RouteConfig route = new RouteConfig(name, match == null ? List.of() : match, Optional.ofNullable(upstream),
         allow, deny, denyAll, enumOf(AuthMode.class, auth), groups, Boolean.TRUE.equals(mfa),
         Optional.ofNullable(rateLimit), enumOf(SignatureMode.class, signature), Boolean.TRUE.equals(logPayloads),
-        replayStoreDown == null ? ReplayStoreDown.REFUSE : enumOf(ReplayStoreDown.class, replayStoreDown));
+        replayStoreDown == null ? ReplayStoreDown.REFUSE : enumOf(ReplayStoreDown.class, replayStoreDown),
+        Optional.ofNullable(maxBody));
     lintRoute(route, m);
     routes.add(new Read(route, m));
     return route;

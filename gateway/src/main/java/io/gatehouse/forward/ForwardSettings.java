@@ -9,9 +9,12 @@ import java.time.Duration;
  *
  * @param forwardedHost the public {@code host[:port]} (default port omitted), sent as {@code X-Forwarded-Host}
  *     so n8n's push-origin check compares the browser's {@code Origin} with the URL users really open
+ * @param idleTimeout the longest a body streaming either way may stall
+ * @param tunnelIdleTimeout the longest a WebSocket or SSE tunnel may be quiet
  */
 public record ForwardSettings(
-    long maxBody, Duration connectTimeout, Duration responseTimeout, String forwardedHost, String forwardedProto) {
+    long maxBody, Duration connectTimeout, Duration responseTimeout, String forwardedHost, String forwardedProto,
+    Duration idleTimeout, Duration tunnelIdleTimeout) {
 
   public static ForwardSettings from(ServerConfig server) {
     URI url = server.publicUrl();
@@ -24,6 +27,8 @@ public record ForwardSettings(
         server.timeouts().upstreamConnect(),
         server.timeouts().upstreamResponse(),
         host,
-        scheme);
+        scheme,
+        server.timeouts().idle(),
+        server.timeouts().websocketIdle());
   }
 }

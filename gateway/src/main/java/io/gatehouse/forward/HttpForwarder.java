@@ -3,10 +3,11 @@ package io.gatehouse.forward;
 import io.gatehouse.admin.GatewayMetrics;
 import io.gatehouse.admin.UpstreamErrorKind;
 import io.gatehouse.guard.Reason;
+import io.gatehouse.route.BufferedBody;
 import io.gatehouse.route.Exchange;
+import io.gatehouse.route.Route;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -15,6 +16,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import java.util.List;
 
 /**
  * Streams one request to n8n and its response back, in both directions with back-pressure and without
@@ -26,12 +28,10 @@ import io.vertx.core.http.HttpVersion;
  * answers those cases with its own bare status codes.
  */
 public final class HttpForwarder {
-  private final Vertx vertx;
   private final UpstreamConnector connector;
   private final GatewayMetrics metrics;
 
-  public HttpForwarder(Vertx vertx, UpstreamClients clients, GatewayMetrics metrics) {
-    this.vertx = vertx;
+  public HttpForwarder(UpstreamClients clients, GatewayMetrics metrics) {
     this.connector = new UpstreamConnector(clients, metrics);
     this.metrics = metrics;
   }
@@ -53,8 +53,8 @@ public final class HttpForwarder {
     private final ForwardSettings settings;
     private final HttpServerRequest request;
     private final HttpServerResponse response;
+    private final long maxBody;
     private final Promise<Void> done = Promise.promise();
-    private long responseTimer = -1;
     private Buffer lastChunk;
     private boolean bodyStarted;
 
@@ -65,12 +65,12 @@ public final class HttpForwarder {
       this.settings = settings;
       this.request = exchange.request();
       this.response = request.response();
+      this.maxBody = exchange.route().map(Route::maxBody).orElse(settings.maxBody());
     }
 
     Future<Void> run() {
       prepareHeaders();
       upstream.response().onComplete(ar -> {
-        cancelResponseTimer();
         if (ar.succeeded()) relayResponse(ar.result());
         else fail(Reason.UPSTREAM_UNAVAILABLE, UpstreamErrorKind.RESET, ar.cause());
       });
@@ -78,7 +78,8 @@ public final class HttpForwarder {
       response.closeHandler(v -> {
         // The client went away: stop n8n's side too, as nginx does without proxy_ignore_client_abort.
         if (!response.ended()) abortUpstream();
-        done.tryFail(new UpstreamFailure(Reason.NONE, true, "client closed"));
+        if (!response.headWritten()) exchange.status(Reason.CLIENT_CLOSED.status());
+        done.tryFail(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "client closed"));
       });
       relayRequestBody();
       return done.future();
@@ -92,7 +93,7 @@ public final class HttpForwarder {
       if (exchange.body() != null) {
         // A body read by a guard goes as one known length, whatever framing the client used (chunked, HTTP/2
         // DATA frames): the same bytes, and for a Content-Length request the same length it declared.
-        headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(exchange.body().length()));
+        headers.set(HttpHeaders.CONTENT_LENGTH, Long.toString(exchange.body().length()));
       } else if (length != null) {
         headers.set(HttpHeaders.CONTENT_LENGTH, length);
       } else if (request.version() != HttpVersion.HTTP_2 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
@@ -101,16 +102,29 @@ public final class HttpForwarder {
     }
 
     private void relayRequestBody() {
-      if (exchange.body() != null) {
+      BufferedBody body = exchange.body();
+      if (body != null) {
         // Already read and verified: send exactly those bytes. No 100 Continue: the guard sent it when it read.
-        upstream.end(exchange.body());
-        startResponseTimer();
+        List<Buffer> chunks = body.chunks();
+        Future<Void> written;
+        if (chunks.size() == 1) {
+          written = upstream.end(chunks.get(0));
+        } else {
+          for (Buffer chunk : chunks) upstream.write(chunk);
+          written = upstream.end();
+        }
+        // Out of our hands (in the socket or the kernel): the bytes leave the budget, even if n8n takes minutes.
+        written.onComplete(ar -> exchange.releaseBody());
+        awaitResponseHead();
         return;
       }
       boolean chunkOnFirstData = request.version() == HttpVersion.HTTP_2 && !upstream.headers().contains(HttpHeaders.CONTENT_LENGTH);
+      // A body that stops arriving is cut after idle; each chunk restarts the count.
+      exchange.deadline().start(settings.idleTimeout(), this::requestStalled);
       request.handler(chunk -> {
         exchange.addBytesIn(chunk.length());
-        if (exchange.bytesIn() > settings.maxBody()) {
+        exchange.deadline().progress();
+        if (exchange.bytesIn() > maxBody) {
           request.handler(null);
           fail(Reason.BODY_TOO_LARGE, null, null);
           abortUpstream();
@@ -127,7 +141,7 @@ public final class HttpForwarder {
       request.endHandler(v -> {
         upstream.end();
         // Timed from the end of the request body, so a large slow upload is not mistaken for a slow n8n.
-        startResponseTimer();
+        awaitResponseHead();
       });
       request.exceptionHandler(e -> abortUpstream());
       if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
@@ -135,6 +149,12 @@ public final class HttpForwarder {
         response.writeContinue();
       }
       request.resume();
+    }
+
+    private void requestStalled() {
+      metrics.timedOut("request_stall");
+      abortUpstream();
+      fail(Reason.REQUEST_TIMEOUT, null, null);
     }
 
     private void relayResponse(HttpClientResponse upstreamResponse) {
@@ -151,9 +171,14 @@ public final class HttpForwarder {
       } else if (!bodiless && request.version() != HttpVersion.HTTP_2) {
         response.setChunked(true);
       }
+      // A response body may pause as long as idle; an event stream (n8n's push channel over SSE) is a tunnel, quiet
+      // between events, so it gets the tunnel's limit.
+      exchange.deadline().start(isEventStream(upstreamResponse) ? settings.tunnelIdleTimeout() : settings.idleTimeout(),
+          this::responseStalled);
       long declared = length != null && !bodiless ? parseLength(length) : -1;
       upstreamResponse.handler(chunk -> {
         exchange.addBytesOut(chunk.length());
+        exchange.deadline().progress();
         if (exchange.bytesOut() == declared) {
           // The last bytes of a sized body go out with the end: one flush (one TLS record) fewer per response,
           // which is most of a small response's cost. Unsized bodies (SSE) are written as they come.
@@ -172,9 +197,22 @@ public final class HttpForwarder {
         done.tryFail(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, true, "upstream reset mid-response"));
       });
       upstreamResponse.endHandler(v -> (lastChunk == null ? response.end() : response.end(lastChunk)).onComplete(ar -> {
+        exchange.deadline().clear();
         if (ar.succeeded()) done.tryComplete();
-        else done.tryFail(new UpstreamFailure(Reason.NONE, true, "client closed"));
+        else done.tryFail(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "client closed"));
       }));
+    }
+
+    private void responseStalled() {
+      metrics.timedOut("response_stall");
+      abortUpstream();
+      response.reset();
+      done.tryFail(new UpstreamFailure(Reason.NONE, true, "response stalled longer than its idle limit"));
+    }
+
+    private static boolean isEventStream(HttpClientResponse upstreamResponse) {
+      String type = upstreamResponse.getHeader(HttpHeaders.CONTENT_TYPE);
+      return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
     }
 
     private static long parseLength(String value) {
@@ -186,18 +224,19 @@ public final class HttpForwarder {
     }
 
     private void fail(Reason reason, UpstreamErrorKind metricKind, Throwable cause) {
-      cancelResponseTimer();
+      exchange.deadline().clear();
       if (metricKind != null && cause != null && !done.future().isComplete()) metrics.upstreamError(pool.name(), metricKind);
       boolean started = response.headWritten();
       if (started) response.reset();
       done.tryFail(new UpstreamFailure(reason, started, cause == null ? reason.code() : cause.getClass().getSimpleName()));
     }
 
-    private void startResponseTimer() {
+    /** The request has been sent: n8n has {@code upstream_response} to start answering. */
+    private void awaitResponseHead() {
       if (done.future().isComplete() || exchange.status() != 0) return;
-      responseTimer = vertx.setTimer(settings.responseTimeout().toMillis(), id -> {
-        responseTimer = -1;
+      exchange.deadline().start(settings.responseTimeout(), () -> {
         metrics.upstreamError(pool.name(), UpstreamErrorKind.TIMEOUT);
+        metrics.timedOut("upstream_response");
         fail(Reason.UPSTREAM_TIMEOUT, null, null);
         abortUpstream();
       });
@@ -211,13 +250,6 @@ public final class HttpForwarder {
     private void abortUpstream() {
       upstream.reset();
       upstream.connection().close();
-    }
-
-    private void cancelResponseTimer() {
-      if (responseTimer >= 0) {
-        vertx.cancelTimer(responseTimer);
-        responseTimer = -1;
-      }
     }
   }
 }

@@ -43,15 +43,19 @@ public final class WebSocketTunnel {
           // was closed" and, without a handler, logs that at ERROR for every push channel that closes. Failures
           // before the 101 reach us through connect()'s future; after it, through the sockets' close handlers.
           upstream.exceptionHandler(e -> { });
+          exchange.deadline().start(settings.responseTimeout(), () -> {
+            metrics.timedOut("upstream_response");
+            upstream.connection().close();
+          });
           return upstream.connect()
               .recover(e -> Future.failedFuture(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, false, "handshake failed")));
         })
         .compose(upstreamResponse -> upstreamResponse.statusCode() == 101
-            ? splice(exchange, upstreamResponse)
+            ? splice(exchange, upstreamResponse, settings)
             : relayRefusal(exchange, upstreamResponse));
   }
 
-  private Future<Void> splice(Exchange exchange, HttpClientResponse upstreamResponse) {
+  private Future<Void> splice(Exchange exchange, HttpClientResponse upstreamResponse, ForwardSettings settings) {
     HttpServerRequest request = exchange.request();
     request.response().setStatusCode(101);
     exchange.status(101);
@@ -60,6 +64,12 @@ public final class WebSocketTunnel {
     return request.toNetSocket().compose(clientSocket -> {
       metrics.webSocketOpened();
       Promise<Void> closed = Promise.promise();
+      // Quiet either way for websocket_idle: closed. Never the connection's idle limit, which is for between requests.
+      exchange.deadline().start(settings.tunnelIdleTimeout(), () -> {
+        metrics.timedOut("tunnel_idle");
+        clientSocket.close();
+        upstreamSocket.close();
+      });
       relay(clientSocket, upstreamSocket, exchange, true);
       relay(upstreamSocket, clientSocket, exchange, false);
       clientSocket.closeHandler(v -> { upstreamSocket.close(); closed.tryComplete(); });
@@ -74,6 +84,7 @@ public final class WebSocketTunnel {
   /** Copies one direction with back-pressure, counting bytes for the audit log. */
   private static void relay(NetSocket from, NetSocket to, Exchange exchange, boolean inbound) {
     from.handler(buffer -> {
+      exchange.deadline().progress();
       if (inbound) exchange.addBytesIn(buffer.length());
       else exchange.addBytesOut(buffer.length());
       to.write(buffer);
@@ -85,10 +96,13 @@ public final class WebSocketTunnel {
   }
 
   private Future<Void> relayRefusal(Exchange exchange, HttpClientResponse upstreamResponse) {
+    exchange.deadline().clear();
     var response = exchange.request().response();
     response.setStatusCode(upstreamResponse.statusCode());
     exchange.status(upstreamResponse.statusCode());
     ForwardedHeaders.copyResponse(upstreamResponse.headers(), response.headers(), false);
+    // Read whole: Vert.x has already taken in this answer to a connect() by the time it is handed over (streaming it
+    // lost the body). It is n8n's short refusal of a handshake, not a client's body.
     return upstreamResponse.body().compose(body -> {
       exchange.addBytesOut(body.length());
       return response.end(body);

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Runs a route's guards in order and stops at the first refusal. Anything other than an explicit pass (an
- * exception, a failed future) is a refusal with {@link Reason#GUARD_ERROR}.
+ * exception, a failed future) is a refusal with {@link Reason#GUARD_ERROR}, and the exchange keeps which guard
+ * failed and how ({@link Exchange#guardFailure}) for the log, the metric and the audit entry.
  */
 public final class GuardChain {
   private final List<Guard> guards;
@@ -25,14 +26,20 @@ public final class GuardChain {
 
   private Future<Verdict> runFrom(int index, Exchange exchange) {
     if (index == guards.size()) return Verdict.PASS;
+    Guard guard = guards.get(index);
     Future<Verdict> result;
     try {
-      result = guards.get(index).check(exchange);
+      result = guard.check(exchange);
     } catch (RuntimeException e) {
-      return Verdict.refuse(Reason.GUARD_ERROR);
+      return failed(exchange, guard, e);
     }
     return result
-        .recover(failure -> Verdict.refuse(Reason.GUARD_ERROR))
+        .recover(failure -> failed(exchange, guard, failure))
         .compose(verdict -> verdict instanceof Verdict.Pass ? runFrom(index + 1, exchange) : Future.succeededFuture(verdict));
+  }
+
+  private static Future<Verdict> failed(Exchange exchange, Guard guard, Throwable failure) {
+    exchange.guardFailure(new Exchange.GuardFailure(guard.getClass().getSimpleName(), failure));
+    return Verdict.refuse(Reason.GUARD_ERROR);
   }
 }

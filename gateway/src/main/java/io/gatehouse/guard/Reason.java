@@ -7,6 +7,7 @@ package io.gatehouse.guard;
 public enum Reason {
   NONE(200, "none"),
   BAD_REQUEST(400, "bad_request"),
+  REQUEST_TIMEOUT(408, "request_timeout"),
   UNAUTHENTICATED(401, "unauthenticated"),
   SIGNATURE_MISSING(401, "signature_missing"),
   SIGNATURE_INVALID(401, "signature_invalid"),
@@ -22,7 +23,13 @@ public enum Reason {
   GUARD_ERROR(500, "guard_error"),
   UPSTREAM_UNAVAILABLE(502, "upstream_unavailable"),
   UPSTREAM_TIMEOUT(504, "upstream_timeout"),
-  AUDIT_UNAVAILABLE(503, "audit_unavailable");
+  AUDIT_UNAVAILABLE(503, "audit_unavailable"),
+  OVERLOADED(503, "overloaded"),
+  /**
+   * Never sent: the client went away before its answer (mid-body, or while n8n was working). Recorded with status 499,
+   * nginx's convention for the same event, so it is not mistaken for a guard failure or an upstream error.
+   */
+  CLIENT_CLOSED(499, "client_closed");
 
   private final int status;
   private final String code;

@@ -1,7 +1,6 @@
 package io.gatehouse.route;
 
 import io.gatehouse.guard.Reason;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -16,6 +15,7 @@ public final class Exchange {
   private final HttpServerRequest request;
   private final Instant startedAt = Instant.now();
   private final long startNanos = System.nanoTime();
+  private final Deadline deadline;
 
   private String path = "";
   private String query;
@@ -30,12 +30,21 @@ public final class Exchange {
   private String upstreamTarget;
   private boolean finished;
   private String detail;
-  private Buffer body;
+  private BufferedBody body;
+  private BodyBudget.Reservation bodyReservation;
   private Runnable onFailedDelivery;
+  private GuardFailure guardFailure;
 
+  /** An exchange whose deadlines nobody watches (tests). */
   public Exchange(String requestId, HttpServerRequest request) {
+    this(requestId, request, Deadline.UNWATCHED);
+  }
+
+  /** @param watch the connection's timer, which enforces this exchange's {@link #deadline()} */
+  public Exchange(String requestId, HttpServerRequest request, Deadline.Watch watch) {
     this.requestId = requestId;
     this.request = request;
+    this.deadline = new Deadline(watch);
   }
 
   public String requestId() { return requestId; }
@@ -74,8 +83,21 @@ public final class Exchange {
    * The whole request body, when a guard had to read it before forwarding (a webhook whose signature was checked);
    * the forwarder then sends exactly these bytes instead of streaming the request. Null when the body is unread.
    */
-  public Buffer body() { return body; }
-  public void body(Buffer read) { this.body = read; }
+  public BufferedBody body() { return body; }
+  public void body(BufferedBody read) { this.body = read; }
+
+  /** The limit on the exchange's current phase, enforced by its connection. */
+  public Deadline deadline() { return deadline; }
+
+  /** The share of the body budget this exchange holds while its body is in memory; null when it holds none. */
+  public BodyBudget.Reservation bodyReservation() { return bodyReservation; }
+  public void bodyReservation(BodyBudget.Reservation reservation) { this.bodyReservation = reservation; }
+
+  /** The body has been handed on (or is no longer needed): its bytes leave the budget. */
+  public void releaseBody() {
+    if (bodyReservation != null) bodyReservation.release();
+    body = null;
+  }
 
   /**
    * Runs {@code action} if the client is answered with a 5xx (n8n unreachable, too slow, or failing): a webhook
@@ -89,6 +111,12 @@ public final class Exchange {
     onFailedDelivery = null;
     if (action != null) action.run();
   }
+
+  /** A guard that threw or failed instead of deciding; the request was refused with {@code guard_error}. */
+  public record GuardFailure(String guard, Throwable cause) {}
+
+  public Optional<GuardFailure> guardFailure() { return Optional.ofNullable(guardFailure); }
+  public void guardFailure(GuardFailure failure) { this.guardFailure = failure; }
 
   public Reason reason() { return reason; }
   public void reason(Reason refusal) { this.reason = refusal; }
@@ -110,6 +138,8 @@ public final class Exchange {
   public boolean markFinished() {
     if (finished) return false;
     finished = true;
+    deadline.clear();
+    releaseBody();
     return true;
   }
 

@@ -10,8 +10,11 @@ import java.util.Optional;
  *
  * @param upstream empty for a route that only refuses
  * @param logPayloads whether scrubbed bodies may go to the audit log
+ * @param maxBody the largest request body this route takes: its own {@code max_body} or the server's
  */
-public record Route(String name, List<String> prefixes, GuardChain guards, Optional<String> upstream, boolean logPayloads) {
+public record Route(
+    String name, List<String> prefixes, GuardChain guards, Optional<String> upstream, boolean logPayloads,
+    long maxBody) {
 
   public Route {
     prefixes = prefixes.stream().map(p -> p.toLowerCase(Locale.ROOT)).toList();

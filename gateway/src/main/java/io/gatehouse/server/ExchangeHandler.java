@@ -1,5 +1,6 @@
 package io.gatehouse.server;
 
+import io.gatehouse.admin.GatewayMetrics;
 import io.gatehouse.forward.HttpForwarder;
 import io.gatehouse.forward.UpstreamFailure;
 import io.gatehouse.forward.UpstreamPool;
@@ -12,7 +13,6 @@ import io.gatehouse.route.PathNormalizer;
 import io.gatehouse.route.RequestHygiene;
 import io.gatehouse.route.Route;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.util.Optional;
@@ -23,31 +23,35 @@ import java.util.function.Supplier;
  * route's guards, forward, and write exactly one access record whatever the outcome. A reviewer can read this
  * class top to bottom and say why a request was let through.
  */
-public final class ExchangeHandler implements Handler<HttpServerRequest> {
+final class ExchangeHandler {
   private final Supplier<GatewayState> state;
   private final HttpForwarder forwarder;
   private final WebSocketTunnel webSockets;
   private final ExchangeRecorder recorder;
   private final RefusalResponder refusals;
+  private final GatewayMetrics metrics;
+  private final GuardFailureLog guardFailures = new GuardFailureLog();
 
   ExchangeHandler(
       Supplier<GatewayState> state,
       HttpForwarder forwarder,
       WebSocketTunnel webSockets,
       ExchangeRecorder recorder,
-      RefusalResponder refusals) {
+      RefusalResponder refusals,
+      GatewayMetrics metrics) {
     this.state = state;
     this.forwarder = forwarder;
     this.webSockets = webSockets;
     this.recorder = recorder;
     this.refusals = refusals;
+    this.metrics = metrics;
   }
 
-  @Override public void handle(HttpServerRequest request) {
+  void handle(HttpServerRequest request, ClientConnection client) {
     // Nothing of the body is read until every guard has passed.
     request.pause();
     GatewayState current = state.get();
-    Exchange exchange = recorder.begin(request, current);
+    Exchange exchange = recorder.begin(request, current, client);
 
     Optional<String> problem = RequestHygiene.check(request);
     if (problem.isPresent()) {
@@ -59,12 +63,19 @@ public final class ExchangeHandler implements Handler<HttpServerRequest> {
     route.guards().run(exchange).onComplete(ar -> {
       Verdict verdict = ar.succeeded() ? ar.result() : new Verdict.Refuse(Reason.GUARD_ERROR);
       if (verdict instanceof Verdict.Refuse refusal) {
+        exchange.guardFailure().ifPresent(failure -> reportGuardFailure(exchange, route, failure));
         // A guard may have said why (for the audit log only); keep that rather than a bare "guard".
         refuse(exchange, refusal.reason(), exchange.detail() != null ? exchange.detail() : "guard", true);
       } else {
         forward(exchange, route, current);
       }
     });
+  }
+
+  private void reportGuardFailure(Exchange exchange, Route route, Exchange.GuardFailure failure) {
+    guardFailures.report(route.name(), exchange.requestId(), failure);
+    metrics.guardError(route.name(), failure.guard());
+    exchange.detail("guard " + failure.guard() + " failed: " + failure.cause().getClass().getSimpleName());
   }
 
   /** Normalizes the path and picks the route; refuses and returns false when it cannot. */
@@ -78,18 +89,18 @@ public final class ExchangeHandler implements Handler<HttpServerRequest> {
     Normalized.Ok ok = (Normalized.Ok) target;
     exchange.path(ok.path());
     exchange.query(ok.rawQuery());
-    String length = request.getHeader("Content-Length");
-    // RequestHygiene has checked it is all digits; more than 18 of them cannot be a length we accept anyway.
-    if (length != null && (length.length() > 18 || Long.parseLong(length) > current.forwardSettings().maxBody())) {
-      refuse(exchange, Reason.BODY_TOO_LARGE, "declared length over max_body", true);
-      return false;
-    }
     Optional<Route> route = current.routes().match(ok.path());
     if (route.isEmpty()) {
       refuse(exchange, Reason.NO_ROUTE, "no route", true);
       return false;
     }
     exchange.route(route.get());
+    String length = request.getHeader("Content-Length");
+    // RequestHygiene has checked it is all digits; more than 18 of them cannot be a length we accept anyway.
+    if (length != null && (length.length() > 18 || Long.parseLong(length) > route.get().maxBody())) {
+      refuse(exchange, Reason.BODY_TOO_LARGE, "declared length over max_body", true);
+      return false;
+    }
     return true;
   }
 
@@ -104,7 +115,8 @@ public final class ExchangeHandler implements Handler<HttpServerRequest> {
         return;
       }
       if (ar.cause() instanceof UpstreamFailure failure && !failure.responseStarted() && failure.reason() != Reason.NONE) {
-        refuse(exchange, failure.reason(), failure.getMessage(), failure.reason() == Reason.BODY_TOO_LARGE);
+        // Whatever of the body n8n did not get is still unread: the connection closes after the answer if any is left.
+        refuse(exchange, failure.reason(), failure.getMessage(), true);
       } else {
         // The response had started (or the client left): the stream was cut; record what happened.
         Reason reason = ar.cause() instanceof UpstreamFailure f ? f.reason() : Reason.UPSTREAM_UNAVAILABLE;

@@ -25,12 +25,16 @@ public final class ExchangeRecorder {
     this.replica = replica;
   }
 
-  /** A new exchange: request id, client address, gateway response headers, mTLS subject. */
-  public Exchange begin(HttpServerRequest request, GatewayState state) {
+  /**
+   * A new exchange: request id, client address, gateway response headers, mTLS subject; in flight on its connection
+   * (whose timer enforces its deadlines) until {@link #finish}.
+   */
+  Exchange begin(HttpServerRequest request, GatewayState state, ClientConnection client) {
     InetAddress peer = peerAddress(request);
     boolean trustedPeer = state.clientAddresses().isTrusted(peer);
     String requestId = RequestIds.pick(trustedPeer ? request.getHeader("X-Request-Id") : null);
-    Exchange exchange = new Exchange(requestId, request);
+    Exchange exchange = new Exchange(requestId, request, client);
+    client.requestStarted(exchange);
     // Until the path is normalized, the audit log shows the raw one (never the query, which may hold secrets).
     exchange.path(rawPath(request.uri()));
     exchange.clientAddress(state.clientAddresses().resolve(peer, request.headers().getAll("X-Forwarded-For")));
@@ -54,6 +58,7 @@ public final class ExchangeRecorder {
    */
   public void finish(Exchange exchange, String detail) {
     if (!exchange.markFinished()) return;
+    ClientConnection.of(exchange.request().connection()).requestEnded(exchange);
     if (detail != null) exchange.detail(detail);
     if (exchange.status() == 0) exchange.status(exchange.request().response().getStatusCode());
     // A 5xx tells a webhook sender to retry; losing its event to a 409 on that retry would be worse than a

@@ -12,9 +12,11 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.net.ServerSSLOptions;
+import io.netty.channel.Channel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,12 +35,11 @@ public final class GatewayServer {
   private final HttpServerOptions options;
   private final ExchangeHandler exchanges;
   private final InvalidRequestResponder invalidRequests;
-  private final HeaderTimeouts headerTimeouts;
+  private final Supplier<GatewayState> state;
+  private final ConnectionLimits limits;
   private final GatewayMetrics metrics;
   private final int instances;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
-
-  private final ClosingConnections closing = new ClosingConnections();
 
   /**
    * @param instances how many server instances (event loops) share the port
@@ -50,15 +51,18 @@ public final class GatewayServer {
       HttpForwarder forwarder,
       WebSocketTunnel webSockets,
       ExchangeRecorder recorder,
-      Duration requestHeaderTimeout,
       GatewayMetrics metrics,
       int instances) {
     this.vertx = vertx;
     this.options = options;
-    RefusalResponder refusals = new RefusalResponder(closing);
-    this.exchanges = new ExchangeHandler(state, forwarder, webSockets, recorder, refusals);
+    this.state = state;
+    RefusalResponder refusals = new RefusalResponder();
+    this.exchanges = new ExchangeHandler(state, forwarder, webSockets, recorder, refusals, metrics);
     this.invalidRequests = new InvalidRequestResponder(state, recorder, refusals);
-    this.headerTimeouts = new HeaderTimeouts(vertx, requestHeaderTimeout);
+    this.limits = new ConnectionLimits(
+        () -> state.get().config().server().maxConnections(),
+        () -> state.get().config().server().maxConnectionsPerIp(),
+        peer -> state.get().clientAddresses().isTrusted(peer));
     this.metrics = metrics;
     this.instances = Math.max(1, instances);
   }
@@ -90,8 +94,9 @@ public final class GatewayServer {
     server.connectionHandler(this::connected);
     server.requestHandler(this::request);
     server.invalidRequestHandler(request -> {
-      if (closing.contains(request.connection())) request.connection().close();
-      else invalidRequests.handle(request);
+      ClientConnection client = ClientConnection.of(request.connection());
+      if (client.closing()) request.connection().close();
+      else invalidRequests.handle(request, client);
     });
     server.exceptionHandler(this::connectionFailed);
     servers.add(server);
@@ -99,35 +104,42 @@ public final class GatewayServer {
   }
 
   private void connected(HttpConnection connection) {
-    if (connection instanceof Http1xServerConnection http1) {
-      // Runs before the first request byte is decoded: the pipeline was just built for this connection.
-      http1.channel().pipeline().replace("httpDecoder", "httpDecoder", new StrictRequestDecoder(options));
-    }
-    metrics.connectionOpened();
-    if (options.isSsl()) metrics.tlsHandshake(true);
-    connection.closeHandler(v -> {
-      headerTimeouts.forget(connection);
-      metrics.connectionClosed();
-    });
-    // Armed for HTTP/2 too: a connection must bring its first request in time, whatever the protocol.
-    headerTimeouts.arm(connection);
-  }
-
-  private void request(HttpServerRequest request) {
-    HttpConnection connection = request.connection();
-    if (closing.contains(connection)) {
+    boolean http1 = connection instanceof Http1xServerConnection;
+    ClientConnection client =
+        ClientConnection.attach(connection, vertx, () -> state.get().config().server().timeouts(), !http1);
+    Channel channel = ClientConnection.channel(connection);
+    InetAddress peer = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+    ConnectionLimits.Refusal refusal = limits.admit(peer);
+    if (refusal != null) {
+      metrics.connectionRefused(refusal.name().toLowerCase(java.util.Locale.ROOT));
+      client.markClosing();
+      channel.closeFuture().addListener(f -> client.closed());
       connection.close();
       return;
     }
-    headerTimeouts.disarm(connection);
-    if (request.version() != HttpVersion.HTTP_2) {
-      // HTTP/1.x reads the next request on the same connection: give its headers the same deadline.
-      // Not after a 101: the connection is then a WebSocket tunnel, not a source of further requests.
-      request.response().endHandler(v -> {
-        if (request.response().getStatusCode() != 101) headerTimeouts.arm(connection);
-      });
+    if (http1) {
+      // Runs before the first request byte is decoded: the pipeline was just built for this connection.
+      channel.pipeline().replace("httpDecoder", "httpDecoder",
+          new StrictRequestDecoder(options, client::headBytesArrived));
     }
-    exchanges.handle(request);
+    metrics.connectionOpened();
+    if (options.isSsl()) metrics.tlsHandshake(true);
+    // The one cleanup, for every way the connection ends: Vert.x's closeHandler is a single slot that a refusal or a
+    // WebSocket upgrade would replace (the gauge then only rose), and it does not fire once a tunnel took the channel.
+    channel.closeFuture().addListener(f -> {
+      client.closed();
+      limits.release(peer);
+      metrics.connectionClosed();
+    });
+  }
+
+  private void request(HttpServerRequest request) {
+    ClientConnection client = ClientConnection.of(request.connection());
+    if (client.closing()) {
+      request.connection().close();
+      return;
+    }
+    exchanges.handle(request, client);
   }
 
   private void connectionFailed(Throwable failure) {

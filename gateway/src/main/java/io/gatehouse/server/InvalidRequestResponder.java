@@ -3,7 +3,6 @@ package io.gatehouse.server;
 import io.gatehouse.guard.Reason;
 import io.gatehouse.route.Exchange;
 import io.netty.handler.codec.TooLongFrameException;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.function.Supplier;
 
@@ -12,7 +11,7 @@ import java.util.function.Supplier;
  * gateway's own refusal, request id and access record, instead of Vert.x's bare default; the connection is
  * closed after, since its framing can no longer be trusted.
  */
-final class InvalidRequestResponder implements Handler<HttpServerRequest> {
+final class InvalidRequestResponder {
   private final Supplier<GatewayState> state;
   private final ExchangeRecorder recorder;
   private final RefusalResponder refusals;
@@ -23,8 +22,8 @@ final class InvalidRequestResponder implements Handler<HttpServerRequest> {
     this.refusals = refusals;
   }
 
-  @Override public void handle(HttpServerRequest request) {
-    Exchange exchange = recorder.begin(request, state.get());
+  void handle(HttpServerRequest request, ClientConnection client) {
+    Exchange exchange = recorder.begin(request, state.get(), client);
     Throwable cause = request.decoderResult().cause();
     Reason reason = cause instanceof TooLongFrameException ? Reason.HEADERS_TOO_LARGE : Reason.BAD_REQUEST;
     String detail = cause == null ? "invalid request" : cause.getClass().getSimpleName();

@@ -12,11 +12,8 @@ import io.vertx.core.http.HttpVersion;
  * callers, a small HTML page for browsers. Only the stable code goes out; the detail stays in the audit log.
  */
 final class RefusalResponder {
-  private final ClosingConnections closing;
-
-  RefusalResponder(ClosingConnections closing) {
-    this.closing = closing;
-  }
+  /** Seconds a client is asked to wait after 503 overloaded: long enough for bodies in memory to drain. */
+  private static final String OVERLOADED_RETRY_AFTER = "5";
 
   /**
    * Sends the refusal and, when {@code closeConnection} (an unread request body would otherwise be read as the
@@ -27,6 +24,11 @@ final class RefusalResponder {
     HttpServerResponse response = request.response();
     exchange.reason(reason);
     exchange.status(reason.status());
+    if (reason == Reason.CLIENT_CLOSED) {
+      // Nobody is listening: record it, answer nothing, and make sure the connection is gone.
+      request.connection().close();
+      return Future.succeededFuture();
+    }
     if (response.headWritten()) {
       response.reset();
       return Future.succeededFuture();
@@ -37,9 +39,10 @@ final class RefusalResponder {
     if (reason == Reason.RATE_LIMITED && !response.headers().contains("Retry-After")) {
       response.putHeader("Retry-After", "1");
     }
+    if (reason == Reason.OVERLOADED) response.putHeader("Retry-After", OVERLOADED_RETRY_AFTER);
     boolean h1 = request.version() != HttpVersion.HTTP_2;
     if (closeConnection && h1) {
-      closing.mark(request.connection());
+      ClientConnection.of(request.connection()).markClosing();
       response.putHeader("Connection", "close");
     }
     String body;

@@ -27,9 +27,12 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private boolean requestLineSeen;
   private boolean atLineStart;
   private boolean folded;
+  private final Runnable headBytesArrived;
 
-  StrictRequestDecoder(HttpServerOptions options) {
+  /** @param headBytesArrived told whenever bytes arrive between messages: the next request's head has begun */
+  StrictRequestDecoder(HttpServerOptions options, Runnable headBytesArrived) {
     super(options);
+    this.headBytesArrived = headBytesArrived;
   }
 
   @Override protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
@@ -40,6 +43,7 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     int start = in.readerIndex();
     int produced = out.size();
     boolean scanning = inHead;
+    if (scanning && in.isReadable()) headBytesArrived.run();
     super.decode(ctx, in, out);
     // Netty consumes whole header lines and stops at the end of the head, so these bytes are all head.
     if (scanning) scanHead(in, start, in.readerIndex());

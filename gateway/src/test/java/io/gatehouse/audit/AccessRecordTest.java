@@ -22,7 +22,7 @@ class AccessRecordTest {
     exchange.path("/webhook/claims-intake");
     exchange.query("id=7&signature=abc");
     exchange.clientAddress(InetAddress.getByName("192.0.2.10"));
-    exchange.route(new Route("webhooks", List.of("/webhook/"), new GuardChain(List.of()), Optional.of("webhook"), true));
+    exchange.route(new Route("webhooks", List.of("/webhook/"), new GuardChain(List.of()), Optional.of("webhook"), true, 1 << 20));
     exchange.identity("svc-42");
     exchange.clientCertificateSubject("CN=sender");
     exchange.status(200);
@@ -74,8 +74,10 @@ class AccessRecordTest {
     assertThat(Decision.of(Reason.NONE)).isEqualTo(Decision.ALLOW);
     assertThat(Decision.of(Reason.UPSTREAM_UNAVAILABLE)).isEqualTo(Decision.ALLOW);
     assertThat(Decision.of(Reason.UPSTREAM_TIMEOUT)).isEqualTo(Decision.ALLOW);
+    // The client went away: the gateway refused nothing.
+    assertThat(Decision.of(Reason.CLIENT_CLOSED)).isEqualTo(Decision.ALLOW);
     for (Reason reason : Reason.values()) {
-      if (reason.status() >= 400 && reason.status() < 500) {
+      if (reason.status() >= 400 && reason.status() < 499) {
         assertThat(Decision.of(reason)).as(reason.code()).isEqualTo(Decision.REFUSE);
       }
     }

@@ -38,7 +38,10 @@ class ConfigLoaderTest {
     assertThat(server.maxBody()).isEqualTo(16L * 1024 * 1024);
     assertThat(server.timeouts()).isEqualTo(new Timeouts(
         Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(300),
-        Duration.ofSeconds(30)));
+        Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofHours(1)));
+    assertThat(server.maxBufferedBodies()).isEmpty();
+    assertThat(server.maxConnections()).isEqualTo(20_000);
+    assertThat(server.maxConnectionsPerIp()).isEqualTo(256);
     assertThat(config.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
     assertThat(config.sso()).isEmpty();
     assertThat(config.webhooks()).isEmpty();

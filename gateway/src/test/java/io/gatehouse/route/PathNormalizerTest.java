@@ -144,7 +144,7 @@ class PathNormalizerTest {
   @Test
   void upperCasePathKeepsItsCaseAndStillMatchesTheLowerCaseRoute() {
     Normalized.Ok ok = (Normalized.Ok) PathNormalizer.normalize("/WEBHOOK-TEST/x");
-    Route testWebhooks = new Route("test-webhooks", List.of("/webhook-test/"), new GuardChain(List.of()), Optional.empty(), false);
+    Route testWebhooks = new Route("test-webhooks", List.of("/webhook-test/"), new GuardChain(List.of()), Optional.empty(), false, 1 << 20);
     assertThat(ok.path()).isEqualTo("/WEBHOOK-TEST/x");
     assertThat(testWebhooks.matches(ok.path())).isTrue();
   }

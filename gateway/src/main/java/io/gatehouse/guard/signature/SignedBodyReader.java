@@ -1,46 +1,80 @@
 package io.gatehouse.guard.signature;
 
+import io.gatehouse.guard.Reason;
+import io.gatehouse.route.BodyBudget;
+import io.gatehouse.route.BufferedBody;
 import io.gatehouse.route.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.StreamResetException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads a paused request body that must be verified before it is forwarded: each chunk goes to the
  * {@link SignatureScheme.Verification} as it arrives (so a large body never costs one long HMAC on the event loop)
- * and is kept, up to {@code max_body}, so the forwarder can send exactly these bytes afterwards.
+ * and is kept, so the forwarder can send exactly these bytes afterwards.
+ *
+ * <p>Memory is bounded three ways, none of them trusting the declared length: the route's {@code max_body}, the
+ * process-wide {@link BodyBudget} (charged per chunk as it arrives and held until the body has been forwarded), and
+ * {@code request_body}, the time the whole body may take, so a client cannot hold its share by sending slowly.
  */
 final class SignedBodyReader {
-  /** The body ran past {@code max_body}: the request must be refused with 413 and the rest left unread. */
-  static final class TooLarge extends RuntimeException {
-    TooLarge() {
-      super("body over max_body", null, false, false);
+  /** Why reading stopped: the request must be refused with {@link #reason()} and the rest left unread. */
+  static final class Refused extends RuntimeException {
+    private final Reason reason;
+
+    Refused(Reason reason, String detail) {
+      super(detail, null, false, false);
+      this.reason = reason;
     }
+
+    Reason reason() { return reason; }
   }
 
   private SignedBodyReader() {}
 
-  /** Completes with the whole body; fails with {@link TooLarge} past {@code maxBody}, or with the stream's error. */
-  static Future<Buffer> read(Exchange exchange, SignatureScheme.Verification verification, long maxBody) {
+  /**
+   * Completes with the whole body; fails with {@link Refused} (too large, over the budget, too slow, client gone) or,
+   * for anything unexpected, with the stream's error.
+   */
+  static Future<BufferedBody> read(Exchange exchange, SignatureScheme.Verification verification, long maxBody,
+      BodyBudget budget, Duration timeout) {
     HttpServerRequest request = exchange.request();
-    Promise<Buffer> done = Promise.promise();
-    Buffer body = Buffer.buffer(initialCapacity(request.getHeader(HttpHeaders.CONTENT_LENGTH), maxBody));
+    Promise<BufferedBody> done = Promise.promise();
+    BodyBudget.Reservation reservation = budget.reservation();
+    // Released when the exchange ends, or earlier once the forwarder has written the body.
+    exchange.bodyReservation(reservation);
+    List<Buffer> chunks = new ArrayList<>();
+    exchange.deadline().start(timeout, () -> stop(request, done, Reason.REQUEST_TIMEOUT, "body not read within request_body"));
     request.handler(chunk -> {
       if (done.future().isComplete()) return;
       exchange.addBytesIn(chunk.length());
       if (exchange.bytesIn() > maxBody) {
-        // Stop reading; the refusal closes the connection (HTTP/1.x) or resets the stream (HTTP/2).
-        request.pause();
-        done.tryFail(new TooLarge());
+        stop(request, done, Reason.BODY_TOO_LARGE, "body over max_body while verifying");
+        return;
+      }
+      if (!reservation.take(chunk.length())) {
+        stop(request, done, Reason.OVERLOADED, "buffered-body budget spent");
         return;
       }
       verification.update(chunk);
-      body.appendBuffer(chunk);
+      chunks.add(chunk);
     });
-    request.endHandler(v -> done.tryComplete(body));
-    request.exceptionHandler(done::tryFail);
+    request.endHandler(v -> {
+      exchange.deadline().clear();
+      done.tryComplete(new BufferedBody(chunks, exchange.bytesIn()));
+    });
+    request.exceptionHandler(e -> {
+      exchange.deadline().clear();
+      if (e instanceof HttpClosedException || e instanceof StreamResetException) done.tryFail(new Refused(Reason.CLIENT_CLOSED, "client closed mid-body"));
+      else done.tryFail(e);
+    });
     if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
       // The signature headers have been read and the declared length fits: only now is the body invited.
       request.response().writeContinue();
@@ -49,13 +83,9 @@ final class SignedBodyReader {
     return done.future();
   }
 
-  /** The declared length (checked against max_body at classify) or a small start; never more than 16 MiB ahead. */
-  private static int initialCapacity(String declared, long maxBody) {
-    if (declared == null) return 4096;
-    try {
-      return (int) Math.min(Math.min(Long.parseLong(declared), maxBody), 16L << 20);
-    } catch (NumberFormatException e) {
-      return 4096;
-    }
+  /** Stops reading (the refusal closes the connection, or resets the HTTP/2 stream) and fails with {@code reason}. */
+  private static void stop(HttpServerRequest request, Promise<BufferedBody> done, Reason reason, String detail) {
+    request.pause();
+    done.tryFail(new Refused(reason, detail));
   }
 }

@@ -7,6 +7,7 @@ import io.gatehouse.guard.Reason;
 import io.gatehouse.guard.Verdict;
 import io.gatehouse.guard.replay.ReplayKeys;
 import io.gatehouse.guard.replay.ReplayStore;
+import io.gatehouse.route.BodyBudget;
 import io.gatehouse.route.Exchange;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -23,7 +24,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code required} and no entry for the path: 401 {@code signature_missing}, so a new n8n webhook stays closed
  *       until someone configures it. {@code optional} and no entry, or no signature headers: passes unverified.
- *   <li>Bad headers or timestamp: the scheme's code (401). Body over {@code max_body}: 413. No secret matches: 401
+ *   <li>Bad headers or timestamp: the scheme's code (401). Body over {@code max_body}: 413; over the buffered-body
+ *       budget: 503 {@code overloaded}; slower than {@code request_body}: 408. No secret matches: 401
  *       {@code signature_invalid}. Never which secret or byte failed.
  *   <li>Valid: the replay key is recorded for twice the tolerance; if it was already there, 409 {@code replayed}.
  *       The store unreachable: the route's {@code replay_store_down} (500 {@code guard_error} by default).
@@ -38,17 +40,27 @@ public final class WebhookSignatureGuard implements Guard {
   private final ReplayStore replays;
   private final ReplayStoreDown whenStoreDown;
   private final long maxBody;
+  private final BodyBudget budget;
+  private final Duration bodyTimeout;
   private final Clock clock;
   private final WebhookSignatureEvents events;
 
+  /**
+   * @param maxBody the route's largest body
+   * @param budget the process-wide allowance for bodies held in memory
+   * @param bodyTimeout how long the whole body may take to arrive ({@code request_body})
+   */
   public WebhookSignatureGuard(SignatureMode mode, WebhookDirectory webhooks, ReplayStore replays,
-      ReplayStoreDown whenStoreDown, long maxBody, Clock clock, WebhookSignatureEvents events) {
+      ReplayStoreDown whenStoreDown, long maxBody, BodyBudget budget, Duration bodyTimeout, Clock clock,
+      WebhookSignatureEvents events) {
     if (mode == SignatureMode.OFF) throw new IllegalArgumentException("signature: off has no guard");
     this.mode = mode;
     this.webhooks = webhooks;
     this.replays = replays;
     this.whenStoreDown = whenStoreDown;
     this.maxBody = maxBody;
+    this.budget = budget;
+    this.bodyTimeout = bodyTimeout;
     this.clock = clock;
     this.events = events;
   }
@@ -79,12 +91,12 @@ public final class WebhookSignatureGuard implements Guard {
       return refuse(exchange, endpoint.path(), refused.reason(), refused.detail());
     }
     SignatureScheme.Verification verification = ((SignatureScheme.Start.Started) start).verification();
-    return SignedBodyReader.read(exchange, verification, maxBody).transform(read -> {
+    return SignedBodyReader.read(exchange, verification, maxBody, budget, bodyTimeout).transform(read -> {
       if (read.failed()) {
-        if (read.cause() instanceof SignedBodyReader.TooLarge) {
-          return refuse(exchange, endpoint.path(), Reason.BODY_TOO_LARGE, "body over max_body while verifying");
+        if (read.cause() instanceof SignedBodyReader.Refused refused) {
+          return refuse(exchange, endpoint.path(), refused.reason(), refused.getMessage());
         }
-        return Future.failedFuture(read.cause()); // the client's stream broke: guard_error, nobody is listening
+        return Future.failedFuture(read.cause());
       }
       if (!verification.verify()) {
         return refuse(exchange, endpoint.path(), Reason.SIGNATURE_INVALID, "no configured secret matches");

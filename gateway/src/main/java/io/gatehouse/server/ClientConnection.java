@@ -1,0 +1,161 @@
+package io.gatehouse.server;
+
+import io.gatehouse.config.Timeouts;
+import io.gatehouse.route.Deadline;
+import io.gatehouse.route.Exchange;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One client connection's life: the requests in flight on it, whether the gateway has decided to close it, and the
+ * one timer that bounds whichever phase it is in. Attached to the Netty channel, so it lives and dies with it and
+ * needs no map that something must remember to clean.
+ *
+ * <p>Phases, each with exactly one limit (a request in flight is never cut by a limit meant for a quiet connection):
+ * <ul>
+ *   <li>the first request's head: {@code request_header} from the connection's start;
+ *   <li>between requests: {@code idle} until the next request's first byte, then {@code request_header} for its
+ *       head (HTTP/1.x; an HTTP/2 connection with no stream open is closed after {@code idle});
+ *   <li>requests in flight: each exchange's own {@link Deadline}, set by whoever owns its phase (body read,
+ *       upstream response, streaming, tunnel).
+ * </ul>
+ * The timer is re-armed lazily: starting a phase writes a field and schedules a timer only when the new deadline falls
+ * before the pending one. Confined to the connection's event loop.
+ */
+final class ClientConnection implements Deadline.Watch {
+  private static final AttributeKey<ClientConnection> KEY = AttributeKey.valueOf("gatehouse.client-connection");
+  private static final long NOT_STARTED = Long.MIN_VALUE;
+
+  private final HttpConnection connection;
+  private final Vertx vertx;
+  private final Supplier<Timeouts> timeouts;
+  private final boolean http2;
+  private final long openedAt = System.nanoTime();
+  private final List<Exchange> inFlight = new ArrayList<>(1);
+  private boolean firstRequest = true;
+  private long idleSince = openedAt;
+  private long headStartedAt = NOT_STARTED;
+  private boolean closing;
+  private boolean closed;
+  private long timerId = -1;
+  private long timerDueAt;
+
+  private ClientConnection(HttpConnection connection, Vertx vertx, Supplier<Timeouts> timeouts, boolean http2) {
+    this.connection = connection;
+    this.vertx = vertx;
+    this.timeouts = timeouts;
+    this.http2 = http2;
+  }
+
+  /** Attaches a new record to the connection's channel and starts its first phase. */
+  static ClientConnection attach(HttpConnection connection, Vertx vertx, Supplier<Timeouts> timeouts, boolean http2) {
+    ClientConnection client = new ClientConnection(connection, vertx, timeouts, http2);
+    channel(connection).attr(KEY).set(client);
+    client.dueBy(client.waitingDueAt());
+    return client;
+  }
+
+  /** The record of a connection {@link #attach attached} at its start. */
+  static ClientConnection of(HttpConnection connection) {
+    return channel(connection).attr(KEY).get();
+  }
+
+  /**
+   * The Netty channel under a Vert.x connection. Its close future is the one signal that fires for every way a
+   * connection ends (a refusal, an error, a timeout, a WebSocket tunnel that replaced the HTTP handlers), unlike
+   * Vert.x's single close handler, which the next caller silently replaces.
+   */
+  static Channel channel(HttpConnection connection) {
+    return ((ConnectionBase) connection).channel();
+  }
+
+  HttpConnection connection() { return connection; }
+
+  /** After a refusal that ends the connection, nothing more is read from it (a smuggled request is dropped). */
+  void markClosing() { closing = true; }
+  boolean closing() { return closing; }
+
+  void requestStarted(Exchange exchange) {
+    firstRequest = false;
+    headStartedAt = NOT_STARTED;
+    inFlight.add(exchange);
+  }
+
+  void requestEnded(Exchange exchange) {
+    if (inFlight.remove(exchange) && inFlight.isEmpty()) {
+      idleSince = System.nanoTime();
+      dueBy(waitingDueAt());
+    }
+  }
+
+  /** Bytes of a request head arrived while no request was in flight (HTTP/1.x): the head now has request_header. */
+  void headBytesArrived() {
+    if (headStartedAt != NOT_STARTED || !inFlight.isEmpty() || firstRequest) return;
+    headStartedAt = System.nanoTime();
+    dueBy(waitingDueAt());
+  }
+
+  /** The channel closed, whichever way: no timer may outlive it. */
+  void closed() {
+    closed = true;
+    if (timerId >= 0) vertx.cancelTimer(timerId);
+    timerId = -1;
+  }
+
+  @Override public void dueBy(long nanoTime) {
+    if (closed || (timerId >= 0 && nanoTime - timerDueAt >= 0)) return;
+    if (timerId >= 0) vertx.cancelTimer(timerId);
+    timerDueAt = nanoTime;
+    long delayMillis = Math.max(1, (nanoTime - System.nanoTime() + 999_999) / 1_000_000);
+    timerId = vertx.setTimer(delayMillis, id -> check());
+  }
+
+  private void check() {
+    timerId = -1;
+    if (closed) return;
+    long now = System.nanoTime();
+    if (inFlight.isEmpty()) {
+      if (now - waitingDueAt() >= 0) {
+        connection.close();
+        return;
+      }
+    } else {
+      // An expiry action may end its exchange, which removes it from the list.
+      for (Exchange exchange : inFlight.toArray(new Exchange[0])) exchange.deadline().expireIfDue(now);
+    }
+    dueBy(nextDueAt());
+  }
+
+  private long nextDueAt() {
+    if (inFlight.isEmpty()) return waitingDueAt();
+    long due = Long.MAX_VALUE;
+    boolean any = false;
+    for (Exchange exchange : inFlight) {
+      Deadline deadline = exchange.deadline();
+      if (deadline.active() && (!any || deadline.dueAt() - due < 0)) {
+        due = deadline.dueAt();
+        any = true;
+      }
+    }
+    // Nothing limits the phase right now (a guard waiting on the replay store has its own timeout): look again soon.
+    return any ? due : now() + timeouts.get().requestHeader().toNanos();
+  }
+
+  /** When a connection with nothing in flight has waited long enough. */
+  private long waitingDueAt() {
+    Timeouts t = timeouts.get();
+    if (firstRequest) return openedAt + t.requestHeader().toNanos();
+    if (!http2 && headStartedAt != NOT_STARTED) return headStartedAt + t.requestHeader().toNanos();
+    return idleSince + t.idle().toNanos();
+  }
+
+  private static long now() {
+    return System.nanoTime();
+  }
+}

@@ -1,0 +1,67 @@
+package io.gatehouse.server;
+
+import java.net.InetAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import java.util.function.Predicate;
+
+/**
+ * Counts open client connections, in all and per socket peer, so that many slow or idle clients (one host opening
+ * thousands of TLS connections) cannot take every file descriptor and the memory each connection costs. Trusted
+ * proxies are exempt from the per-address limit: every client behind a load balancer arrives from its few addresses.
+ * The limits are read at each arrival, so a reload changes them for new connections.
+ */
+final class ConnectionLimits {
+  /** Why a connection was turned away; the label of {@code gatehouse_connections_refused_total}. */
+  enum Refusal { TOTAL, PER_IP }
+
+  private final IntSupplier maxTotal;
+  private final IntSupplier maxPerIp;
+  private final Predicate<InetAddress> exempt;
+  private final AtomicInteger open = new AtomicInteger();
+  /** An entry exists only while its address has a connection open: the map is bounded by the total limit. */
+  private final ConcurrentMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+
+  ConnectionLimits(IntSupplier maxTotal, IntSupplier maxPerIp, Predicate<InetAddress> exempt) {
+    this.maxTotal = maxTotal;
+    this.maxPerIp = maxPerIp;
+    this.exempt = exempt;
+  }
+
+  /** Counts a new connection from {@code peer}; null when it is within the limits, else why not (and nothing counted). */
+  Refusal admit(InetAddress peer) {
+    if (open.incrementAndGet() > maxTotal.getAsInt()) {
+      open.decrementAndGet();
+      return Refusal.TOTAL;
+    }
+    if (exempt.test(peer)) return null;
+    int limit = maxPerIp.getAsInt();
+    boolean[] admitted = {false};
+    perIp.compute(peer, (address, count) -> {
+      AtomicInteger c = count == null ? new AtomicInteger() : count;
+      if (c.get() < limit) {
+        c.incrementAndGet();
+        admitted[0] = true;
+      }
+      return c.get() == 0 ? null : c;
+    });
+    if (!admitted[0]) {
+      open.decrementAndGet();
+      return Refusal.PER_IP;
+    }
+    return null;
+  }
+
+  /** A connection {@link #admit admitted} for {@code peer} has closed. */
+  void release(InetAddress peer) {
+    open.decrementAndGet();
+    // An exempt peer has no entry (unless it was not exempt when it arrived, before a reload): nothing to do then.
+    perIp.computeIfPresent(peer, (address, count) -> count.decrementAndGet() == 0 ? null : count);
+  }
+
+  int open() {
+    return open.get();
+  }
+}
