@@ -153,8 +153,9 @@ public final class HttpForwarder {
 
     private void requestStalled() {
       metrics.timedOut("request_stall");
-      abortUpstream();
+      // Failed first: aborting makes the upstream request fail too, and that must not turn the 408 into a 502.
       fail(Reason.REQUEST_TIMEOUT, null, null);
+      abortUpstream();
     }
 
     private void relayResponse(HttpClientResponse upstreamResponse) {
@@ -205,9 +206,9 @@ public final class HttpForwarder {
 
     private void responseStalled() {
       metrics.timedOut("response_stall");
-      abortUpstream();
-      response.reset();
       done.tryFail(new UpstreamFailure(Reason.NONE, true, "response stalled longer than its idle limit"));
+      response.reset();
+      abortUpstream();
     }
 
     private static boolean isEventStream(HttpClientResponse upstreamResponse) {

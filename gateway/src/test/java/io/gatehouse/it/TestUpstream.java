@@ -103,7 +103,13 @@ public final class TestUpstream implements AutoCloseable {
     } else if (path.equals("/slow")) {
       vertx.setTimer(Long.parseLong(request.getParam("ms")), t -> request.response().end("slow"));
     } else if (path.equals("/sse")) {
-      sse(request, Integer.parseInt(request.getParam("n")));
+      String gap = request.getParam("gap");
+      sse(request, Integer.parseInt(request.getParam("n")), gap == null ? 50 : Long.parseLong(gap));
+    } else if (path.equals("/stall")) {
+      // The head and a first chunk at once, then nothing for ms, then the rest: a body that stalls mid-way.
+      var response = request.response().setChunked(true).putHeader("Content-Type", "text/plain");
+      response.write("first;");
+      vertx.setTimer(Long.parseLong(request.getParam("ms")), t -> response.end("last"));
     } else {
       request.body().onSuccess(body -> {
         JsonObject out = new JsonObject()
@@ -141,11 +147,11 @@ public final class TestUpstream implements AutoCloseable {
     }.pump();
   }
 
-  private void sse(HttpServerRequest request, int events) {
+  private void sse(HttpServerRequest request, int events, long gapMillis) {
     var response = request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
     response.write(": open\n\n");
     long[] sent = {0};
-    vertx.setPeriodic(50, id -> {
+    vertx.setPeriodic(gapMillis, id -> {
       response.write("data: event-" + sent[0] + "\n\n");
       if (++sent[0] == events) {
         vertx.cancelTimer(id);
