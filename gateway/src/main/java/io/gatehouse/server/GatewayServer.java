@@ -31,6 +31,7 @@ public final class GatewayServer {
 
   private final Vertx vertx;
   private final HttpServerOptions options;
+  private final Supplier<GatewayState> state;
   private final ExchangeHandler exchanges;
   private final InvalidRequestResponder invalidRequests;
   private final HeaderTimeouts headerTimeouts;
@@ -55,6 +56,7 @@ public final class GatewayServer {
       int instances) {
     this.vertx = vertx;
     this.options = options;
+    this.state = state;
     RefusalResponder refusals = new RefusalResponder(closing);
     this.exchanges = new ExchangeHandler(state, forwarder, webSockets, recorder, refusals);
     this.invalidRequests = new InvalidRequestResponder(state, recorder, refusals);
@@ -100,8 +102,10 @@ public final class GatewayServer {
 
   private void connected(HttpConnection connection) {
     if (connection instanceof Http1xServerConnection http1) {
-      // Runs before the first request byte is decoded: the pipeline was just built for this connection.
-      http1.channel().pipeline().replace("httpDecoder", "httpDecoder", new StrictRequestDecoder(options));
+      // Runs before the first request byte is decoded: the pipeline was just built for this connection. max_body is
+      // read per connection, so a reload applies to connections opened after it.
+      http1.channel().pipeline().replace("httpDecoder", "httpDecoder",
+          new StrictRequestDecoder(options, state.get().forwardSettings().maxBody()));
     }
     metrics.connectionOpened();
     if (options.isSsl()) metrics.tlsHandshake(true);

@@ -8,6 +8,7 @@ import io.gatehouse.guard.Verdict;
 import io.gatehouse.guard.replay.ReplayKeys;
 import io.gatehouse.guard.replay.ReplayStore;
 import io.gatehouse.route.Exchange;
+import io.gatehouse.route.MalformedBodyException;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,6 +84,9 @@ public final class WebhookSignatureGuard implements Guard {
       if (read.failed()) {
         if (read.cause() instanceof SignedBodyReader.TooLarge) {
           return refuse(exchange, endpoint.path(), Reason.BODY_TOO_LARGE, "body over max_body while verifying");
+        }
+        if (read.cause() instanceof MalformedBodyException malformed) {
+          return refuse(exchange, endpoint.path(), malformed.reason(), malformed.getMessage());
         }
         return Future.failedFuture(read.cause()); // the client's stream broke: guard_error, nobody is listening
       }
