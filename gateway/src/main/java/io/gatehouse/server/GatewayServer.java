@@ -106,6 +106,7 @@ public final class GatewayServer {
       // read per connection, so a reload applies to connections opened after it.
       http1.channel().pipeline().replace("httpDecoder", "httpDecoder",
           new StrictRequestDecoder(options, state.get().forwardSettings().maxBody()));
+      http1.channel().pipeline().addAfter("httpDecoder", "flushBeforeClose", new FlushBeforeClose());
     }
     metrics.connectionOpened();
     if (options.isSsl()) metrics.tlsHandshake(true);
