@@ -6,6 +6,7 @@ import io.gatehouse.guard.Reason;
 import io.gatehouse.route.BufferedBody;
 import io.gatehouse.route.Exchange;
 import io.gatehouse.route.Route;
+import io.gatehouse.route.MalformedBodyException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -143,7 +144,14 @@ public final class HttpForwarder {
         // Timed from the end of the request body, so a large slow upload is not mistaken for a slow n8n.
         awaitResponseHead();
       });
-      request.exceptionHandler(e -> abortUpstream());
+      request.exceptionHandler(e -> {
+        // A body the decoder refused is answered like one over max_body (failed first, so the abort's own error
+        // does not win); the connection closes after, so nothing more of the client's bytes is read.
+        if (e instanceof MalformedBodyException malformed) {
+          done.tryFail(new UpstreamFailure(malformed.reason(), response.headWritten(), malformed.getMessage()));
+        }
+        abortUpstream();
+      });
       if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
         // Only now, after every guard passed and the declared length fit, is the client invited to send.
         response.writeContinue();

@@ -118,9 +118,11 @@ public final class GatewayServer {
       return;
     }
     if (http1) {
-      // Runs before the first request byte is decoded: the pipeline was just built for this connection.
+      // Runs before the first request byte is decoded: the pipeline was just built for this connection. max_body is
+      // read per connection, so a reload applies to connections opened after it.
       channel.pipeline().replace("httpDecoder", "httpDecoder",
-          new StrictRequestDecoder(options, client::headBytesArrived));
+          new StrictRequestDecoder(options, state.get().forwardSettings().maxBody(), client::headBytesArrived));
+      channel.pipeline().addAfter("httpDecoder", "flushBeforeClose", new FlushBeforeClose());
     }
     metrics.connectionOpened();
     if (options.isSsl()) metrics.tlsHandshake(true);

@@ -9,6 +9,7 @@ import io.gatehouse.guard.replay.ReplayKeys;
 import io.gatehouse.guard.replay.ReplayStore;
 import io.gatehouse.route.BodyBudget;
 import io.gatehouse.route.Exchange;
+import io.gatehouse.route.MalformedBodyException;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,6 +96,9 @@ public final class WebhookSignatureGuard implements Guard {
       if (read.failed()) {
         if (read.cause() instanceof SignedBodyReader.Refused refused) {
           return refuse(exchange, endpoint.path(), refused.reason(), refused.getMessage());
+        }
+        if (read.cause() instanceof MalformedBodyException malformed) {
+          return refuse(exchange, endpoint.path(), malformed.reason(), malformed.getMessage());
         }
         return Future.failedFuture(read.cause());
       }
