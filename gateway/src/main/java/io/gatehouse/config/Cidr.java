@@ -1,9 +1,6 @@
 package io.gatehouse.config;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
@@ -22,8 +19,8 @@ public final class Cidr {
   }
 
   /**
-   * Parses {@code 10.0.0.0/8}, {@code ::1/128} or a bare address (a host route). Only numeric addresses:
-   * never a DNS lookup.
+   * Parses {@code 10.0.0.0/8}, {@code ::1/128} or a bare address (a host route). Only numeric addresses, read by
+   * {@link IpLiteral}: never a DNS lookup.
    *
    * @throws IllegalArgumentException with a message fit for a config error
    */
@@ -31,7 +28,8 @@ public final class Cidr {
     String s = text.trim();
     int slash = s.indexOf('/');
     String addr = slash < 0 ? s : s.substring(0, slash);
-    byte[] bytes = parseNumericAddress(addr);
+    // Through InetAddress so that an IPv4-mapped network ("::ffff:10.0.0.0/104") is refused as the IPv4 it is.
+    byte[] bytes = IpLiteral.parse(addr).map(InetAddress::getAddress).orElse(null);
     if (bytes == null) {
       throw new IllegalArgumentException("\"" + text + "\" is not a CIDR (expected e.g. 10.0.0.0/8 or fd00::/8)");
     }
@@ -52,7 +50,7 @@ public final class Cidr {
 
   /** True when {@code address} is inside this network. */
   public boolean contains(InetAddress address) {
-    byte[] a = canonical(address.getAddress());
+    byte[] a = IpLiteral.canonical(address).getAddress();
     if (a.length != network.length) return false;
     return Arrays.equals(mask(a, prefix), network);
   }
@@ -68,45 +66,6 @@ public final class Cidr {
       out[i] &= (byte) (0xff << (8 - bits));
     }
     return out;
-  }
-
-  /** IPv4-mapped IPv6 becomes plain IPv4. */
-  static byte[] canonical(byte[] a) {
-    if (a.length == 16) {
-      boolean mapped = true;
-      for (int i = 0; i < 10; i++) mapped &= a[i] == 0;
-      mapped &= a[10] == (byte) 0xff && a[11] == (byte) 0xff;
-      if (mapped) return Arrays.copyOfRange(a, 12, 16);
-    }
-    return a;
-  }
-
-  private static byte[] parseNumericAddress(String addr) {
-    if (addr.isEmpty()) return null;
-    boolean v4 = addr.chars().allMatch(c -> c == '.' || Character.isDigit(c));
-    boolean v6 = addr.contains(":") && addr.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
-    if (v4) {
-      String[] parts = addr.split("\\.", -1);
-      if (parts.length != 4) return null;
-      byte[] out = new byte[4];
-      for (int i = 0; i < 4; i++) {
-        if (parts[i].isEmpty() || parts[i].length() > 3) return null;
-        int n = Integer.parseInt(parts[i]);
-        if (n > 255) return null;
-        out[i] = (byte) n;
-      }
-      return out;
-    }
-    if (v6) {
-      try {
-        // Safe: the character check above guarantees a numeric literal, so no name resolution happens.
-        InetAddress a = InetAddress.getByName(addr);
-        return a instanceof Inet6Address || a instanceof Inet4Address ? canonical(a.getAddress()) : null;
-      } catch (UnknownHostException e) {
-        return null;
-      }
-    }
-    return null;
   }
 
   @Override public boolean equals(Object o) {

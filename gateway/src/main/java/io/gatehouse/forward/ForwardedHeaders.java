@@ -2,7 +2,9 @@ package io.gatehouse.forward;
 
 import io.gatehouse.route.Exchange;
 import io.vertx.core.MultiMap;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -31,18 +33,28 @@ public final class ForwardedHeaders {
   private ForwardedHeaders() {}
 
   /**
-   * Copies the client's request headers that may reach n8n.
+   * Copies the client's request headers that may reach n8n. Several {@code cookie} fields become one
+   * {@code Cookie} header, joined with {@code "; "} in the order received: an HTTP/2 client may split the cookies
+   * into one field each (RFC 9113 §8.2.3), but the hop to n8n is HTTP/1.1, where a request carries one Cookie
+   * header (RFC 6265 §5.4) and a parser that reads only the first would lose the session cookie. Vert.x already
+   * joins HTTP/2 crumbs today; doing it here keeps that true for every protocol and Vert.x version.
    *
    * @param upgrade true for a WebSocket handshake, whose {@code Upgrade}/{@code Connection} must go through
    */
   public static void copyRequest(MultiMap from, MultiMap to, boolean upgrade) {
     Set<String> nominated = nominatedByConnection(from);
+    List<String> cookies = new ArrayList<>(1);
     from.forEach((name, value) -> {
       String lower = name.toLowerCase(Locale.ROOT);
       if (lower.startsWith(":") || GATEWAY_OWNED_REQUEST.contains(lower)) return;
       if (HOP_BY_HOP.contains(lower) || nominated.contains(lower)) return;
+      if (lower.equals("cookie")) {
+        if (!value.isBlank()) cookies.add(value.strip());
+        return;
+      }
       to.add(name, value);
     });
+    if (!cookies.isEmpty()) to.add("Cookie", String.join("; ", cookies));
     if (upgrade) {
       to.set("Connection", "Upgrade");
       to.set("Upgrade", "websocket");

@@ -1,6 +1,7 @@
 package io.gatehouse.route;
 
 import io.gatehouse.config.Cidr;
+import io.gatehouse.config.IpLiteral;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class ClientAddressResolver {
    *     include the trusted proxies' own addresses unless the proxies themselves are to be let in.
    */
   public InetAddress resolve(InetAddress peer, List<String> xForwardedForValues) {
-    InetAddress current = IpAddresses.canonical(peer);
+    InetAddress current = IpLiteral.canonical(peer);
     if (!isTrusted(current)) return current;
     List<String> hops = hops(xForwardedForValues);
     for (int i = hops.size() - 1; i >= 0; i--) {
@@ -75,7 +76,7 @@ public final class ClientAddressResolver {
       if (close < 0) return Optional.empty();
       String rest = hop.substring(close + 1);
       if (!rest.isEmpty() && !isPortSuffix(rest)) return Optional.empty();
-      Optional<InetAddress> address = IpAddresses.parseNumeric(hop.substring(1, close));
+      Optional<InetAddress> address = IpLiteral.parse(hop.substring(1, close));
       // Brackets are for IPv6 only; "[10.0.0.1]" is not a form any proxy writes.
       return address.filter(a -> hop.substring(1, close).indexOf(':') >= 0);
     }
@@ -84,9 +85,9 @@ public final class ClientAddressResolver {
       // Exactly one ':' is IPv4 with a port; a bare IPv6 literal has at least two.
       if (!isPortSuffix(hop.substring(colon))) return Optional.empty();
       String host = hop.substring(0, colon);
-      return host.indexOf('.') >= 0 ? IpAddresses.parseNumeric(host) : Optional.empty();
+      return host.indexOf('.') >= 0 ? IpLiteral.parse(host) : Optional.empty();
     }
-    return IpAddresses.parseNumeric(hop);
+    return IpLiteral.parse(hop);
   }
 
   private static boolean isPortSuffix(String s) {

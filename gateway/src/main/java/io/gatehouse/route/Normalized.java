@@ -7,7 +7,8 @@ public sealed interface Normalized {
    * A canonical request target.
    *
    * @param path the normalized path: starts with {@code /}, no dot segments, no empty segments except a trailing
-   *     slash, only reserved or non-ASCII octets left percent-encoded (hex in upper case)
+   *     slash, only reserved or non-ASCII octets left percent-encoded (hex in upper case), and
+   *     those decode to valid UTF-8
    * @param rawQuery the query exactly as received, without the {@code ?}; null when the target had no {@code ?}
    */
   record Ok(String path, String rawQuery) implements Normalized {

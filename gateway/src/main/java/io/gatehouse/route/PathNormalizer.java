@@ -8,9 +8,11 @@ import java.util.Optional;
  * forwarded to n8n (DESIGN.md §1). A proxy that matches one spelling of a path and forwards another lets a client
  * pick the spelling that slips past a rule: {@code /webhook/..%2fwebhook-test/x} matching {@code /webhook/} here
  * but reaching {@code /webhook-test/x} upstream. So every spelling that could be read two ways is refused rather
- * than guessed at, and what is kept is rewritten to a single form.
+ * than guessed at, and what is kept is rewritten to a single form. That includes spellings n8n itself would read
+ * one way but another backend or library another: percent-decoded bytes that are not valid UTF-8, {@code ;}
+ * path parameters, and segments ending in {@code .} or a space.
  *
- * <p>Pure and thread-safe: no state, no allocation beyond the result.
+ * <p>Pure and thread-safe: no shared state.
  */
 public final class PathNormalizer {
 
@@ -124,9 +126,11 @@ public final class PathNormalizer {
     int[] starts = new int[pathEnd / 2 + 1];
     int depth = 0;
     boolean trailingSlash = false;
+    Utf8Sequence utf8 = new Utf8Sequence();
 
     for (int i = 1; i <= pathEnd; i++) { // index 0 is the leading '/'
       if (i == pathEnd || target.charAt(i) == '/') {
+        if (!utf8.complete()) return rejected("truncated UTF-8 sequence in path");
         boolean last = i == pathEnd;
         String s = segment.toString();
         segment.setLength(0);
@@ -140,6 +144,10 @@ public final class PathNormalizer {
           // Runs of '/' collapse to one: "//rest" must not dodge a "/rest/" rule while Express still serves it.
           // A final empty or "." segment means the path ends with '/', which is kept as sent.
           trailingSlash = last;
+        } else if (s.endsWith(".") || s.endsWith("%20")) {
+          // Windows file APIs (and backends that map paths to files on them) drop a trailing '.' or space, so
+          // "/webhook/x." or "/rest/a%2E/b" would be read as "x" or "a". n8n never builds such a segment.
+          return rejected("path segment ends in '.' or a space");
         } else {
           starts[depth++] = out.length();
           out.append('/').append(s);
@@ -159,6 +167,12 @@ public final class PathNormalizer {
         }
         int octet = hi * 16 + lo;
         i += 2;
+        // n8n decodes the path as UTF-8; a byte string that is not UTF-8 (or an overlong form such as %C0%AE
+        // for '.') decodes differently, or to U+FFFD, in each library that reads it.
+        if (!utf8.accept(octet)) return rejected("invalid or overlong UTF-8 in path");
+        if (octet == ';') {
+          return rejected("';' path parameter in path");
+        }
         if (octet == '/' || octet == '\\') {
           // %2F and %5C are read as a separator by some servers and as data by others (Express decodes route
           // params, so "/webhook-test/..%2f" can become a traversal after we matched). Refuse, never guess.
@@ -186,14 +200,59 @@ public final class PathNormalizer {
       // Windows-style separators: some stacks (and URL parsers that follow WHATWG) turn '\' into '/'.
       if (c == '\\') return rejected("backslash in path");
       if (c == '#') return rejected("'#' in request target");
-      // ';' is kept as an ordinary character: Express has no path parameters, so "/rest;x" is a different path
-      // to n8n, and "..;" is not a dot segment (unlike Tomcat, where "/..;/" is a known bypass).
+      // Path parameters: Express has none, but Java servers and Spring strip "/..;/" or ";jsessionid=" before
+      // routing (Tomcat's "/..;/" bypass), so a lenient backend reads another path than we matched. n8n never
+      // puts ';' in a path; in the query it is data and passes.
+      if (c == ';') return rejected("';' path parameter in path");
+      if (!utf8.accept(c)) return rejected("truncated UTF-8 sequence in path");
       segment.append(c);
     }
 
     if (depth == 0) return new Normalized.Ok("/", rawQuery);
     if (trailingSlash) out.append('/');
     return new Normalized.Ok(out.toString(), rawQuery);
+  }
+
+  /**
+   * Checks the percent-decoded octets of the path as UTF-8 (RFC 3629 §4), one octet at a time: only shortest
+   * forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF, and no sequence cut short by an ASCII octet or
+   * the end of a segment. Local to one call: holds where the current sequence stands.
+   */
+  private static final class Utf8Sequence {
+    private int pending;
+    private int low = 0x80;
+    private int high = 0xBF;
+
+    boolean complete() {
+      return pending == 0;
+    }
+
+    boolean accept(int octet) {
+      if (pending > 0) {
+        if (octet < low || octet > high) return false;
+        pending--;
+        low = 0x80;
+        high = 0xBF;
+        return true;
+      }
+      if (octet < 0x80) return true;
+      // The second octet's range rules out overlong forms (E0, F0), surrogates (ED) and code points past
+      // U+10FFFF (F4); C0, C1 and F5..FF never start a sequence.
+      if (octet >= 0xC2 && octet <= 0xDF) {
+        pending = 1;
+      } else if (octet >= 0xE0 && octet <= 0xEF) {
+        pending = 2;
+        if (octet == 0xE0) low = 0xA0;
+        if (octet == 0xED) high = 0x9F;
+      } else if (octet >= 0xF0 && octet <= 0xF4) {
+        pending = 3;
+        if (octet == 0xF0) low = 0x90;
+        if (octet == 0xF4) high = 0x8F;
+      } else {
+        return false;
+      }
+      return true;
+    }
   }
 
   private static boolean isUnreserved(int c) {

@@ -3,6 +3,7 @@ package io.gatehouse.server;
 import io.gatehouse.admin.GatewayMetrics;
 import io.gatehouse.audit.AccessLogWriter;
 import io.gatehouse.audit.AccessRecord;
+import io.gatehouse.config.IpLiteral;
 import io.gatehouse.route.Exchange;
 import io.gatehouse.route.Route;
 import io.gatehouse.tls.ClientCertificates;
@@ -69,13 +70,16 @@ public final class ExchangeRecorder {
     accessLog.write(AccessRecord.of(exchange, replica));
   }
 
-  /** The socket peer as an address; Vert.x gives the numeric form, so no lookup happens. */
+  /**
+   * The socket peer as an address, read by {@link IpLiteral} so that nothing here can reach DNS. The text comes
+   * from the kernel, not the client; a link-local peer's zone id ({@code fe80::1%eth0}) is dropped, as allow-lists
+   * have no zones.
+   */
   private static InetAddress peerAddress(HttpServerRequest request) {
-    try {
-      return InetAddress.getByName(request.remoteAddress().hostAddress());
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalStateException("peer address is not numeric", e);
-    }
+    String host = request.remoteAddress().hostAddress();
+    int zone = host == null ? -1 : host.indexOf('%');
+    String literal = zone < 0 ? host : host.substring(0, zone);
+    return IpLiteral.parse(literal).orElseThrow(() -> new IllegalStateException("peer address is not numeric"));
   }
 
   /** Set before anything else, so refusals and forwarded responses alike carry them. */

@@ -1,8 +1,8 @@
 package io.gatehouse.tls;
 
+import io.gatehouse.config.IpLiteral;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -162,12 +162,7 @@ public final class CertificateIssuer {
   }
 
   private static byte[] literalIp(String ip) {
-    if (!ip.matches("[0-9a-fA-F:.]+")) throw new IllegalArgumentException("not an IP literal: " + ip);
-    try {
-      // Only literals reach here, so this never does a DNS lookup.
-      return InetAddress.getByName(ip).getAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("not an IP literal: " + ip, e);
-    }
+    return IpLiteral.parse(ip).map(InetAddress::getAddress)
+        .orElseThrow(() -> new IllegalArgumentException("not an IP literal: " + ip));
   }
 }

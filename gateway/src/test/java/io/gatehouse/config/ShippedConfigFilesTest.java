@@ -4,9 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.config.RouteConfig.AuthMode;
 import io.gatehouse.config.RouteConfig.SignatureMode;
+import io.gatehouse.guard.DenyAllGuard;
+import io.gatehouse.guard.GuardChain;
+import io.gatehouse.guard.Reason;
+import io.gatehouse.guard.Verdict;
+import io.gatehouse.route.Exchange;
+import io.gatehouse.route.Normalized;
+import io.gatehouse.route.PathNormalizer;
+import io.gatehouse.route.Route;
+import io.gatehouse.route.RouteTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,38 +30,78 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShippedConfigFilesTest {
   private static final Path CONFIG_DIR = Path.of(System.getProperty("basedir", "."), "..", "config").normalize();
+  private static final String DEV_WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
   @TempDir Path dir;
 
   @Test
   void exampleLoadsWithoutAnyProblem() throws Exception {
+    LoadResult result = loadExample();
+
+    // The only remarks are about keys this version parses but does not enforce yet (SSO, bearer, rate limits).
+    assertThat(result.problems()).extracting(ConfigProblem::format)
+        .allSatisfy(line -> assertThat(line).contains("warning:").contains("not enforced by this version"));
+    assertThat(result.problems()).extracting(ConfigProblem::path).contains("routes[3].auth");
+    GatehouseConfig config = result.config().orElseThrow();
+    assertThat(config.routes()).extracting(RouteConfig::name)
+        .containsExactly("webhooks", "forms-and-resume", "test-webhooks", "mcp", "public-api", "editor");
+    assertThat(config.upstreams()).containsOnlyKeys("main", "webhook");
+    assertThat(config.sso()).isPresent();
+    assertThat(config.webhooks()).singleElement().satisfies(w -> assertThat(w.secrets()).hasSize(2));
+    assertThat(config.audit().scrub().keys()).containsExactly("member_id");
+    RouteConfig mcp = config.routes().get(3);
+    assertThat(mcp.upstream()).contains("webhook");
+    assertThat(mcp.auth()).as("fails closed until bearer tokens are enforced").isEqualTo(AuthMode.BEARER);
+    assertThat(mcp.allow()).isNotEmpty().doesNotContain(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0"));
+  }
+
+  @Test
+  void bothShippedConfigsRefuseTestMcpAndGiveMcpItsOwnRoute() throws Exception {
+    for (LoadResult result : new LoadResult[] {loadExample(), loadDev()}) {
+      GatehouseConfig config = result.config().orElseThrow();
+      for (String path : new String[] {"/mcp-test/x", "/MCP-TEST/x", "/Mcp-Test/abc/sse", "/mcp-test"}) {
+        Route route = classify(config, path);
+        assertThat(route.name()).as(path).isEqualTo("test-webhooks");
+        assertThat(route.guards().run(new Exchange("r", null)).result()).as(path)
+            .isEqualTo(new Verdict.Refuse(Reason.ROUTE_DENIED));
+      }
+      for (String path : new String[] {"/mcp/x", "/MCP/x", "/mcp/abc/messages", "/mcp"}) {
+        assertThat(classify(config, path).name()).as(path).isEqualTo("mcp");
+      }
+    }
+  }
+
+  /**
+   * The route the gateway picks for {@code target}: the real normalizer and route table over the file's routes.
+   * Only a deny rule's guard is built, the one guard that decides these routes' refusal.
+   */
+  private static Route classify(GatehouseConfig config, String target) {
+    List<Route> routes = config.routes().stream()
+        .map(r -> new Route(r.name(), r.match(), new GuardChain(r.denyAll() ? List.of(new DenyAllGuard()) : List.of()),
+            r.upstream(), false))
+        .toList();
+    String path = ((Normalized.Ok) PathNormalizer.normalize(target)).path();
+    return new RouteTable(routes).match(path).orElseThrow();
+  }
+
+  private LoadResult loadExample() throws Exception {
+    Path base = Files.createTempDirectory(dir, "example");
     String text = Files.readString(CONFIG_DIR.resolve("gatehouse.example.yaml"), StandardCharsets.UTF_8);
     assertThat(text).contains("\"/etc/gatehouse/tls/server.crt\"", "\"/var/log/gatehouse\"");
-    Path etc = dir.resolve("etc");
+    Path etc = base.resolve("etc");
     TestFiles.write(etc.resolve("tls/server.crt"), TestFiles.CERT);
     TestFiles.write(etc.resolve("tls/server.key"), TestFiles.KEY);
     TestFiles.write(etc.resolve("audit.key"), TestFiles.KEY);
-    Path file = TestFiles.write(dir.resolve("gatehouse.yaml"), text
+    Path file = TestFiles.write(base.resolve("gatehouse.yaml"), text
         .replace("\"/etc/gatehouse/", "\"" + etc + "/")
-        .replace("\"/var/log/gatehouse\"", "\"" + dir.resolve("log") + "\""));
+        .replace("\"/var/log/gatehouse\"", "\"" + base.resolve("log") + "\""));
     Map<String, String> env = Map.of(
         "GATEHOUSE_OIDC_SECRET", "oidc-client-secret-0123456789",
         "GATEHOUSE_COOKIE_SECRET", "cookie-secret-0123456789abcdef0123456789abcdef",
         "CLAIMS_SECRET", "claims-secret-0123456789abcdef",
         "CLAIMS_SECRET_PREVIOUS", "claims-secret-previous-0123456789");
 
-    LoadResult result = ConfigLoader.load(file, env::get);
-
-    // The only remarks are about keys this version parses but does not enforce yet (SSO, bearer, rate limits).
-    assertThat(result.problems()).extracting(ConfigProblem::format)
-        .allSatisfy(line -> assertThat(line).contains("warning:").contains("not enforced by this version"));
-    GatehouseConfig config = result.config().orElseThrow();
-    assertThat(config.routes()).extracting(RouteConfig::name)
-        .containsExactly("webhooks", "forms-and-resume", "test-webhooks", "public-api", "editor");
-    assertThat(config.upstreams()).containsOnlyKeys("main", "webhook");
-    assertThat(config.sso()).isPresent();
-    assertThat(config.webhooks()).singleElement().satisfies(w -> assertThat(w.secrets()).hasSize(2));
-    assertThat(config.audit().scrub().keys()).containsExactly("member_id");
+    return ConfigLoader.load(file, env::get);
   }
 
   @Test
@@ -72,15 +122,8 @@ class ShippedConfigFilesTest {
 
   @Test
   void devConfigLoadsNextToTheDevCertificates() throws Exception {
-    Path configDir = dir.resolve("config");
-    Path file = TestFiles.write(configDir.resolve("gatehouse.dev.yaml"),
-        Files.readString(CONFIG_DIR.resolve("gatehouse.dev.yaml"), StandardCharsets.UTF_8));
-    TestFiles.write(dir.resolve("run/certs/server.crt"), TestFiles.CERT);
-    TestFiles.write(dir.resolve("run/certs/server.key"), TestFiles.KEY);
-    String webhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    TestFiles.write(dir.resolve("run/secrets/claims-intake.secret"), webhookSecret + "\n");
-
-    LoadResult result = ConfigLoader.load(file, name -> null);
+    LoadResult result = loadDev();
+    Path dir = this.dir.resolve("dev");
 
     // Development runs without an audit signing key; that is the one warning.
     assertThat(result.problems()).extracting(ConfigProblem::path).containsExactly("audit.signing_key");
@@ -91,7 +134,7 @@ class ShippedConfigFilesTest {
     assertThat(config.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
     assertThat(config.audit().dir()).isEqualTo(dir.resolve("run/audit").toAbsolutePath());
     assertThat(config.routes()).extracting(RouteConfig::name)
-        .containsExactly("webhooks", "forms", "test-webhooks", "public-api", "editor");
+        .containsExactly("webhooks", "forms", "test-webhooks", "mcp", "public-api", "editor");
     RouteConfig webhooks = config.routes().get(0);
     assertThat(webhooks.upstream()).contains("webhook");
     assertThat(webhooks.allow()).containsExactly(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
@@ -99,13 +142,25 @@ class ShippedConfigFilesTest {
     assertThat(webhooks.rateLimit()).as("no rate limit until this version enforces one").isEmpty();
     assertThat(config.webhooks()).singleElement().satisfies(w -> {
       assertThat(w.path()).isEqualTo("/webhook/claims-intake");
-      assertThat(w.secrets()).extracting(Secret::value).containsExactly(webhookSecret);
+      assertThat(w.secrets()).extracting(Secret::value).containsExactly(DEV_WEBHOOK_SECRET);
     });
     RouteConfig forms = config.routes().get(1);
     assertThat(forms.upstream()).contains("webhook");
     assertThat(forms.signature()).as("browsers fill in forms; they cannot sign").isEqualTo(SignatureMode.OFF);
     assertThat(config.routes().get(2).denyAll()).isTrue();
-    assertThat(config.routes().get(3).auth()).isEqualTo(AuthMode.N8N_API_KEY);
-    assertThat(config.routes().get(4).auth()).isEqualTo(AuthMode.NONE);
+    assertThat(config.routes().get(3).denyAll()).as("MCP stays closed in development until opened").isTrue();
+    assertThat(config.routes().get(4).auth()).isEqualTo(AuthMode.N8N_API_KEY);
+    assertThat(config.routes().get(5).auth()).isEqualTo(AuthMode.NONE);
+  }
+
+  /** Only the dev file is written; the example's lives in its own directory, so both can load in one test. */
+  private LoadResult loadDev() throws Exception {
+    Path dir = this.dir.resolve("dev");
+    Path file = TestFiles.write(dir.resolve("config/gatehouse.dev.yaml"),
+        Files.readString(CONFIG_DIR.resolve("gatehouse.dev.yaml"), StandardCharsets.UTF_8));
+    TestFiles.write(dir.resolve("run/certs/server.crt"), TestFiles.CERT);
+    TestFiles.write(dir.resolve("run/certs/server.key"), TestFiles.KEY);
+    TestFiles.write(dir.resolve("run/secrets/claims-intake.secret"), DEV_WEBHOOK_SECRET + "\n");
+    return ConfigLoader.load(file, name -> null);
   }
 }

@@ -63,7 +63,10 @@ final class N8nGateway {
           allow: ["127.0.0.0/8", "::1/128"]
           signature: "off"
         - name: "test-webhooks"
-          match: ["/webhook-test/", "/form-test/"]
+          match: ["/webhook-test/", "/form-test/", "/mcp-test/"]
+          deny: "all"
+        - name: "mcp"
+          match: ["/mcp/"]
           deny: "all"
         - name: "public-api"
           match: ["/api/v1/"]

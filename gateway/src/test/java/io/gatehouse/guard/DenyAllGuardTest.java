@@ -2,8 +2,8 @@ package io.gatehouse.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.config.IpLiteral;
 import io.gatehouse.route.Exchange;
-import io.gatehouse.route.IpAddresses;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ class DenyAllGuardTest {
   void refusesEveryRequestWith403RouteDeniedAndStopsTheChain() {
     CountingGuard next = new CountingGuard();
     Exchange exchange = new Exchange("req-1", null);
-    exchange.clientAddress(IpAddresses.parseNumeric("127.0.0.1").orElseThrow());
+    exchange.clientAddress(IpLiteral.parse("127.0.0.1").orElseThrow());
 
     Verdict verdict = new GuardChain(List.of(new DenyAllGuard(), next)).run(exchange).result();
 

@@ -9,6 +9,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,6 +72,31 @@ class ForwardingIT {
     assertThat(record.get("status").asInt()).isEqualTo(200);
     assertThat(record.get("decision").asText()).isEqualTo("allow");
     assertThat(record.get("client_ip").asText()).isEqualTo("127.0.0.1");
+  }
+
+  @Test void joinsHttp2CookieCrumbsIntoOneCookieHeaderForTheHttp11Upstream() throws Exception {
+    // RFC 9113 §8.2.3: an HTTP/2 client may send each cookie as its own field; HTTP/1.1 allows one Cookie line.
+    RawHttp2Client.Reply reply = RawHttp2Client.send(gateway, List.of(
+        Map.entry(":method", "GET"),
+        Map.entry(":scheme", "https"),
+        Map.entry(":authority", "localhost:" + gateway.port()),
+        Map.entry(":path", "/rest/settings"),
+        Map.entry("cookie", "a=1"),
+        Map.entry("x-between", "1"),
+        Map.entry("cookie", "b=2")));
+
+    assertThat(reply.status()).as(reply.summary()).isEqualTo(200);
+    assertThat(upstream.seen()).singleElement()
+        .satisfies(seen -> assertThat(seen.headers().get("cookie")).containsExactly("a=1; b=2"));
+  }
+
+  @Test void joinsSeveralHttp11CookieLinesIntoOneCookieHeader() throws Exception {
+    RawReply reply = RawReply.exchange(gateway, "GET /rest/settings HTTP/1.1\r\nHost: localhost\r\n"
+        + "Cookie: a=1\r\nX-Between: 1\r\nCookie: b=2\r\nConnection: close\r\n\r\n", Duration.ofSeconds(5));
+
+    assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+    assertThat(upstream.seen()).singleElement()
+        .satisfies(seen -> assertThat(seen.headers().get("cookie")).containsExactly("a=1; b=2"));
   }
 
   @Test void refusesTestWebhooksWith403RouteDeniedAndNeverForwards() throws Exception {

@@ -127,6 +127,19 @@ class WebhookSignatureIT {
   }
 
   @Test
+  void refusesDeliveryOnAnotherCaseOfTheWebhookPathWith401AndUpstreamNeverSeesIt() throws Exception {
+    // n8n finds webhooks by exact path: "/webhook/CLAIMS-Intake" is not the entry signed for, whatever it carries.
+    byte[] body = bytes("{\"claim\":3}");
+    for (String path : new String[] {"/webhook/CLAIMS-INTAKE", "/webhook/Claims-Intake/", "/WEBHOOK/claims-Intake"}) {
+      HttpResponse<String> response = send(post(path, body, signed(body, nextId())), body);
+      assertRefused(response, 401, "signature_missing");
+      assertThat(gateway.accessRecord(requestId(response)).get("reason").asText()).isEqualTo("signature_missing");
+    }
+    // The endpoint segment is Express's route, matched case-insensitively: still the configured webhook.
+    assertThat(send(post("/WEBHOOK/claims-intake/", body, signed(body, nextId())), body).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void refusesReplayedDeliveryWith409() throws Exception {
     byte[] body = bytes("{\"claim\":2}");
     Map<String, String> headers = signed(body, nextId());

@@ -3,6 +3,7 @@ package io.gatehouse.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.config.Cidr;
+import io.gatehouse.config.IpLiteral;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -92,24 +93,15 @@ class ClientAddressResolverTest {
   }
 
   @Test
-  void parsesOnlyNumericAddresses() {
-    assertThat(IpAddresses.parseNumeric("192.0.2.1")).contains(ip("192.0.2.1"));
-    assertThat(IpAddresses.parseNumeric("0.0.0.0")).contains(ip("0.0.0.0"));
-    assertThat(IpAddresses.parseNumeric("::1")).contains(ip("::1"));
-    assertThat(IpAddresses.parseNumeric("localhost")).isEmpty();
-    assertThat(IpAddresses.parseNumeric("1.2.3")).isEmpty();
-    assertThat(IpAddresses.parseNumeric("1.2.3.4.5")).isEmpty();
-    assertThat(IpAddresses.parseNumeric("256.1.1.1")).isEmpty();
-    assertThat(IpAddresses.parseNumeric("1..2.3")).isEmpty();
-    assertThat(IpAddresses.parseNumeric("01.2.3.4")).isEmpty();
-    assertThat(IpAddresses.parseNumeric("1.2.3.4 ")).isEmpty();
-    assertThat(IpAddresses.parseNumeric("\u0661.2.3.4")).isEmpty();
-    assertThat(IpAddresses.parseNumeric("abcd")).isEmpty();
-    assertThat(IpAddresses.parseNumeric("a:b:c")).isEmpty();
-    assertThat(IpAddresses.parseNumeric("")).isEmpty();
+  void stopsAtAHopThatOnlyDnsCouldRead() {
+    // ".::1" passed the old "hex digits, ':' and '.'" filter and was then resolved as a host name.
+    for (String hop : List.of(".::1", ".:", "fe80::1%eth0", "[.::1]:80", "localhost", "01.2.3.4")) {
+      assertThat(resolver.resolve(ip("10.0.0.2"), List.of("198.51.100.7, " + hop))).as(hop).isEqualTo(ip("10.0.0.2"));
+    }
+    assertThat(resolver.resolve(ip("10.0.0.2"), List.of("[2001:db8::7]:443"))).isEqualTo(ip("2001:db8::7"));
   }
 
   private static InetAddress ip(String literal) {
-    return IpAddresses.parseNumeric(literal).orElseThrow();
+    return IpLiteral.parse(literal).orElseThrow();
   }
 }

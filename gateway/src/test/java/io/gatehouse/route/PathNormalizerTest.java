@@ -42,8 +42,15 @@ class PathNormalizerTest {
         arguments("/a/%2e%2e/b", "/b", null),
         arguments("/a/%2E%2e/b", "/b", null),
         arguments("/a/.%2e/b", "/b", null),
-        arguments("/rest;x", "/rest;x", null),
-        arguments("/a/..;/b", "/a/..;/b", null), // not a dot segment for Express (Tomcat's "..;" bypass does not apply)
+        // ';' path parameters: Tomcat and Spring strip "..;" or ";x" before routing, so refused, raw or encoded
+        arguments("/rest;x", REJECTED, null),
+        arguments("/a/..;/b", REJECTED, null),
+        arguments("/webhook/..;/webhook-test/x", REJECTED, null),
+        arguments("/rest/x;jsessionid=1", REJECTED, null),
+        arguments("/rest/a%3Bb", REJECTED, null),
+        arguments("/rest/a%3bb", REJECTED, null),
+        arguments("/rest/workflows?x=a;b", "/rest/workflows", "x=a;b"),
+        arguments("/rest/workflows?x=a%3Bb", "/rest/workflows", "x=a%3Bb"),
         arguments("/WEBHOOK-TEST/x", "/WEBHOOK-TEST/x", null),
         // Safe because the route is chosen on the *normalized* path: the gateway sees "/webhook-test/x" (denied),
         // never "/webhook/..." (allowed), and forwards the same string, so n8n cannot resolve it differently.
@@ -77,8 +84,46 @@ class PathNormalizerTest {
         arguments("/..", REJECTED, null),
         arguments("/a/../..", REJECTED, null),
         arguments("/a/b/../../c", "/c", null),
-        arguments("/a/...", "/a/...", null),
         arguments("/a/.b/..c", "/a/.b/..c", null),
+        // --- a segment ending in '.' or a space is another path to Windows-backed servers: refused
+        arguments("/a/...", REJECTED, null),
+        arguments("/webhook/x.", REJECTED, null),
+        arguments("/webhook/x%20", REJECTED, null),
+        arguments("/webhook/x%2e", REJECTED, null),
+        arguments("/rest/a%2E/b", REJECTED, null),
+        arguments("/x./y", REJECTED, null),
+        arguments("/x%20/y", REJECTED, null),
+        arguments("/a/.%20", REJECTED, null),
+        arguments("/a/x%2520", "/a/x%2520", null), // an encoded '%' followed by "20", not a space
+        arguments("/a%20b/c", "/a%20b/c", null),
+        // --- n8n editor assets keep passing
+        arguments("/assets/index-abc.js", "/assets/index-abc.js", null),
+        arguments("/static/x.png", "/static/x.png", null),
+        arguments("/favicon.ico", "/favicon.ico", null),
+        arguments("/assets/.hidden", "/assets/.hidden", null),
+        // --- percent-decoded bytes must be UTF-8 in shortest form
+        arguments("/a%E2%82%AC", "/a%E2%82%AC", null), // U+20AC
+        arguments("/a%F0%9F%98%80", "/a%F0%9F%98%80", null), // U+1F600
+        arguments("/a%F4%8F%BF%BF", "/a%F4%8F%BF%BF", null), // U+10FFFF, the last code point
+        arguments("/a%ED%9F%BF", "/a%ED%9F%BF", null), // U+D7FF, just below the surrogates
+        arguments("/%C0%AE%C0%AE/x", REJECTED, null), // overlong '.'
+        arguments("/a%C0%AE", REJECTED, null),
+        arguments("/a%C1%BF", REJECTED, null),
+        arguments("/a%E0%80%AF", REJECTED, null), // overlong '/'
+        arguments("/a%F0%80%80%AF", REJECTED, null), // overlong '/', four bytes
+        arguments("/a%ED%A0%80", REJECTED, null), // surrogate U+D800
+        arguments("/a%ED%BF%BF", REJECTED, null), // surrogate U+DFFF
+        arguments("/a%F4%90%80%80", REJECTED, null), // above U+10FFFF
+        arguments("/a%F5%80%80%80", REJECTED, null),
+        arguments("/a%FF", REJECTED, null),
+        arguments("/a%80", REJECTED, null), // continuation byte without a lead
+        arguments("/a%C3", REJECTED, null), // truncated at the end
+        arguments("/a%C3/b", REJECTED, null), // truncated at a segment end
+        arguments("/a%C3b", REJECTED, null), // cut short by a raw ASCII byte
+        arguments("/a%C3%41", REJECTED, null), // cut short by an escaped ASCII byte
+        arguments("/a%E2%82", REJECTED, null),
+        arguments("/a%E2%82?x=1", REJECTED, null),
+        arguments("/a?x=%C0%AE", "/a", "x=%C0%AE"), // the query is n8n's to parse, byte for byte
         // --- trailing slash kept, runs collapsed
         arguments("/rest/", "/rest/", null),
         arguments("/rest//", "/rest/", null),

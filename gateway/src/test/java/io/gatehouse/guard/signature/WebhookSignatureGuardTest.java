@@ -71,6 +71,16 @@ class WebhookSignatureGuardTest {
   }
 
   @Test
+  void refusesDeliverySignedForOnePathOnItsUpperCaseSpellingWith401SignatureMissing() throws Exception {
+    // n8n looks "/webhook/CLAIMS-INTAKE" up as another webhook than "/webhook/claims-intake": no entry covers it.
+    start(SignatureMode.REQUIRED, new LocalReplayStore(), ReplayStoreDown.REFUSE);
+    Reply reply = send("/webhook/CLAIMS-INTAKE", signed("{}", "d-case"), "{}");
+    assertThat(reply).isEqualTo(Reply.refused(Reason.SIGNATURE_MISSING));
+    assertThat(next.calls()).isZero();
+    assertThat(events).containsExactly("none|signature_missing");
+  }
+
+  @Test
   void refusesUnsignedDeliveryOnRequiredRouteWith401SignatureMissing() throws Exception {
     start(SignatureMode.REQUIRED, new LocalReplayStore(), ReplayStoreDown.REFUSE);
     assertThat(send(PATH, Map.of(), "{}")).isEqualTo(Reply.refused(Reason.SIGNATURE_MISSING));
@@ -161,8 +171,9 @@ class WebhookSignatureGuardTest {
   @Test
   void everySpellingOfTheWebhookPathFindsTheSameEntry() throws Exception {
     start(SignatureMode.REQUIRED, new LocalReplayStore(), ReplayStoreDown.REFUSE);
+    // Spellings n8n resolves to the same webhook: the endpoint in any case, the path after it exactly.
     List<String> spellings = List.of("/webhook/claims-intake/", "/WEBHOOK/claims-intake", "/webhook//claims-intake",
-        "/webhook/claims-intake?via=query", "/webhook/./claims%2Dintake", "/Webhook/Claims-Intake/?x=1");
+        "/webhook/claims-intake?via=query", "/webhook/./claims%2Dintake", "/Webhook/claims-intake/?x=1");
     for (String spelling : spellings) {
       // Unsigned: refused by the entry (its label), not as an unconfigured path.
       assertThat(send(spelling, Map.of(), "{}")).as(spelling).isEqualTo(Reply.refused(Reason.SIGNATURE_MISSING));

@@ -3,13 +3,13 @@ package io.gatehouse.guard.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.config.Cidr;
+import io.gatehouse.config.IpLiteral;
 import io.gatehouse.guard.CountingGuard;
 import io.gatehouse.guard.Guard;
 import io.gatehouse.guard.GuardChain;
 import io.gatehouse.guard.Reason;
 import io.gatehouse.guard.Verdict;
 import io.gatehouse.route.Exchange;
-import io.gatehouse.route.IpAddresses;
 import io.vertx.core.Future;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -107,7 +107,7 @@ class SourceGuardsTest {
   }
 
   private static Exchange from(String address) {
-    return exchangeFrom(IpAddresses.parseNumeric(address).orElseThrow());
+    return exchangeFrom(IpLiteral.parse(address).orElseThrow());
   }
 
   private static Exchange exchangeFrom(InetAddress address) {
