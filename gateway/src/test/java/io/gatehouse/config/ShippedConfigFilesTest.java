@@ -78,7 +78,7 @@ class ShippedConfigFilesTest {
   private static Route classify(GatehouseConfig config, String target) {
     List<Route> routes = config.routes().stream()
         .map(r -> new Route(r.name(), r.match(), new GuardChain(r.denyAll() ? List.of(new DenyAllGuard()) : List.of()),
-            r.upstream(), false))
+            r.upstream(), false, config.server().maxBody()))
         .toList();
     String path = ((Normalized.Ok) PathNormalizer.normalize(target)).path();
     return new RouteTable(routes).match(path).orElseThrow();
