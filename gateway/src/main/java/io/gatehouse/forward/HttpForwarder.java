@@ -70,6 +70,11 @@ public final class HttpForwarder {
     }
 
     Future<Void> run() {
+      if (exchange.finished() || response.closed()) {
+        // Answered or abandoned while the connection opened: give the connection back unused.
+        upstream.reset();
+        return Future.failedFuture(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "ended before forwarding"));
+      }
       prepareHeaders();
       upstream.response().onComplete(ar -> {
         if (ar.succeeded()) relayResponse(ar.result());

@@ -37,6 +37,10 @@ public final class WebSocketTunnel {
     HttpServerRequest request = exchange.request();
     return connector.open(exchange, pool, settings, HttpMethod.GET)
         .compose(upstream -> {
+          if (exchange.finished() || request.response().closed()) {
+            upstream.reset();
+            return Future.failedFuture(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "ended before forwarding"));
+          }
           ForwardedHeaders.copyRequest(request.headers(), upstream.headers(), true);
           ForwardedHeaders.setGatewayOwned(upstream.headers(), exchange, settings);
           // After a 101 the request never "ends": when the spliced socket closes, Vert.x fails it with "Connection

@@ -134,6 +134,9 @@ public final class Exchange {
   public Optional<String> upstreamTarget() { return Optional.ofNullable(upstreamTarget); }
   public void upstreamTarget(String target) { this.upstreamTarget = target; }
 
+  /** Whether the exchange has been recorded: whatever is still running for it (a guard, a connect) must stop. */
+  public boolean finished() { return finished; }
+
   /** True the first time only: an exchange is recorded exactly once, however many paths reach its end. */
   public boolean markFinished() {
     if (finished) return false;

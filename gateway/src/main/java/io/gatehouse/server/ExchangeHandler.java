@@ -8,6 +8,7 @@ import io.gatehouse.forward.WebSocketTunnel;
 import io.gatehouse.guard.Reason;
 import io.gatehouse.guard.Verdict;
 import io.gatehouse.route.Exchange;
+import io.gatehouse.route.MalformedBodyException;
 import io.gatehouse.route.Normalized;
 import io.gatehouse.route.PathNormalizer;
 import io.gatehouse.route.RequestHygiene;
@@ -52,6 +53,10 @@ final class ExchangeHandler {
     request.pause();
     GatewayState current = state.get();
     Exchange exchange = recorder.begin(request, current, client);
+    // Until a reader of the body takes over: a body the decoder refuses, or a client that goes away, while guards run
+    // or the upstream connection opens. Vert.x drops a request's failure when nothing listens, then closes the
+    // connection, and the exchange would wait forever for a body that will not come.
+    request.exceptionHandler(failure -> failedBeforeForwarding(exchange, failure));
 
     Optional<String> problem = RequestHygiene.check(request);
     if (problem.isPresent()) {
@@ -61,6 +66,7 @@ final class ExchangeHandler {
     if (!classify(exchange, current)) return;
     Route route = exchange.route().orElseThrow();
     route.guards().run(exchange).onComplete(ar -> {
+      if (exchange.finished()) return;
       Verdict verdict = ar.succeeded() ? ar.result() : new Verdict.Refuse(Reason.GUARD_ERROR);
       if (verdict instanceof Verdict.Refuse refusal) {
         exchange.guardFailure().ifPresent(failure -> reportGuardFailure(exchange, route, failure));
@@ -70,6 +76,17 @@ final class ExchangeHandler {
         forward(exchange, route, current);
       }
     });
+  }
+
+  private void failedBeforeForwarding(Exchange exchange, Throwable failure) {
+    if (exchange.finished()) return;
+    if (failure instanceof MalformedBodyException malformed) {
+      // Answered now, in the call that reports it: Vert.x closes the connection right after (FlushBeforeClose sends
+      // this first).
+      refuse(exchange, malformed.reason(), malformed.getMessage(), true);
+    } else {
+      refuse(exchange, Reason.CLIENT_CLOSED, "client closed before forwarding", true);
+    }
   }
 
   private void reportGuardFailure(Exchange exchange, Route route, Exchange.GuardFailure failure) {
@@ -110,6 +127,7 @@ final class ExchangeHandler {
         ? webSockets.tunnel(exchange, pool, current.forwardSettings())
         : forwarder.forward(exchange, pool, current.forwardSettings());
     done.onComplete(ar -> {
+      if (exchange.finished()) return;
       if (ar.succeeded()) {
         recorder.finish(exchange, null);
         return;

@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
 public final class GatewayProcess implements AutoCloseable {
   /** Small heap and quick start: children are short-lived and the machine is shared. */
   private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+  /** The README's production flags ("Running it in production"), for tests of memory under attack. */
+  public static final List<String> PRODUCTION_JVM_OPTIONS = List.of("-Xms64m", "-Xmx128m", "-XX:+UseSerialGC",
+      "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=96m", "-Xss512k", "-XX:MaxDirectMemorySize=128m");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final int START_ATTEMPTS = 3;
 
@@ -69,6 +72,12 @@ public final class GatewayProcess implements AutoCloseable {
    * then retried with new ports.
    */
   public static GatewayProcess run(Path dir, ConfigForPorts config, Map<String, String> env) throws Exception {
+    return run(dir, config, env, JVM_OPTIONS);
+  }
+
+  /** {@link #run(Path, ConfigForPorts, Map)} with the given JVM options (e.g. {@link #PRODUCTION_JVM_OPTIONS}). */
+  public static GatewayProcess run(Path dir, ConfigForPorts config, Map<String, String> env, List<String> jvmOptions)
+      throws Exception {
     Path file = dir.resolve("gatehouse.yaml").toAbsolutePath();
     String lastFailure = "";
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -76,7 +85,7 @@ public final class GatewayProcess implements AutoCloseable {
       writeAtomically(file, config.yaml(ports));
       Path out = dir.resolve("run-" + attempt + ".stdout");
       Path err = dir.resolve("run-" + attempt + ".stderr");
-      Process process = start(dir, env, out, err, List.of("run", "--config", file.toString()));
+      Process process = start(dir, env, out, err, jvmOptions, List.of("run", "--config", file.toString()));
       GatewayProcess gateway = new GatewayProcess(process, file, ports, out, err);
       if (gateway.awaitHealthy()) return gateway;
       gateway.close();
@@ -91,7 +100,7 @@ public final class GatewayProcess implements AutoCloseable {
     Files.createDirectories(dir);
     Path out = Files.createTempFile(dir, "cli", ".stdout");
     Path err = Files.createTempFile(dir, "cli", ".stderr");
-    Process process = start(dir, env, out, err, List.of(args));
+    Process process = start(dir, env, out, err, JVM_OPTIONS, List.of(args));
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
       throw new AssertionError("gatehouse " + String.join(" ", args) + " did not finish in 30 s");
@@ -99,11 +108,11 @@ public final class GatewayProcess implements AutoCloseable {
     return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
   }
 
-  private static Process start(Path dir, Map<String, String> env, Path out, Path err, List<String> args)
-      throws IOException {
+  private static Process start(Path dir, Map<String, String> env, Path out, Path err, List<String> jvmOptions,
+      List<String> args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
+    command.addAll(jvmOptions);
     // Under surefire this may be a manifest-only jar; its Class-Path entries are honoured by the child too.
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
@@ -158,6 +167,29 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   public long pid() { return process.pid(); }
+
+  /**
+   * The child's live heap in bytes: {@code jcmd GC.heap_info} right after a full collection ({@code GC.run}), the
+   * serial collector's young and old generations added up.
+   */
+  public long liveHeapBytes() throws Exception {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.run").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+    Process info = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.heap_info").redirectErrorStream(true)
+        .start();
+    String text = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    info.waitFor(30, TimeUnit.SECONDS);
+    Matcher used = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K").matcher(text);
+    long kib = 0;
+    int found = 0;
+    while (used.find()) {
+      kib += Long.parseLong(used.group(1));
+      found++;
+    }
+    assertThat(found).as("jcmd GC.heap_info output:\n" + text).isEqualTo(2);
+    return kib * 1024;
+  }
   public Process process() { return process; }
   public Path configFile() { return configFile; }
   public int port() { return ports.listen(); }
