@@ -69,6 +69,12 @@ public final class GatewayProcess implements AutoCloseable {
    * then retried with new ports.
    */
   public static GatewayProcess run(Path dir, ConfigForPorts config, Map<String, String> env) throws Exception {
+    return run(dir, config, env, JVM_OPTIONS);
+  }
+
+  /** As {@link #run(Path, ConfigForPorts, Map)}, with the child's JVM options instead of the small test heap. */
+  public static GatewayProcess run(Path dir, ConfigForPorts config, Map<String, String> env, List<String> jvmOptions)
+      throws Exception {
     Path file = dir.resolve("gatehouse.yaml").toAbsolutePath();
     String lastFailure = "";
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -76,7 +82,7 @@ public final class GatewayProcess implements AutoCloseable {
       writeAtomically(file, config.yaml(ports));
       Path out = dir.resolve("run-" + attempt + ".stdout");
       Path err = dir.resolve("run-" + attempt + ".stderr");
-      Process process = start(dir, env, out, err, List.of("run", "--config", file.toString()));
+      Process process = start(dir, env, out, err, jvmOptions, List.of("run", "--config", file.toString()));
       GatewayProcess gateway = new GatewayProcess(process, file, ports, out, err);
       if (gateway.awaitHealthy()) return gateway;
       gateway.close();
@@ -91,7 +97,7 @@ public final class GatewayProcess implements AutoCloseable {
     Files.createDirectories(dir);
     Path out = Files.createTempFile(dir, "cli", ".stdout");
     Path err = Files.createTempFile(dir, "cli", ".stderr");
-    Process process = start(dir, env, out, err, List.of(args));
+    Process process = start(dir, env, out, err, JVM_OPTIONS, List.of(args));
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
       throw new AssertionError("gatehouse " + String.join(" ", args) + " did not finish in 30 s");
@@ -99,11 +105,11 @@ public final class GatewayProcess implements AutoCloseable {
     return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
   }
 
-  private static Process start(Path dir, Map<String, String> env, Path out, Path err, List<String> args)
-      throws IOException {
+  private static Process start(Path dir, Map<String, String> env, Path out, Path err, List<String> jvmOptions,
+      List<String> args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
+    command.addAll(jvmOptions);
     // Under surefire this may be a manifest-only jar; its Class-Path entries are honoured by the child too.
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
@@ -120,8 +126,14 @@ public final class GatewayProcess implements AutoCloseable {
    * beforehand. Certificates are expected in {@code certs/} next to the config (see {@link #writeDevCerts}).
    */
   public static String configYaml(String upstreamUrl, String routes, String serverExtra, Ports ports) {
+    return configYaml(upstreamUrl, routes, serverExtra, GatewayHarness.Options.DEFAULTS, ports);
+  }
+
+  /** As {@link #configYaml(String, String, String, Ports)}, with other timeouts or public URL. */
+  public static String configYaml(String upstreamUrl, String routes, String serverExtra,
+      GatewayHarness.Options options, Ports ports) {
     String any = "listen: \"127.0.0.1:0\"";
-    String yaml = GatewayHarness.configYaml(upstreamUrl, routes, serverExtra);
+    String yaml = GatewayHarness.configYaml(upstreamUrl, routes, serverExtra, options);
     String withPorts = yaml
         .replaceFirst(Pattern.quote(any), Matcher.quoteReplacement("listen: \"127.0.0.1:" + ports.listen() + "\""))
         .replaceFirst(Pattern.quote(any), Matcher.quoteReplacement("listen: \"127.0.0.1:" + ports.admin() + "\""));
