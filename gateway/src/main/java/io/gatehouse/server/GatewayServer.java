@@ -4,6 +4,7 @@ import io.gatehouse.admin.GatewayMetrics;
 import io.gatehouse.config.HostPort;
 import io.gatehouse.forward.HttpForwarder;
 import io.gatehouse.forward.WebSocketTunnel;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.vertx.core.Future;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.VerticleBase;
@@ -17,6 +18,7 @@ import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.net.ServerSSLOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +136,13 @@ public final class GatewayServer {
     Throwable cause = failure;
     while (cause != null && !(cause instanceof SSLException)) cause = cause.getCause();
     if (cause != null) metrics.tlsHandshake(false);
+    // Netty reports an HTTP/2 connection error here just before it writes the GOAWAY with the same code; stream
+    // errors (a RST_STREAM) go to the stream and are not counted.
+    cause = failure;
+    while (cause != null && !(cause instanceof Http2Exception)) cause = cause.getCause();
+    if (cause instanceof Http2Exception http2 && !(http2 instanceof Http2Exception.StreamException)) {
+      metrics.http2Error(http2.error().name().toLowerCase(Locale.ROOT));
+    }
   }
 
   /** Swaps the certificate for new connections; existing ones keep theirs. */
