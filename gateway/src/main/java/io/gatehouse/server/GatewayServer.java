@@ -105,6 +105,7 @@ public final class GatewayServer {
       // Runs before the first request byte is decoded: the pipeline was just built for this connection.
       http1.channel().pipeline().replace("httpDecoder", "httpDecoder", new StrictRequestDecoder(options));
     }
+    UnacknowledgedSettingsLimits.apply(connection, options.getInitialSettings());
     metrics.connectionOpened();
     if (options.isSsl()) metrics.tlsHandshake(true);
     connection.closeHandler(v -> {
