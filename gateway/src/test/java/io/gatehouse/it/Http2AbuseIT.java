@@ -111,7 +111,10 @@ class Http2AbuseIT {
 
   static Stream<Case> attacks() {
     return Stream.of(
-        // First: after the rapid-reset row, upstream requests on its event loop can fail (see the report).
+        // First: run after all the rows below, 56 of its 128 upstream requests were answered and 72 got 502 after the
+        // 2 s upstream_connect wait (a bystander too); run right after rapid reset in another order, all passed.
+        // 56 = 256 - 200 suggests rapid reset's 200 forwarded-then-reset requests keep upstream pool slots (256 per
+        // event loop) when both land on one loop. Not confirmed or fixed yet: HttpForwarder is being reworked.
         new Case("200 streams at once, over SETTINGS_MAX_CONCURRENT_STREAMS 128",
             Http2AbuseIT::overConcurrentStreams, "open", Duration.ofSeconds(5), 128, "none"),
         new Case("rapid reset (CVE-2023-44487): 5,000 HEADERS + RST_STREAM pairs on one connection",
