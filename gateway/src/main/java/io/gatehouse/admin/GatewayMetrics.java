@@ -83,6 +83,12 @@ public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEv
       .name("gatehouse_open_websockets")
       .help("WebSocket connections currently proxied.")
       .register(registry);
+  private final Counter http2Errors = Counter.builder()
+      .name("gatehouse_http2_errors_total")
+      .help("HTTP/2 client connections the gateway ended with a GOAWAY for a protocol violation or abuse, by the"
+          + " GOAWAY's error code (protocol_error, flow_control_error, compression_error, enhance_your_calm, ...).")
+      .labelNames("kind")
+      .register(registry);
   private final Counter tlsHandshakes = Counter.builder()
       .name("gatehouse_tls_handshakes_total")
       .help("TLS handshakes on the public listener, by result (ok, failed).")
@@ -127,6 +133,10 @@ public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEv
       certReloads.initLabelValues(result);
     }
     for (String store : new String[] {"local", "redis"}) replayStoreErrors.initLabelValues(store);
+    // The codes a flood or a malformed stream ends in, at 0 from the start for the same reason.
+    for (String kind : new String[] {"protocol_error", "flow_control_error", "compression_error", "enhance_your_calm"}) {
+      http2Errors.initLabelValues(kind);
+    }
   }
 
   /**
@@ -186,6 +196,15 @@ public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEv
 
   public void webSocketClosed() {
     openWebSockets.dec();
+  }
+
+  /**
+   * The gateway sent a GOAWAY with an error and closed an HTTP/2 client connection.
+   *
+   * @param kind the error code's name in lower case, from the 14 that RFC 9113 section 7 defines
+   */
+  public void http2Error(String kind) {
+    http2Errors.labelValues(kind).inc();
   }
 
   public void tlsHandshake(boolean ok) {

@@ -4,6 +4,7 @@ import io.gatehouse.admin.GatewayMetrics;
 import io.gatehouse.config.HostPort;
 import io.gatehouse.forward.HttpForwarder;
 import io.gatehouse.forward.WebSocketTunnel;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.vertx.core.Future;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.VerticleBase;
@@ -19,6 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
@@ -111,7 +113,7 @@ public final class GatewayServer {
     InetAddress peer = ((InetSocketAddress) channel.remoteAddress()).getAddress();
     ConnectionLimits.Refusal refusal = limits.admit(peer);
     if (refusal != null) {
-      metrics.connectionRefused(refusal.name().toLowerCase(java.util.Locale.ROOT));
+      metrics.connectionRefused(refusal.name().toLowerCase(Locale.ROOT));
       client.markClosing();
       channel.closeFuture().addListener(f -> client.closed());
       connection.close();
@@ -124,6 +126,7 @@ public final class GatewayServer {
           new StrictRequestDecoder(options, state.get().forwardSettings().maxBody(), client::headBytesArrived));
       channel.pipeline().addAfter("httpDecoder", "flushBeforeClose", new FlushBeforeClose());
     }
+    UnacknowledgedSettingsLimits.apply(connection, options.getInitialSettings());
     metrics.connectionOpened();
     if (options.isSsl()) metrics.tlsHandshake(true);
     // The one cleanup, for every way the connection ends: Vert.x's closeHandler is a single slot that a refusal or a
@@ -148,6 +151,13 @@ public final class GatewayServer {
     Throwable cause = failure;
     while (cause != null && !(cause instanceof SSLException)) cause = cause.getCause();
     if (cause != null) metrics.tlsHandshake(false);
+    // Netty reports an HTTP/2 connection error here just before it writes the GOAWAY with the same code; stream
+    // errors (a RST_STREAM) go to the stream and are not counted.
+    cause = failure;
+    while (cause != null && !(cause instanceof Http2Exception)) cause = cause.getCause();
+    if (cause instanceof Http2Exception http2 && !(http2 instanceof Http2Exception.StreamException)) {
+      metrics.http2Error(http2.error().name().toLowerCase(Locale.ROOT));
+    }
   }
 
   /** Swaps the certificate for new connections; existing ones keep theirs. */

@@ -129,8 +129,14 @@ public final class GatewayProcess implements AutoCloseable {
    * beforehand. Certificates are expected in {@code certs/} next to the config (see {@link #writeDevCerts}).
    */
   public static String configYaml(String upstreamUrl, String routes, String serverExtra, Ports ports) {
+    return configYaml(upstreamUrl, routes, serverExtra, GatewayHarness.Options.DEFAULTS, ports);
+  }
+
+  /** As {@link #configYaml(String, String, String, Ports)}, with other timeouts or public URL. */
+  public static String configYaml(String upstreamUrl, String routes, String serverExtra,
+      GatewayHarness.Options options, Ports ports) {
     String any = "listen: \"127.0.0.1:0\"";
-    String yaml = GatewayHarness.configYaml(upstreamUrl, routes, serverExtra);
+    String yaml = GatewayHarness.configYaml(upstreamUrl, routes, serverExtra, options);
     String withPorts = yaml
         .replaceFirst(Pattern.quote(any), Matcher.quoteReplacement("listen: \"127.0.0.1:" + ports.listen() + "\""))
         .replaceFirst(Pattern.quote(any), Matcher.quoteReplacement("listen: \"127.0.0.1:" + ports.admin() + "\""));

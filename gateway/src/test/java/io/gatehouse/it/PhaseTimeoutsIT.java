@@ -141,7 +141,7 @@ class PhaseTimeoutsIT {
 
   @Test void relaysAResponseBodyThatPausesForLessThanIdle() throws Exception {
     RawReply reply = RawReply.exchange(gateway,
-        "GET /stall?ms=800 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", Duration.ofSeconds(5));
+        "GET /pause-response?ms=800 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", Duration.ofSeconds(5));
 
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.text()).contains("first;").contains("last").endsWith("0\r\n\r\n");
@@ -150,7 +150,7 @@ class PhaseTimeoutsIT {
   @Test void cutsAResponseBodyThatStallsLongerThanIdle() throws Exception {
     long start = System.nanoTime();
     RawReply reply = RawReply.exchange(gateway,
-        "GET /stall?ms=4000 HTTP/1.1\r\nHost: localhost\r\n\r\n", Duration.ofSeconds(6));
+        "GET /pause-response?ms=4000 HTTP/1.1\r\nHost: localhost\r\n\r\n", Duration.ofSeconds(6));
     Duration waited = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(reply.status()).isEqualTo(200);

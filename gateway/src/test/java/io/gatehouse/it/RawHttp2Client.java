@@ -2,37 +2,30 @@ package io.gatehouse.it;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
-import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersEncoder;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
  * Sends one HTTP/2 request with a header block no client library would build (HPACK carries any octets, CR and LF
  * included), over TLS (ALPN {@code h2}) or cleartext prior knowledge (h2c), and reads back what the server did:
  * the response's headers and body, a {@code RST_STREAM}, a {@code GOAWAY}, a close or nothing. Test-only: just
- * enough framing for one stream.
+ * enough for one stream, over {@link RawHttp2Connection}'s framing.
  */
 public final class RawHttp2Client {
-  private static final int DATA = 0x0;
-  private static final int HEADERS = 0x1;
-  private static final int RST_STREAM = 0x3;
-  private static final int SETTINGS = 0x4;
-  private static final int GOAWAY = 0x7;
-  private static final int CONTINUATION = 0x9;
+  private static final int DATA = RawHttp2Connection.DATA;
+  private static final int HEADERS = RawHttp2Connection.HEADERS;
+  private static final int RST_STREAM = RawHttp2Connection.RST_STREAM;
+  private static final int SETTINGS = RawHttp2Connection.SETTINGS;
+  private static final int GOAWAY = RawHttp2Connection.GOAWAY;
+  private static final int CONTINUATION = RawHttp2Connection.CONTINUATION;
 
   /**
    * @param outcome {@code "response"}, {@code "RST_STREAM n"}, {@code "GOAWAY n"}, {@code "closed"} or
@@ -55,73 +48,55 @@ public final class RawHttp2Client {
 
   /** Over TLS to the gateway; {@code headers} are sent in order, pseudo-headers included, without any validation. */
   static Reply send(GatewayHarness gateway, List<Map.Entry<String, String>> headers) throws Exception {
-    try (SSLSocket socket = (SSLSocket) gateway.sslContext().getSocketFactory().createSocket(gateway.host(), gateway.port())) {
-      SSLParameters parameters = socket.getSSLParameters();
-      parameters.setApplicationProtocols(new String[] {"h2"});
-      socket.setSSLParameters(parameters);
-      socket.startHandshake();
-      if (!"h2".equals(socket.getApplicationProtocol())) throw new IllegalStateException("server did not select h2");
-      return exchange(socket, headers);
+    try (RawHttp2Connection connection = RawHttp2Connection.openTls(gateway.sslContext(), gateway.host(), gateway.port())) {
+      return exchange(connection, headers);
     }
   }
 
   /** Over cleartext prior knowledge (h2c) to {@code 127.0.0.1:port}. */
   public static Reply sendCleartext(int port, List<Map.Entry<String, String>> headers) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", port)) {
-      return exchange(socket, headers);
+      return exchange(new RawHttp2Connection(socket), headers);
     }
   }
 
-  private static Reply exchange(Socket socket, List<Map.Entry<String, String>> headers) throws Exception {
-    Http2Headers block = new DefaultHttp2Headers(false);
-    for (Map.Entry<String, String> h : headers) block.add(h.getKey(), h.getValue());
-    ByteBuf encoded = Unpooled.buffer();
-    new DefaultHttp2HeadersEncoder(Http2HeadersEncoder.NEVER_SENSITIVE, true).encodeHeaders(1, block, encoded);
-    byte[] payload = new byte[encoded.readableBytes()];
-    encoded.readBytes(payload);
-    encoded.release();
-
+  private static Reply exchange(RawHttp2Connection connection, List<Map.Entry<String, String>> headers)
+      throws Exception {
+    connection.timeout(Duration.ofSeconds(5));
     try {
-      socket.setSoTimeout(5000);
-      OutputStream out = socket.getOutputStream();
-      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      writeFrame(out, SETTINGS, 0, 0, new byte[0]);
-      writeFrame(out, HEADERS, 0x5, 1, payload); // END_STREAM | END_HEADERS
-      out.flush();
+      connection.preface(Map.of());
+      connection.frame(HEADERS, 0x5, 1, connection.encode(1, headers)); // END_STREAM | END_HEADERS
+      connection.flush();
 
-      DataInputStream in = new DataInputStream(socket.getInputStream());
       DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
       Map<String, String> responseHeaders = new TreeMap<>();
       ByteArrayOutputStream headerBlock = new ByteArrayOutputStream();
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       while (true) {
-        int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
-        int type = in.readUnsignedByte();
-        int flags = in.readUnsignedByte();
-        int stream = in.readInt() & 0x7fffffff;
-        byte[] frame = new byte[length];
-        in.readFully(frame);
-        if (type == SETTINGS && (flags & 0x1) == 0) {
-          writeFrame(out, SETTINGS, 0x1, 0, new byte[0]);
-          out.flush();
+        RawHttp2Connection.Frame frame = connection.read();
+        byte[] payload = frame.payload();
+        if (frame.type() == SETTINGS && (frame.flags() & 0x1) == 0) {
+          connection.frame(SETTINGS, 0x1, 0, new byte[0]);
+          connection.flush();
         }
-        if (type == GOAWAY) return new Reply("GOAWAY " + readInt(frame, 4), responseHeaders, body.toString(StandardCharsets.UTF_8));
-        if (stream != 1) continue;
-        if (type == RST_STREAM) return new Reply("RST_STREAM " + readInt(frame, 0), responseHeaders, body.toString(StandardCharsets.UTF_8));
-        if (type == HEADERS || type == CONTINUATION) {
-          headerBlock.write(frame, headerStart(type, flags, frame), headerEnd(type, flags, frame) - headerStart(type, flags, frame));
-          if ((flags & 0x4) != 0) { // END_HEADERS
+        if (frame.type() == GOAWAY) return new Reply("GOAWAY " + readInt(payload, 4), responseHeaders, body.toString(StandardCharsets.UTF_8));
+        if (frame.stream() != 1) continue;
+        if (frame.type() == RST_STREAM) return new Reply("RST_STREAM " + readInt(payload, 0), responseHeaders, body.toString(StandardCharsets.UTF_8));
+        if (frame.type() == HEADERS || frame.type() == CONTINUATION) {
+          int from = headerStart(frame.type(), frame.flags(), payload);
+          headerBlock.write(payload, from, headerEnd(frame.type(), frame.flags(), payload) - from);
+          if ((frame.flags() & 0x4) != 0) { // END_HEADERS
             ByteBuf buf = Unpooled.wrappedBuffer(headerBlock.toByteArray());
             decoder.decodeHeaders(1, buf).forEach(h -> responseHeaders.put(h.getKey().toString(), h.getValue().toString()));
             buf.release();
             headerBlock.reset();
           }
-        } else if (type == DATA) {
-          int from = (flags & 0x8) != 0 ? 1 : 0;
-          int to = (flags & 0x8) != 0 ? frame.length - (frame[0] & 0xff) : frame.length;
-          body.write(frame, from, to - from);
+        } else if (frame.type() == DATA) {
+          int from = (frame.flags() & 0x8) != 0 ? 1 : 0;
+          int to = (frame.flags() & 0x8) != 0 ? payload.length - (payload[0] & 0xff) : payload.length;
+          body.write(payload, from, to - from);
         }
-        if ((type == HEADERS || type == DATA) && (flags & 0x1) != 0) {
+        if ((frame.type() == HEADERS || frame.type() == DATA) && (frame.flags() & 0x1) != 0) {
           return new Reply("response", responseHeaders, body.toString(StandardCharsets.UTF_8));
         }
       }
@@ -140,14 +115,6 @@ public final class RawHttp2Client {
 
   private static int headerEnd(int type, int flags, byte[] frame) {
     return type == HEADERS && (flags & 0x8) != 0 ? frame.length - (frame[0] & 0xff) : frame.length;
-  }
-
-  private static void writeFrame(OutputStream out, int type, int flags, int stream, byte[] payload) throws Exception {
-    out.write(new byte[] {
-        (byte) (payload.length >> 16), (byte) (payload.length >> 8), (byte) payload.length,
-        (byte) type, (byte) flags,
-        (byte) (stream >> 24), (byte) (stream >> 16), (byte) (stream >> 8), (byte) stream});
-    out.write(payload);
   }
 
   private static int readInt(byte[] b, int offset) {

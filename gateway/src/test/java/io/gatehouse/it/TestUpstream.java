@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code /bytes?n=N} streams N bytes;</li>
  *   <li>{@code /upload} reads the body and answers its length (counting uploads cut before their end);</li>
  *   <li>{@code /slow?ms=N} answers after N ms;</li>
+ *   <li>{@code /stall} stops reading the request body and never answers (TCP pushes back on the sender);</li>
+ *   <li>{@code /pause-response?ms=N} sends the head and a first chunk, pauses N ms, then sends the rest;</li>
  *   <li>{@code /sse?n=N} sends N server-sent events 50 ms apart;</li>
  *   <li>{@code /ws} is a WebSocket echo (text frames back as text, binary as binary);</li>
  *   <li>{@code /ws-refuse} refuses the WebSocket upgrade with 403, as n8n does for a bad push origin;</li>
@@ -39,6 +41,7 @@ public final class TestUpstream implements AutoCloseable {
   private final HttpServer server;
   private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
   private final AtomicLong uploadedBytes = new AtomicLong();
+  private final AtomicLong streamedBytes = new AtomicLong();
   private final AtomicLong uploadsCut = new AtomicLong();
   private final AtomicInteger webSocketsOpened = new AtomicInteger();
   private final AtomicInteger webSocketsClosed = new AtomicInteger();
@@ -60,6 +63,8 @@ public final class TestUpstream implements AutoCloseable {
   public List<Seen> seen() { return List.copyOf(seen); }
   public void clear() { seen.clear(); }
   public long uploadedBytes() { return uploadedBytes.get(); }
+  /** Bytes {@code /bytes} has written so far: with back-pressure, no more than the client has taken plus buffers. */
+  public long streamedBytes() { return streamedBytes.get(); }
   /** {@code /upload} requests whose body never ended because the gateway reset or closed them. */
   public long uploadsCut() { return uploadsCut.get(); }
   /** WebSockets this upstream accepted on {@code /ws}. */
@@ -100,12 +105,14 @@ public final class TestUpstream implements AutoCloseable {
       };
       request.exceptionHandler(e -> countCut.run());
       request.connection().closeHandler(v -> countCut.run());
+    } else if (path.equals("/stall")) {
+      request.pause();
     } else if (path.equals("/slow")) {
       vertx.setTimer(Long.parseLong(request.getParam("ms")), t -> request.response().end("slow"));
     } else if (path.equals("/sse")) {
       String gap = request.getParam("gap");
       sse(request, Integer.parseInt(request.getParam("n")), gap == null ? 50 : Long.parseLong(gap));
-    } else if (path.equals("/stall")) {
+    } else if (path.equals("/pause-response")) {
       // The head and a first chunk at once, then nothing for ms, then the rest: a body that stalls mid-way.
       var response = request.response().setChunked(true).putHeader("Content-Type", "text/plain");
       response.write("first;");
@@ -139,6 +146,7 @@ public final class TestUpstream implements AutoCloseable {
         while (left > 0 && !response.writeQueueFull()) {
           int n = (int) Math.min(left, chunk.length());
           response.write(n == chunk.length() ? chunk : chunk.slice(0, n));
+          streamedBytes.addAndGet(n);
           left -= n;
         }
         if (left == 0) response.end();
