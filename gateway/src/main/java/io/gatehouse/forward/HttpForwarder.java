@@ -29,6 +29,9 @@ import java.util.List;
  * answers those cases with its own bare status codes.
  */
 public final class HttpForwarder {
+  /** RST_STREAM's CANCEL (RFC 9113 §7): the stream is no longer needed. On HTTP/1.x a reset closes the connection. */
+  private static final long HTTP2_CANCEL = 0x8;
+
   private final UpstreamConnector connector;
   private final GatewayMetrics metrics;
 
@@ -220,7 +223,7 @@ public final class HttpForwarder {
     private void responseStalled() {
       metrics.timedOut("response_stall");
       done.tryFail(new UpstreamFailure(Reason.NONE, true, "response stalled longer than its idle limit"));
-      response.reset();
+      response.reset(HTTP2_CANCEL);
       abortUpstream();
     }
 

@@ -25,8 +25,9 @@ final class RefusalResponder {
     exchange.reason(reason);
     exchange.status(reason.status());
     if (reason == Reason.CLIENT_CLOSED) {
-      // Nobody is listening: record it, answer nothing, and make sure the connection is gone.
-      request.connection().close();
+      // Nobody is listening: record it and answer nothing. An HTTP/1.x connection is closed to be sure; an HTTP/2
+      // stream was reset by the client, and its connection's other streams are none of this one's business.
+      if (request.version() != HttpVersion.HTTP_2) request.connection().close();
       return Future.succeededFuture();
     }
     if (response.headWritten()) {

@@ -160,7 +160,7 @@ class HostileBodiesIT {
     assertThat(gateway.stderr()).doesNotContain("OutOfMemoryError");
     assertThat(MetricsText.value(gateway.metrics(), "gatehouse_requests_total",
         Map.of("route", "webhooks", "status", "503", "decision", "refuse", "reason", "overloaded")))
-        .isEqualTo(statuses.get(503));
+        .isEqualTo(statuses.get(503).doubleValue());
 
     GatewayHarness.awaitTrue(() -> bufferedBytes() == 0, Duration.ofSeconds(10), "the budget to be given back");
     HttpResponse<String> delivered = deliverSigned("{\"claim_id\":\"C-2\"}");
