@@ -66,6 +66,9 @@ public final class WebSocketTunnel {
     ForwardedHeaders.copyResponse(upstreamResponse.headers(), request.response().headers(), true);
     NetSocket upstreamSocket = upstreamResponse.netSocket();
     return request.toNetSocket().compose(clientSocket -> {
+      // From here the sockets' close handlers tell how the tunnel ends; the request's own failure when its connection
+      // closes ("Connection was closed": a tunnel's request never ends) is not a client that left before forwarding.
+      request.exceptionHandler(e -> { });
       metrics.webSocketOpened();
       Promise<Void> closed = Promise.promise();
       // Quiet either way for websocket_idle: closed. Never the connection's idle limit, which is for between requests.

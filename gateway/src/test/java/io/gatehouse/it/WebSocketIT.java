@@ -119,6 +119,7 @@ class WebSocketIT {
 
   @Test void droppingTheClientConnectionClosesTheUpstreamWebSocket() throws Exception {
     int closedBefore = upstream.webSocketsClosed();
+    String requestId;
     try (SSLSocket socket = (SSLSocket) gateway.sslContext().getSocketFactory().createSocket("127.0.0.1", gateway.port())) {
       socket.setSoTimeout(5_000);
       OutputStream out = socket.getOutputStream();
@@ -126,13 +127,19 @@ class WebSocketIT {
           + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
           + "Origin: " + BROWSER_ORIGIN + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 101");
+      String head = readHead(socket.getInputStream());
+      assertThat(head).startsWith("HTTP/1.1 101");
+      requestId = new RawReply(head, false).header("X-Request-Id");
       GatewayHarness.awaitTrue(() -> openWebSockets() == 1.0, Duration.ofSeconds(5), "gatehouse_open_websockets 1");
       // Closed without a WebSocket close frame: a browser tab killed, a laptop lid shut.
     }
     GatewayHarness.awaitTrue(() -> upstream.webSocketsClosed() == closedBefore + 1, Duration.ofSeconds(5),
         "the upstream side of the WebSocket to close");
     GatewayHarness.awaitTrue(() -> openWebSockets() == 0.0, Duration.ofSeconds(5), "gatehouse_open_websockets 0");
+    // The tunnel's record tells what it was: an upgrade that was let through, not a client that left early.
+    JsonNode record = gateway.accessRecord(requestId);
+    assertThat(record.get("status").asInt()).isEqualTo(101);
+    assertThat(record.get("reason").asText()).isEqualTo("none");
   }
 
   @Test void refusesHandshakeFromOutsideAllowListWith403AndNeverReachesUpstream() throws Exception {
