@@ -42,6 +42,7 @@ public final class GatewayServer {
   private final GatewayMetrics metrics;
   private final int instances;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private final ThrottledLog refusedConnections = new ThrottledLog(LOG);
 
   /**
    * @param instances how many server instances (event loops) share the port
@@ -113,7 +114,11 @@ public final class GatewayServer {
     InetAddress peer = ((InetSocketAddress) channel.remoteAddress()).getAddress();
     ConnectionLimits.Refusal refusal = limits.admit(peer);
     if (refusal != null) {
-      metrics.connectionRefused(refusal.name().toLowerCase(Locale.ROOT));
+      String limit = refusal.name().toLowerCase(Locale.ROOT);
+      metrics.connectionRefused(limit);
+      refusedConnections.log(limit, System.Logger.Level.WARNING, suppressed -> "connection from "
+          + peer.getHostAddress() + " closed on arrival: over server." + (refusal == ConnectionLimits.Refusal.TOTAL
+          ? "max_connections" : "max_connections_per_ip") + " (" + suppressed + " more not logged in the last 10 s)");
       client.markClosing();
       channel.closeFuture().addListener(f -> client.closed());
       connection.close();
