@@ -178,6 +178,14 @@ public final class GatewayProcess implements AutoCloseable {
    * The child's live heap in bytes: {@code jcmd GC.heap_info} right after a full collection ({@code GC.run}), the
    * serial collector's young and old generations added up.
    */
+  /** A {@code /proc/<pid>/status} field in KiB, e.g. {@code VmRSS} (resident now) or {@code VmHWM} (peak resident). */
+  public long statusKib(String field) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+      if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("\\D", ""));
+    }
+    throw new AssertionError(field + " not in /proc/<pid>/status");
+  }
+
   public long liveHeapBytes() throws Exception {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.run").redirectErrorStream(true)

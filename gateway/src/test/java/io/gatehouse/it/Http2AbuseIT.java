@@ -30,8 +30,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
@@ -432,36 +430,11 @@ class Http2AbuseIT {
    */
   private static void assertMemoryBounded(String when) throws Exception {
     assertThat(gateway.process().isAlive()).as("gateway alive %s", when).isTrue();
-    long liveHeap = liveHeapKib();
-    long peakRss = statusKib("VmHWM");
+    long liveHeap = gateway.liveHeapBytes() / 1024;
+    long peakRss = gateway.statusKib("VmHWM");
     System.out.printf("memory [%s]: live heap %d KiB, peak RSS %d KiB%n", when, liveHeap, peakRss);
     assertThat(liveHeap).as("live heap KiB %s", when).isLessThan(LIVE_HEAP_LIMIT_MIB * 1024);
     assertThat(peakRss).as("peak RSS KiB %s", when).isLessThan(PEAK_RSS_LIMIT_MIB * 1024);
     assertThat(gateway.stderr()).as("gateway log").doesNotContain("OutOfMemoryError").doesNotContain("OutOfDirectMemory");
-  }
-
-  private static long liveHeapKib() throws Exception {
-    Path commands = Files.createTempFile("jcmd", ".txt");
-    Files.writeString(commands, "GC.run\nGC.heap_info\n");
-    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-        Long.toString(gateway.pid()), "-f", commands.toString()).redirectErrorStream(true).start();
-    String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    jcmd.waitFor();
-    Matcher used = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K").matcher(out);
-    long sum = 0;
-    int found = 0;
-    while (used.find()) {
-      sum += Long.parseLong(used.group(1));
-      found++;
-    }
-    assertThat(found).as("heap generations in jcmd output:\n%s", out).isEqualTo(2);
-    return sum;
-  }
-
-  private static long statusKib(String field) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(gateway.pid()), "status"))) {
-      if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("\\D", ""));
-    }
-    throw new AssertionError(field + " not in /proc/<pid>/status");
   }
 }
