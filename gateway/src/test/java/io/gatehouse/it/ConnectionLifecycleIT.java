@@ -175,6 +175,7 @@ class ConnectionLifecycleIT {
             awaitResponse(c, 1);
           }
         }),
+        // The client that sent GOAWAY keeps its socket open; the gateway ends the connection with idle (1.5 s).
         new Case("HTTP/2 connection the client ends with GOAWAY", open -> {
           RawHttp2Connection c = h2();
           open.add(c);
