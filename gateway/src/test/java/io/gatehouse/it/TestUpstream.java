@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code /stall} stops reading the request body and never answers (TCP pushes back on the sender);</li>
  *   <li>{@code /pause-response?ms=N} sends the head and a first chunk, pauses N ms, then sends the rest;</li>
  *   <li>{@code /sse?n=N} sends N server-sent events 50 ms apart;</li>
- *   <li>{@code /ws} is a WebSocket echo (text frames back as text, binary as binary);</li>
+ *   <li>{@code /ws} is a WebSocket echo (text frames back as text, binary as binary); the text {@code close} makes it
+ *       close the WebSocket instead;</li>
  *   <li>{@code /ws-refuse} refuses the WebSocket upgrade with 403, as n8n does for a bad push origin;</li>
  *   <li>a path ending in {@code /fail-503} answers 503, as a failing n8n would;</li>
  *   <li>anything else answers JSON describing the request (method, uri, headers).</li>
@@ -83,7 +84,11 @@ public final class TestUpstream implements AutoCloseable {
       request.toWebSocket().onSuccess(ws -> {
         webSocketsOpened.incrementAndGet();
         ws.closeHandler(v -> webSocketsClosed.incrementAndGet());
-        ws.textMessageHandler(ws::writeTextMessage);
+        // "close" makes the upstream end the WebSocket itself, as n8n does when it shuts down a push channel.
+        ws.textMessageHandler(text -> {
+          if (text.equals("close")) ws.close();
+          else ws.writeTextMessage(text);
+        });
         ws.binaryMessageHandler(ws::writeBinaryMessage);
       });
     } else if (path.equals("/ws-refuse")) {
