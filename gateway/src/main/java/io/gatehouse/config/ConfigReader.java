@@ -33,7 +33,6 @@ final class ConfigReader {
   static final Timeouts DEFAULT_TIMEOUTS =
       new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(300),
           Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofHours(1));
-  static final int DEFAULT_MAX_CONNECTIONS = 20_000;
   static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 256;
 
   private final NodeReader nodes;
@@ -94,12 +93,12 @@ final class ConfigReader {
       problems.warning(m.get("max_buffered_bodies"), m.pathOf("max_buffered_bodies"), "is less than max_body, so a"
           + " signed webhook of max_body is always refused with 503 overloaded");
     }
-    Long maxConnections = nodes.optional(m, "max_connections", (long) DEFAULT_MAX_CONNECTIONS, nodes::positiveInteger);
+    Long maxConnections = nodes.optional(m, "max_connections", null, nodes::positiveInteger);
     Long perIp = nodes.optional(m, "max_connections_per_ip", (long) DEFAULT_MAX_CONNECTIONS_PER_IP,
         nodes::positiveInteger);
     Timeouts timeouts = nodes.optional(m, "timeouts", DEFAULT_TIMEOUTS, this::timeouts);
     return new ServerConfig(listen, publicUrl, tls, trustedProxies, maxBody == null ? 0 : maxBody, timeouts,
-        Optional.ofNullable(maxBuffered), intOf(maxConnections), intOf(perIp));
+        Optional.ofNullable(maxBuffered), Optional.ofNullable(maxConnections).map(ConfigReader::intOf), intOf(perIp));
   }
 
   private static int intOf(Long value) {

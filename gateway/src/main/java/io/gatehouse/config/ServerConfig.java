@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param maxBody largest request body in bytes, checked up front and while streaming; a route may lower it
  * @param maxBufferedBodies the most bytes of request bodies held in memory at once, over all requests (bodies read
  *     whole before forwarding: signed webhooks); empty for the default, a quarter of the heap
- * @param maxConnections open client connections above this are closed as they arrive
+ * @param maxConnections open client connections above this are closed as they arrive; empty for the default, one
+ *     per 32 KiB of heap (at most 20,000)
  * @param maxConnectionsPerIp the same, per client address (the socket peer)
  */
 public record ServerConfig(
@@ -23,7 +24,7 @@ public record ServerConfig(
     long maxBody,
     Timeouts timeouts,
     Optional<Long> maxBufferedBodies,
-    int maxConnections,
+    Optional<Integer> maxConnections,
     int maxConnectionsPerIp) {
 
   public ServerConfig {

@@ -14,6 +14,15 @@ import java.util.function.Predicate;
  * The limits are read at each arrival, so a reload changes them for new connections.
  */
 final class ConnectionLimits {
+  /**
+   * The total limit when the config sets none: one connection per 32 KiB of heap, at most 20,000 (about 3,960 with
+   * the production -Xmx128m). An established TLS connection holds about 10 KiB of heap even when idle (measured:
+   * SlowClientsIT), and the heap must also hold the buffered-body budget (a quarter) and the replay store.
+   */
+  static int defaultMaxConnections() {
+    return (int) Math.min(20_000, Runtime.getRuntime().maxMemory() / (32 << 10));
+  }
+
   /** Why a connection was turned away; the label of {@code gatehouse_connections_refused_total}. */
   enum Refusal { TOTAL, PER_IP }
 

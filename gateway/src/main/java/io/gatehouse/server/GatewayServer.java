@@ -62,8 +62,9 @@ public final class GatewayServer {
     RefusalResponder refusals = new RefusalResponder();
     this.exchanges = new ExchangeHandler(state, forwarder, webSockets, recorder, refusals, metrics);
     this.invalidRequests = new InvalidRequestResponder(state, recorder, refusals);
+    int defaultMaxConnections = ConnectionLimits.defaultMaxConnections();
     this.limits = new ConnectionLimits(
-        () -> state.get().config().server().maxConnections(),
+        () -> state.get().config().server().maxConnections().orElse(defaultMaxConnections),
         () -> state.get().config().server().maxConnectionsPerIp(),
         peer -> state.get().clientAddresses().isTrusted(peer));
     this.metrics = metrics;

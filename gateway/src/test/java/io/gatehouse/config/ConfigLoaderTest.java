@@ -40,7 +40,7 @@ class ConfigLoaderTest {
         Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(300),
         Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofHours(1)));
     assertThat(server.maxBufferedBodies()).isEmpty();
-    assertThat(server.maxConnections()).isEqualTo(20_000);
+    assertThat(server.maxConnections()).isEmpty();
     assertThat(server.maxConnectionsPerIp()).isEqualTo(256);
     assertThat(config.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
     assertThat(config.sso()).isEmpty();
