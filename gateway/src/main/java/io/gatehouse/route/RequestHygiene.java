@@ -97,6 +97,10 @@ public final class RequestHygiene {
     if (fieldProblem.isPresent()) return fieldProblem;
     Optional<String> framing = http2 ? http2Framing(headers) : http1Framing(version, headers);
     if (framing.isPresent()) return framing;
+    // A WebSocket handshake is a GET without a body (RFC 6455 §4.1). With one, the bytes after the head are body to
+    // the gateway's parser but, once n8n answers 101, the first bytes of the tunnel to n8n's: one stream, two
+    // readings (WebSocket smuggling). Nothing legitimate sends one, so refuse rather than choose a reading.
+    if (!http2 && isWebSocketUpgrade(headers) && hasBody(headers)) return problem("body on a WebSocket handshake");
     return http2 ? http2Authority(uri, headers, http2Authority) : http1Host(version, uri, headers);
   }
 
@@ -219,6 +223,22 @@ public final class RequestHygiene {
       for (String element : line.split(",", -1)) values.add(element.strip());
     }
     return values;
+  }
+
+  private static boolean isWebSocketUpgrade(MultiMap headers) {
+    for (String line : headers.getAll("upgrade")) {
+      for (String token : line.split(",")) {
+        if (token.strip().equalsIgnoreCase("websocket")) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Framing was checked first, so a Content-Length here is one plain number. */
+  private static boolean hasBody(MultiMap headers) {
+    if (headers.contains("transfer-encoding")) return true;
+    List<String> lengths = contentLengths(headers);
+    return !lengths.isEmpty() && Long.parseLong(lengths.get(0)) > 0;
   }
 
   private static boolean isDigits(String s) {

@@ -48,24 +48,69 @@ public final class RawHttp2Client {
 
   /** Over TLS to the gateway; {@code headers} are sent in order, pseudo-headers included, without any validation. */
   static Reply send(GatewayHarness gateway, List<Map.Entry<String, String>> headers) throws Exception {
+    return send(gateway, headers, null);
+  }
+
+  /**
+   * As {@link #send(GatewayHarness, List)}, then {@code body} (null: none) in one DATA frame that ends the stream,
+   * whatever {@code content-length} the headers declare.
+   */
+  static Reply send(GatewayHarness gateway, List<Map.Entry<String, String>> headers, byte[] body) throws Exception {
     try (RawHttp2Connection connection = RawHttp2Connection.openTls(gateway.sslContext(), gateway.host(), gateway.port())) {
-      return exchange(connection, headers);
+      return exchange(connection, connection.encode(1, headers), body);
     }
+  }
+
+  /**
+   * Sends {@code headers} as HPACK literals in exactly the order given. Netty's encoder moves pseudo-headers to the
+   * front, so a block with a pseudo-header after a regular one can only be built this way (RFC 7541 §6.2.2,
+   * literal without indexing, new name, no Huffman coding).
+   */
+  static Reply sendInOrder(GatewayHarness gateway, List<Map.Entry<String, String>> headers) throws Exception {
+    ByteArrayOutputStream block = new ByteArrayOutputStream();
+    for (Map.Entry<String, String> h : headers) {
+      block.write(0);
+      writeString(block, h.getKey());
+      writeString(block, h.getValue());
+    }
+    try (RawHttp2Connection connection = RawHttp2Connection.openTls(gateway.sslContext(), gateway.host(), gateway.port())) {
+      return exchange(connection, block.toByteArray(), null);
+    }
+  }
+
+  private static void writeString(ByteArrayOutputStream out, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+    // HPACK integer with a 7-bit prefix (RFC 7541 §5.1), Huffman bit clear.
+    int length = bytes.length;
+    if (length < 127) {
+      out.write(length);
+    } else {
+      out.write(127);
+      for (length -= 127; length >= 128; length >>= 7) out.write((length & 0x7f) | 0x80);
+      out.write(length);
+    }
+    out.write(bytes, 0, bytes.length);
   }
 
   /** Over cleartext prior knowledge (h2c) to {@code 127.0.0.1:port}. */
   public static Reply sendCleartext(int port, List<Map.Entry<String, String>> headers) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", port)) {
-      return exchange(new RawHttp2Connection(socket), headers);
+      RawHttp2Connection connection = new RawHttp2Connection(socket);
+      return exchange(connection, connection.encode(1, headers), null);
     }
   }
 
-  private static Reply exchange(RawHttp2Connection connection, List<Map.Entry<String, String>> headers)
+  private static Reply exchange(RawHttp2Connection connection, byte[] requestHeaders, byte[] requestBody)
       throws Exception {
     connection.timeout(Duration.ofSeconds(5));
     try {
       connection.preface(Map.of());
-      connection.frame(HEADERS, 0x5, 1, connection.encode(1, headers)); // END_STREAM | END_HEADERS
+      if (requestBody == null) {
+        connection.frame(HEADERS, 0x5, 1, requestHeaders); // END_STREAM | END_HEADERS
+      } else {
+        connection.frame(HEADERS, 0x4, 1, requestHeaders); // END_HEADERS
+        connection.frame(DATA, 0x1, 1, requestBody); // END_STREAM
+      }
       connection.flush();
 
       DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);

@@ -35,6 +35,22 @@ class RequestHygieneTest {
   }
 
   @Test
+  void refusesAWebSocketHandshakeWithABodyButNotAnEmptyOne() {
+    String[] handshake = {"Host", "a", "Upgrade", "websocket", "Connection", "Upgrade"};
+    assertThat(h1("/ws", handshake)).isEmpty();
+    assertThat(h1("/ws", concat(handshake, "Content-Length", "0"))).isEmpty();
+    assertThat(h1("/ws", concat(handshake, "Content-Length", "44"))).isPresent();
+    assertThat(h1("/ws", concat(handshake, "Transfer-Encoding", "chunked"))).isPresent();
+    assertThat(h1("/ws", "Host", "a", "Upgrade", "WebSocket", "Connection", "Upgrade", "Content-Length", "1")).isPresent();
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void refusesConnectAndTrace() {
     assertThat(RequestHygiene.check(HttpMethod.CONNECT, HttpVersion.HTTP_1_1, "a:443", headers("Host", "a:443"), null)).isPresent();
     assertThat(RequestHygiene.check(HttpMethod.CONNECT, HttpVersion.HTTP_2, null, headers(), "a:443")).isPresent();
