@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The upstream-to-client half of a tunnel: relays n8n's bytes as they are and, when asked, puts one gateway PING
  * (server-to-client, unmasked, RFC 6455 §5.5.2) between two of n8n's frames, never inside one. A control frame may sit
- * between the fragments of a message (§5.4), so any frame boundary will do. Once n8n's stream is not one it can follow,
- * or n8n has sent Close (after which nothing may follow from the server's side, §5.5.1), it pings no more.
+ * between the fragments of a message (§5.4), so any frame boundary will do. Once n8n's stream is not one it can
+ * follow, or n8n has sent Close (after which nothing may follow from the server's side, §5.5.1), it pings no more.
  */
 final class WebSocketPingWriter {
   /** Recognisable in a capture, and how the client's PONG is told apart from answers to n8n's own (empty) pings. */

@@ -102,7 +102,7 @@ final class WebSocketSplice {
     done.tryComplete();
   }
 
-  /** Logged once per tunnel: a stream we cannot follow is relayed untouched, and that is worth knowing, not repeating. */
+  /** Logged once per tunnel: a stream we cannot follow is relayed untouched; worth knowing, not repeating. */
   private void noteInvalid(String why, String consequence) {
     if (why == null || logged) return;
     logged = true;
