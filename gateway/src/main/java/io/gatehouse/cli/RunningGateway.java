@@ -90,7 +90,7 @@ public final class RunningGateway {
         serverOptions(serverConfig, tls),
         state::get,
         new HttpForwarder(upstreamClients, metrics),
-        new WebSocketTunnel(upstreamClients, metrics),
+        new WebSocketTunnel(vertx, upstreamClients, metrics),
         recorder,
         metrics,
         Runtime.getRuntime().availableProcessors());

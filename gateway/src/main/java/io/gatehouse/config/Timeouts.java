@@ -15,8 +15,10 @@ import java.time.Duration;
  * @param drain on SIGTERM, how long in-flight requests (and open WebSockets) may take before they are cut
  * @param requestBody a body that must be read whole before forwarding (a signed webhook) must arrive within this;
  *     then 408 {@code request_timeout}
- * @param websocketIdle a WebSocket or SSE tunnel with no traffic either way for this long is closed; it is never
- *     cut by {@code idle}
+ * @param websocketIdle a WebSocket tunnel whose client has sent nothing for this long is closed, however much n8n
+ *     sends: the gateway pings a silent client every quarter of this (at least 1 s), and a living client's PONG
+ *     counts, so only a vanished client is cut; a tunnel the gateway cannot ping (n8n's stream not followed) and an
+ *     SSE stream are closed after this long with no traffic either way. Never cut by {@code idle}
  */
 public record Timeouts(
     Duration idle,

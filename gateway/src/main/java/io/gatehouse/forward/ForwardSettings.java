@@ -10,11 +10,23 @@ import java.time.Duration;
  * @param forwardedHost the public {@code host[:port]} (default port omitted), sent as {@code X-Forwarded-Host}
  *     so n8n's push-origin check compares the browser's {@code Origin} with the URL users really open
  * @param idleTimeout the longest a body streaming either way may stall
- * @param tunnelIdleTimeout the longest a WebSocket or SSE tunnel may be quiet
+ * @param tunnelIdleTimeout the longest an SSE stream may be quiet, and a WebSocket client silent
  */
 public record ForwardSettings(
     long maxBody, Duration connectTimeout, Duration responseTimeout, String forwardedHost, String forwardedProto,
     Duration idleTimeout, Duration tunnelIdleTimeout) {
+  private static final Duration MIN_PING_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * How long a WebSocket client may be silent before the gateway pings it: a quarter of {@code websocket_idle}, at
+   * least 1 s. Four pings per window let a living client answer long before the limit, with room for answers held up
+   * behind a slow download, and cost next to nothing (one small frame every 15 min by default).
+   * Derived rather than configured: the decision to close stays {@code websocket_idle}'s alone.
+   */
+  public Duration tunnelPingInterval() {
+    Duration quarter = tunnelIdleTimeout.dividedBy(4);
+    return quarter.compareTo(MIN_PING_INTERVAL) < 0 ? MIN_PING_INTERVAL : quarter;
+  }
 
   public static ForwardSettings from(ServerConfig server) {
     URI url = server.publicUrl();

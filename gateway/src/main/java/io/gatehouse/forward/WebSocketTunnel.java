@@ -4,7 +4,7 @@ import io.gatehouse.admin.GatewayMetrics;
 import io.gatehouse.guard.Reason;
 import io.gatehouse.route.Exchange;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,17 +12,20 @@ import io.vertx.core.net.NetSocket;
 
 /**
  * Passes a WebSocket handshake (n8n's {@code /rest/push}) to n8n and, once n8n answers 101, splices the two
- * TCP streams. Bytes are relayed as they are, so extensions such as permessage-deflate stay end-to-end; a
- * refusal by n8n (401, 403, 400) is relayed as an ordinary response.
+ * TCP streams ({@link WebSocketSplice}). n8n's frames are relayed as they are, so extensions such as
+ * permessage-deflate stay end-to-end; the gateway only adds its own PINGs toward a silent client, between frames, and
+ * takes out the PONGs that answer them. A refusal by n8n (401, 403, 400) is relayed as an ordinary response.
  *
  * <p>The browser's {@code Origin} is passed unchanged: n8n compares it with {@code X-Forwarded-Host}, which the
  * gateway sets to the public URL's host, so only pages served from that URL can open the push channel.
  */
 public final class WebSocketTunnel {
+  private final Vertx vertx;
   private final UpstreamConnector connector;
   private final GatewayMetrics metrics;
 
-  public WebSocketTunnel(UpstreamClients clients, GatewayMetrics metrics) {
+  public WebSocketTunnel(Vertx vertx, UpstreamClients clients, GatewayMetrics metrics) {
+    this.vertx = vertx;
     this.connector = new UpstreamConnector(clients, metrics);
     this.metrics = metrics;
   }
@@ -70,35 +73,12 @@ public final class WebSocketTunnel {
       // closes ("Connection was closed": a tunnel's request never ends) is not a client that left before forwarding.
       request.exceptionHandler(e -> { });
       metrics.webSocketOpened();
-      Promise<Void> closed = Promise.promise();
-      // Quiet either way for websocket_idle: closed. Never the connection's idle limit, which is for between requests.
-      exchange.deadline().start(settings.tunnelIdleTimeout(), () -> {
-        metrics.timedOut("tunnel_idle");
-        clientSocket.close();
-        upstreamSocket.close();
-      });
-      relay(clientSocket, upstreamSocket, exchange, true);
-      relay(upstreamSocket, clientSocket, exchange, false);
-      clientSocket.closeHandler(v -> { upstreamSocket.close(); closed.tryComplete(); });
-      upstreamSocket.closeHandler(v -> { clientSocket.close(); closed.tryComplete(); });
-      return closed.future().onComplete(v -> metrics.webSocketClosed());
+      return new WebSocketSplice(vertx, exchange, clientSocket, upstreamSocket, settings.tunnelPingInterval())
+          .run(settings.tunnelIdleTimeout(), metrics)
+          .onComplete(v -> metrics.webSocketClosed());
     }, e -> {
       upstreamSocket.close();
       return Future.failedFuture(new UpstreamFailure(Reason.NONE, true, "client upgrade failed"));
-    });
-  }
-
-  /** Copies one direction with back-pressure, counting bytes for the audit log. */
-  private static void relay(NetSocket from, NetSocket to, Exchange exchange, boolean inbound) {
-    from.handler(buffer -> {
-      exchange.deadline().progress();
-      if (inbound) exchange.addBytesIn(buffer.length());
-      else exchange.addBytesOut(buffer.length());
-      to.write(buffer);
-      if (to.writeQueueFull()) {
-        from.pause();
-        to.drainHandler(v -> from.resume());
-      }
     });
   }
 

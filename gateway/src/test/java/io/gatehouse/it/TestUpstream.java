@@ -3,7 +3,10 @@ package io.gatehouse.it;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code /sse?n=N} sends N server-sent events 50 ms apart;</li>
  *   <li>{@code /ws} is a WebSocket echo (text frames back as text, binary as binary); the text {@code close} makes it
  *       close the WebSocket instead;</li>
+ *   <li>{@code /ws-chatty?gap=MS} is that echo, and also sends a text message {@code tick-N ...} every MS ms;</li>
+ *   <li>{@code /ws-fragments?n=N&gap=MS} is that echo, after sending one text message {@link #fragmented(int)} as N
+ *       fragments MS ms apart;</li>
  *   <li>{@code /ws-refuse} refuses the WebSocket upgrade with 403, as n8n does for a bad push origin;</li>
  *   <li>a path ending in {@code /fail-503} answers 503, as a failing n8n would;</li>
  *   <li>anything else answers JSON describing the request (method, uri, headers).</li>
@@ -46,6 +52,7 @@ public final class TestUpstream implements AutoCloseable {
   private final AtomicLong uploadsCut = new AtomicLong();
   private final AtomicInteger webSocketsOpened = new AtomicInteger();
   private final AtomicInteger webSocketsClosed = new AtomicInteger();
+  private final ConcurrentLinkedQueue<String> pongs = new ConcurrentLinkedQueue<>();
   private final int port;
 
   public TestUpstream(Vertx vertx) {
@@ -55,23 +62,33 @@ public final class TestUpstream implements AutoCloseable {
   /** An upstream on a given port: a test can close one and bring another back where the gateway expects it. */
   public TestUpstream(Vertx vertx, int port) {
     this.vertx = vertx;
-    this.server = vertx.createHttpServer().requestHandler(this::handle);
+    this.server = vertx.createHttpServer(new HttpServerOptions().setPerMessageWebSocketCompressionSupported(true))
+        .requestHandler(this::handle);
     this.port = server.listen(port, "127.0.0.1").await().actualPort();
   }
 
   public int port() { return port; }
   public String url() { return "http://127.0.0.1:" + port; }
   public List<Seen> seen() { return List.copyOf(seen); }
-  public void clear() { seen.clear(); }
+  public void clear() { seen.clear(); pongs.clear(); }
   public long uploadedBytes() { return uploadedBytes.get(); }
   /** Bytes {@code /bytes} has written so far: with back-pressure, no more than the client has taken plus buffers. */
   public long streamedBytes() { return streamedBytes.get(); }
   /** {@code /upload} requests whose body never ended because the gateway reset or closed them. */
   public long uploadsCut() { return uploadsCut.get(); }
-  /** WebSockets this upstream accepted on {@code /ws}. */
+  /** WebSockets this upstream accepted on {@code /ws} and the other {@code /ws-} endpoints that echo. */
   public int webSocketsOpened() { return webSocketsOpened.get(); }
   /** Of those, how many have closed (from either side). */
   public int webSocketsClosed() { return webSocketsClosed.get(); }
+  /** Payloads of the PONG frames the WebSocket endpoints received, since the last {@link #clear()}. */
+  public List<String> pongs() { return List.copyOf(pongs); }
+
+  /** What {@code /ws-fragments} sends, split into its fragments. */
+  public static String fragmented(int fragments) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < fragments; i++) text.append("fragment-").append(i).append(';');
+    return text.toString();
+  }
 
   private void handle(HttpServerRequest request) {
     Map<String, List<String>> headers = new java.util.TreeMap<>();
@@ -81,15 +98,27 @@ public final class TestUpstream implements AutoCloseable {
     if (path.endsWith("/fail-503")) {
       request.body().onSuccess(body -> request.response().setStatusCode(503).end("n8n is failing"));
     } else if (path.equals("/ws")) {
+      request.toWebSocket().onSuccess(ws -> echo(ws, () -> { }));
+    } else if (path.equals("/ws-chatty")) {
+      long gap = Long.parseLong(request.getParam("gap"));
       request.toWebSocket().onSuccess(ws -> {
-        webSocketsOpened.incrementAndGet();
-        ws.closeHandler(v -> webSocketsClosed.incrementAndGet());
-        // "close" makes the upstream end the WebSocket itself, as n8n does when it shuts down a push channel.
-        ws.textMessageHandler(text -> {
-          if (text.equals("close")) ws.close();
-          else ws.writeTextMessage(text);
+        long[] n = {0};
+        long timer = vertx.setPeriodic(gap, id -> {
+          if (!ws.isClosed()) ws.writeTextMessage("tick-" + n[0]++ + " " + "n8n push event payload ".repeat(20));
         });
-        ws.binaryMessageHandler(ws::writeBinaryMessage);
+        echo(ws, () -> vertx.cancelTimer(timer));
+      });
+    } else if (path.equals("/ws-fragments")) {
+      int fragments = Integer.parseInt(request.getParam("n"));
+      long gap = Long.parseLong(request.getParam("gap"));
+      request.toWebSocket().onSuccess(ws -> {
+        echo(ws, () -> { });
+        for (int i = 0; i < fragments; i++) {
+          String part = "fragment-" + i + ";";
+          WebSocketFrame frame = i == 0 ? WebSocketFrame.textFrame(part, fragments == 1)
+              : WebSocketFrame.continuationFrame(Buffer.buffer(part), i == fragments - 1);
+          vertx.setTimer(1 + i * gap, t -> ws.writeFrame(frame));
+        }
       });
     } else if (path.equals("/ws-refuse")) {
       request.response().setStatusCode(403).putHeader("Content-Type", "text/plain").end("origin refused");
@@ -139,6 +168,18 @@ public final class TestUpstream implements AutoCloseable {
             .end(out.encode());
       });
     }
+  }
+
+  private void echo(ServerWebSocket ws, Runnable onClose) {
+    webSocketsOpened.incrementAndGet();
+    ws.closeHandler(v -> { webSocketsClosed.incrementAndGet(); onClose.run(); });
+    ws.pongHandler(payload -> pongs.add(payload.toString()));
+    // "close" makes the upstream end the WebSocket itself, as n8n does when it shuts down a push channel.
+    ws.textMessageHandler(text -> {
+      if (text.equals("close")) ws.close();
+      else ws.writeTextMessage(text);
+    });
+    ws.binaryMessageHandler(ws::writeBinaryMessage);
   }
 
   private void streamBytes(HttpServerRequest request, long total) {
