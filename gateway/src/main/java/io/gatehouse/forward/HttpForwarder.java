@@ -17,7 +17,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import java.util.List;
 
 /**
  * Streams one request to n8n and its response back, in both directions with back-pressure and without
@@ -114,14 +113,7 @@ public final class HttpForwarder {
       BufferedBody body = exchange.body();
       if (body != null) {
         // Already read and verified: send exactly those bytes. No 100 Continue: the guard sent it when it read.
-        List<Buffer> chunks = body.chunks();
-        Future<Void> written;
-        if (chunks.size() == 1) {
-          written = upstream.end(chunks.get(0));
-        } else {
-          for (Buffer chunk : chunks) upstream.write(chunk);
-          written = upstream.end();
-        }
+        Future<Void> written = upstream.end(body.asOneBuffer());
         // Out of our hands (in the socket or the kernel): the bytes leave the budget, even if n8n takes minutes.
         written.onComplete(ar -> exchange.releaseBody());
         awaitResponseHead();

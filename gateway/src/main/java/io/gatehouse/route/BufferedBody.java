@@ -1,6 +1,9 @@
 package io.gatehouse.route;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 
@@ -16,7 +19,19 @@ public record BufferedBody(List<Buffer> chunks, long length) {
     chunks = List.copyOf(chunks);
   }
 
-  /** The whole body as bytes (tests, small bodies); the forwarder writes the chunks instead. */
+  /**
+   * The chunks as one buffer without copying them (a composite view): written upstream as one write, one syscall,
+   * where a write per chunk was flushed on its own: about 128 writes for a 1 MiB body, which took signed 1 MiB
+   * deliveries from 11.6 to 17 ms at p50 (loadtest/, webhooks part).
+   */
+  public Buffer asOneBuffer() {
+    if (chunks.size() == 1) return chunks.get(0);
+    ByteBuf[] parts = new ByteBuf[chunks.size()];
+    for (int i = 0; i < parts.length; i++) parts[i] = ((BufferInternal) chunks.get(i)).getByteBuf();
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(parts.length, parts));
+  }
+
+  /** The whole body as a copy (tests); the forwarder writes {@link #asOneBuffer()}. */
   public byte[] bytes() {
     ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(length, Integer.MAX_VALUE));
     for (Buffer chunk : chunks) out.writeBytes(chunk.getBytes());
