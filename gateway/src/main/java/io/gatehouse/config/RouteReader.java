@@ -91,7 +91,8 @@ final class RouteReader {
         (n, p) -> nodes.oneOf(n, p, List.of("refuse", "allow")));
     Long maxBody = nodes.optional(m, "max_body", null, nodes::size);
     if (maxBody != null && (maxBody == 0 || maxBody > serverMaxBody)) {
-      problems.error(m.get("max_body"), m.pathOf("max_body"), maxBody == 0 ? "must be at least 1 byte (expected e.g. 1MiB)"
+      problems.error(m.get("max_body"), m.pathOf("max_body"), maxBody == 0
+          ? "must be at least 1 byte (expected e.g. 1MiB)"
           : "is larger than server.max_body (" + serverMaxBody + " bytes); a route can only lower it");
       maxBody = null;
     }

@@ -59,7 +59,8 @@ final class UpstreamConnector {
       }
       if (ar.cause() instanceof TimeoutException || ar.cause() instanceof ConnectionPoolTooBusyException) {
         metrics.upstreamError(pool.name(), UpstreamErrorKind.POOL_WAIT);
-        return Future.failedFuture(new UpstreamFailure(Reason.OVERLOADED, false, "no pooled upstream connection in time"));
+        return Future.failedFuture(
+            new UpstreamFailure(Reason.OVERLOADED, false, "no pooled upstream connection in time"));
       }
       pool.connectFailed(target);
       metrics.upstreamError(pool.name(), UpstreamErrorKind.CONNECT);

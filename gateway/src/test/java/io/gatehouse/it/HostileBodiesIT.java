@@ -154,7 +154,8 @@ class HostileBodiesIT {
       for (Future<?> push : pushes) push.get(120, TimeUnit.SECONDS);
       sampler.get(10, TimeUnit.SECONDS);
       System.out.printf("HostileBodiesIT: 10 x 8 MiB pushed at once: statuses %s, budget peak %.0f KiB, live heap"
-          + " measured just after it %d KiB, peak RSS %d KiB%n", statuses, budgetSeen.stream().mapToDouble(d -> d).max().orElse(0) / 1024,
+          + " measured just after it %d KiB, peak RSS %d KiB%n", statuses,
+          budgetSeen.stream().mapToDouble(d -> d).max().orElse(0) / 1024,
           heapMidAttack[0] / 1024, gateway.statusKib("VmHWM"));
       assertThat(heapMidAttack[0]).as("live heap with the budget nearly full").isPositive().isLessThan(80L << 20);
     } finally {
