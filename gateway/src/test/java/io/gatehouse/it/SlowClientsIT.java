@@ -87,6 +87,13 @@ class SlowClientsIT {
   private static EventLoopGroup clientLoops;
 
   @BeforeAll static void startGateway() throws Exception {
+    // Both this JVM and the child hold every connection open: say so plainly rather than fail on "Too many open files".
+    long needed = TLS_CONNECTIONS + TCP_CONNECTIONS + 2_000L;
+    long limit = ((com.sun.management.UnixOperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+    assertThat(limit).as("the open-file limit (ulimit -n) must allow %d descriptors for SlowClientsIT's held"
+        + " connections; ./gatehouse-test raises the soft limit to the hard one, or run ulimit -n 20000 first", needed)
+        .isGreaterThanOrEqualTo(needed);
     vertx = Vertx.vertx();
     upstream = new TestUpstream(vertx);
     Path dir = Files.createTempDirectory("gatehouse-slowclients");
