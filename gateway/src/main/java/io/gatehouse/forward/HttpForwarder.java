@@ -86,7 +86,6 @@ public final class HttpForwarder {
       response.closeHandler(v -> {
         // The client went away: stop n8n's side too, as nginx does without proxy_ignore_client_abort.
         if (!response.ended()) abortUpstream();
-        if (!response.headWritten()) exchange.status(Reason.CLIENT_CLOSED.status());
         done.tryFail(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "client closed"));
       });
       relayRequestBody();

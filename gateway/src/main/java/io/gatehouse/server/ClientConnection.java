@@ -8,6 +8,9 @@ import io.netty.util.AttributeKey;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -33,6 +36,7 @@ final class ClientConnection implements Deadline.Watch {
   private static final long NOT_STARTED = Long.MIN_VALUE;
 
   private final HttpConnection connection;
+  private final InetAddress peer;
   private final Vertx vertx;
   private final Supplier<Timeouts> timeouts;
   private final boolean http2;
@@ -48,6 +52,7 @@ final class ClientConnection implements Deadline.Watch {
 
   private ClientConnection(HttpConnection connection, Vertx vertx, Supplier<Timeouts> timeouts, boolean http2) {
     this.connection = connection;
+    this.peer = peerOf(channel(connection));
     this.vertx = vertx;
     this.timeouts = timeouts;
     this.http2 = http2;
@@ -76,6 +81,21 @@ final class ClientConnection implements Deadline.Watch {
   }
 
   HttpConnection connection() { return connection; }
+
+  /** The socket peer, read once per connection; every request on it (every HTTP/2 stream) shares it. */
+  InetAddress peer() { return peer; }
+
+  /**
+   * The kernel's address of the peer, without the zone a link-local IPv6 peer carries ({@code fe80::1%eth0}):
+   * allow-lists and the audit log have no zones. {@code getByAddress} only copies bytes, so nothing here reaches DNS.
+   */
+  private static InetAddress peerOf(Channel channel) {
+    try {
+      return InetAddress.getByAddress(((InetSocketAddress) channel.remoteAddress()).getAddress().getAddress());
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("4 or 16 bytes are always an address", e);
+    }
+  }
 
   /** After a refusal that ends the connection, nothing more is read from it (a smuggled request is dropped). */
   void markClosing() { closing = true; }
@@ -144,7 +164,7 @@ final class ClientConnection implements Deadline.Watch {
       }
     }
     // Nothing limits the phase right now (a guard waiting on the replay store has its own timeout): look again soon.
-    return any ? due : now() + timeouts.get().requestHeader().toNanos();
+    return any ? due : System.nanoTime() + timeouts.get().requestHeader().toNanos();
   }
 
   /** When a connection with nothing in flight has waited long enough. */
@@ -153,9 +173,5 @@ final class ClientConnection implements Deadline.Watch {
     if (firstRequest) return openedAt + t.requestHeader().toNanos();
     if (!http2 && headStartedAt != NOT_STARTED) return headStartedAt + t.requestHeader().toNanos();
     return idleSince + t.idle().toNanos();
-  }
-
-  private static long now() {
-    return System.nanoTime();
   }
 }

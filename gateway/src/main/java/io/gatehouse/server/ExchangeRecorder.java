@@ -3,7 +3,7 @@ package io.gatehouse.server;
 import io.gatehouse.admin.GatewayMetrics;
 import io.gatehouse.audit.AccessLogWriter;
 import io.gatehouse.audit.AccessRecord;
-import io.gatehouse.config.IpLiteral;
+import io.gatehouse.guard.Reason;
 import io.gatehouse.route.Exchange;
 import io.gatehouse.route.Route;
 import io.gatehouse.tls.ClientCertificates;
@@ -31,7 +31,7 @@ public final class ExchangeRecorder {
    * (whose timer enforces its deadlines) until {@link #finish}.
    */
   Exchange begin(HttpServerRequest request, GatewayState state, ClientConnection client) {
-    InetAddress peer = peerAddress(request);
+    InetAddress peer = client.peer();
     boolean trustedPeer = state.clientAddresses().isTrusted(peer);
     String requestId = RequestIds.pick(trustedPeer ? request.getHeader("X-Request-Id") : null);
     Exchange exchange = new Exchange(requestId, request, client);
@@ -61,7 +61,11 @@ public final class ExchangeRecorder {
     if (!exchange.markFinished()) return;
     ClientConnection.of(exchange.request().connection()).requestEnded(exchange);
     if (detail != null) exchange.detail(detail);
-    if (exchange.status() == 0) exchange.status(exchange.request().response().getStatusCode());
+    if (exchange.status() == 0) {
+      // A client that left before any answer was sent gets nginx's 499, whichever stage noticed it.
+      boolean unanswered = exchange.reason() == Reason.CLIENT_CLOSED && !exchange.request().response().headWritten();
+      exchange.status(unanswered ? Reason.CLIENT_CLOSED.status() : exchange.request().response().getStatusCode());
+    }
     // A 5xx tells a webhook sender to retry; losing its event to a 409 on that retry would be worse than a
     // duplicate, which n8n workflows keyed on the delivery id already absorb.
     if (exchange.status() >= 500) exchange.deliveryFailed();
@@ -70,17 +74,7 @@ public final class ExchangeRecorder {
     accessLog.write(AccessRecord.of(exchange, replica));
   }
 
-  /**
-   * The socket peer as an address, read by {@link IpLiteral} so that nothing here can reach DNS. The text comes
-   * from the kernel, not the client; a link-local peer's zone id ({@code fe80::1%eth0}) is dropped, as allow-lists
-   * have no zones.
-   */
-  private static InetAddress peerAddress(HttpServerRequest request) {
-    String host = request.remoteAddress().hostAddress();
-    int zone = host == null ? -1 : host.indexOf('%');
-    String literal = zone < 0 ? host : host.substring(0, zone);
-    return IpLiteral.parse(literal).orElseThrow(() -> new IllegalStateException("peer address is not numeric"));
-  }
+
 
   /** Set before anything else, so refusals and forwarded responses alike carry them. */
   private static void addGatewayHeaders(HttpServerResponse response, String requestId) {

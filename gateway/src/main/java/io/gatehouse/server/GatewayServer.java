@@ -16,8 +16,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.net.ServerSSLOptions;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -112,17 +110,18 @@ public final class GatewayServer {
     ClientConnection client =
         ClientConnection.attach(connection, vertx, () -> state.get().config().server().timeouts(), !http1);
     Channel channel = ClientConnection.channel(connection);
-    InetAddress peer = ((InetSocketAddress) channel.remoteAddress()).getAddress();
-    ConnectionLimits.Refusal refusal = limits.admit(peer);
+    ConnectionLimits.Refusal refusal = limits.admit(client.peer());
+    // The one cleanup, for every way the connection ends: Vert.x's closeHandler is a single slot that a refusal or a
+    // WebSocket upgrade would replace (the gauge then only rose), and it does not fire once a tunnel took the channel.
+    channel.closeFuture().addListener(f -> {
+      client.closed();
+      if (refusal == null) {
+        limits.release(client.peer());
+        metrics.connectionClosed();
+      }
+    });
     if (refusal != null) {
-      String limit = refusal.name().toLowerCase(Locale.ROOT);
-      metrics.connectionRefused(limit);
-      refusedConnections.log(limit, System.Logger.Level.WARNING, suppressed -> "connection from "
-          + peer.getHostAddress() + " closed on arrival: over server." + (refusal == ConnectionLimits.Refusal.TOTAL
-          ? "max_connections" : "max_connections_per_ip") + " (" + suppressed + " more not logged in the last 10 s)");
-      client.markClosing();
-      channel.closeFuture().addListener(f -> client.closed());
-      connection.close();
+      refused(client, refusal);
       return;
     }
     if (http1) {
@@ -135,13 +134,18 @@ public final class GatewayServer {
     UnacknowledgedSettingsLimits.apply(connection, options.getInitialSettings());
     metrics.connectionOpened();
     if (options.isSsl()) metrics.tlsHandshake(true);
-    // The one cleanup, for every way the connection ends: Vert.x's closeHandler is a single slot that a refusal or a
-    // WebSocket upgrade would replace (the gauge then only rose), and it does not fire once a tunnel took the channel.
-    channel.closeFuture().addListener(f -> {
-      client.closed();
-      limits.release(peer);
-      metrics.connectionClosed();
-    });
+  }
+
+  /** Over a connection limit: counted, logged (throttled) and closed before anything of it is read. */
+  private void refused(ClientConnection client, ConnectionLimits.Refusal refusal) {
+    String limit = refusal.name().toLowerCase(Locale.ROOT);
+    metrics.connectionRefused(limit);
+    String key = refusal == ConnectionLimits.Refusal.TOTAL ? "max_connections" : "max_connections_per_ip";
+    refusedConnections.log(limit, System.Logger.Level.WARNING, suppressed -> "connection from "
+        + client.peer().getHostAddress() + " closed on arrival: over server." + key + " (" + suppressed
+        + " more not logged in the last 10 s)");
+    client.markClosing();
+    client.connection().close();
   }
 
   private void request(HttpServerRequest request) {

@@ -116,7 +116,7 @@ class SlowClientsIT {
   @Test void servesANormalClientWhileThousandsOfSlowClientsAreHeldAndCutsThemAllByRequestHeader() throws Exception {
     assertServed("before the slow clients");
     long baseHeap = gateway.liveHeapBytes() / 1024;
-    long baseRss = statusKib("VmRSS");
+    long baseRss = gateway.statusKib("VmRSS");
     List<Channel> slowloris = List.of();
     List<java.nio.channels.SocketChannel> silent = new ArrayList<>();
     try {
@@ -137,8 +137,8 @@ class SlowClientsIT {
       assertServed("while the slow clients are held");
 
       long liveHeap = gateway.liveHeapBytes() / 1024;
-      long rss = statusKib("VmRSS");
-      long peakRss = statusKib("VmHWM");
+      long rss = gateway.statusKib("VmRSS");
+      long peakRss = gateway.statusKib("VmHWM");
       int held = slowloris.size() + silent.size();
       System.out.printf("memory with %d held: live heap %d KiB (%d KiB before), RSS %d KiB (%d KiB before), peak RSS"
           + " %d KiB; per 1,000 held: %d KiB heap, %d KiB RSS%n", held, liveHeap, baseHeap, rss, baseRss, peakRss,
@@ -274,13 +274,6 @@ class SlowClientsIT {
     } catch (Exception e) {
       return -1;
     }
-  }
-
-  private static long statusKib(String field) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(gateway.pid()), "status"))) {
-      if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("\\D", ""));
-    }
-    throw new AssertionError(field + " not in /proc/<pid>/status");
   }
 
   private static Duration since(long nanoTime) {
