@@ -6,6 +6,8 @@ import io.gatehouse.forward.HttpForwarder;
 import io.gatehouse.forward.WebSocketTunnel;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Future;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.VerticleBase;
@@ -131,9 +133,27 @@ public final class GatewayServer {
           new StrictRequestDecoder(options, state.get().forwardSettings().maxBody(), client::headBytesArrived));
       channel.pipeline().addAfter("httpDecoder", "flushBeforeClose", new FlushBeforeClose());
     }
+    consolidateFlushes(channel);
     UnacknowledgedSettingsLimits.apply(connection, options.getInitialSettings());
     metrics.connectionOpened();
     if (options.isSsl()) metrics.tlsHandshake(true);
+  }
+
+  /**
+   * Vert.x flushes every write to a connection that is not reading at that moment, and a proxied response is written
+   * while the upstream connection reads: head, body chunks and end each became a TLS record and a syscall (HTTP/2:
+   * HEADERS and each DATA frame). Deferred to the end of the event-loop turn, the writes of one upstream read go out
+   * in one flush, which TLS wraps in as few records as fit. Placed next to TLS (or first, without it), below every
+   * handler that flushes.
+   */
+  private static void consolidateFlushes(Channel channel) {
+    FlushConsolidationHandler consolidation =
+        new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true);
+    if (channel.pipeline().get(SslHandler.class) != null) {
+      channel.pipeline().addAfter(channel.pipeline().context(SslHandler.class).name(), "flushConsolidation", consolidation);
+    } else {
+      channel.pipeline().addFirst("flushConsolidation", consolidation);
+    }
   }
 
   /** Over a connection limit: counted, logged (throttled) and closed before anything of it is read. */
