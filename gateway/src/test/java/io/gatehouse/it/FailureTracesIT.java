@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.config.Secret;
+import io.gatehouse.guard.signature.HmacKeys;
 import io.gatehouse.guard.signature.SignatureScheme;
 import io.gatehouse.guard.signature.TestHmacScheme;
 import io.vertx.core.MultiMap;
@@ -150,7 +151,7 @@ class FailureTracesIT {
 
   /** A scheme with a bug: it throws where it should decide. */
   private static final class ThrowingScheme implements SignatureScheme {
-    @Override public Start begin(MultiMap headers, List<Secret> secrets, Instant now, Duration tolerance) {
+    @Override public Start begin(MultiMap headers, HmacKeys keys, Instant now, Duration tolerance) {
       throw new IllegalStateException("bug while reading " + SECRET_IN_MESSAGE);
     }
 

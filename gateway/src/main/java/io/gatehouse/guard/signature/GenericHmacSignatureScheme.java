@@ -32,7 +32,7 @@ public final class GenericHmacSignatureScheme implements SignatureScheme {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
-  @Override public Start begin(MultiMap headers, List<Secret> secrets, Instant now, Duration tolerance) {
+  @Override public Start begin(MultiMap headers, HmacKeys keys, Instant now, Duration tolerance) {
     String header = settings.header();
     try {
       String value = DeliveryHeaders.single(headers, header, true);
@@ -53,7 +53,7 @@ public final class GenericHmacSignatureScheme implements SignatureScheme {
         keyPrefix = ts + ":";
       }
       String signaturePart = keyPrefix;
-      return HmacVerification.start(HmacVerification.utf8Keys(secrets), prefix, List.of(signature),
+      return HmacVerification.start(keys, prefix, List.of(signature),
           digest -> id != null ? id : signaturePart + DigestText.hex(digest));
     } catch (SignatureRefusal refusal) {
       return refusal.toStart();

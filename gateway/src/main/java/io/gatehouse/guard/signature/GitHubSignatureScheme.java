@@ -25,13 +25,13 @@ public final class GitHubSignatureScheme implements SignatureScheme {
   static final String DELIVERY = "X-GitHub-Delivery";
   private static final String PREFIX = "sha256=";
 
-  @Override public Start begin(MultiMap headers, List<Secret> secrets, Instant now, Duration tolerance) {
+  @Override public Start begin(MultiMap headers, HmacKeys keys, Instant now, Duration tolerance) {
     try {
       String value = DeliveryHeaders.single(headers, SIGNATURE, true);
       if (!value.startsWith(PREFIX)) throw SignatureRefusal.invalid(SIGNATURE + " does not start with sha256=");
       byte[] signature = DigestText.fromHex(value.substring(PREFIX.length()), SIGNATURE);
       DeliveryHeaders.id(headers, DELIVERY); // required and well-formed, though unsigned: see the class comment
-      return HmacVerification.start(HmacVerification.utf8Keys(secrets), new byte[0], List.of(signature),
+      return HmacVerification.start(keys, new byte[0], List.of(signature),
           digest -> PREFIX + DigestText.hex(digest));
     } catch (SignatureRefusal refusal) {
       return refusal.toStart();

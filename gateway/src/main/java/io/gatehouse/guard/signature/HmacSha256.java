@@ -23,6 +23,15 @@ final class HmacSha256 {
     }
   }
 
+  /** An independent copy of {@code keyed} in its current state; the JDK's HMAC supports cloning. */
+  static Mac copy(Mac keyed) {
+    try {
+      return (Mac) keyed.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("HmacSHA256 cannot be cloned by this runtime", e);
+    }
+  }
+
   /** The MAC of the parts written one after another. */
   static byte[] of(byte[] key, byte[]... parts) {
     Mac mac = keyed(key);

@@ -1,11 +1,9 @@
 package io.gatehouse.guard.signature;
 
-import io.gatehouse.config.Secret;
 import io.gatehouse.guard.Reason;
 import io.gatehouse.guard.signature.SignatureScheme.Start;
 import io.vertx.core.buffer.Buffer;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.Mac;
 
@@ -37,26 +35,12 @@ final class HmacVerification implements SignatureScheme.Verification {
   /**
    * Starts a verification over {@code prefix} followed by the body.
    *
-   * @param keys HMAC keys in configuration order; empty keys are skipped (they cannot be an HMAC key)
+   * @param keys the entry's prepared HMAC keys, in configuration order
    * @param candidates decoded signatures from the delivery, at least one
    */
-  static Start start(List<byte[]> keys, byte[] prefix, List<byte[]> candidates, ReplayKey replayKey) {
-    List<Mac> macs = new ArrayList<>(keys.size());
-    for (byte[] key : keys) {
-      if (key.length == 0) continue;
-      Mac mac = HmacSha256.keyed(key);
-      mac.update(prefix);
-      macs.add(mac);
-    }
-    if (macs.isEmpty()) return new Start.Refused(Reason.SIGNATURE_INVALID, "no usable secret");
-    return new Start.Started(new HmacVerification(macs, List.copyOf(candidates), replayKey));
-  }
-
-  /** Secrets used as their UTF-8 bytes, which is how GitHub, Stripe, Slack and Shopify key their HMACs. */
-  static List<byte[]> utf8Keys(List<Secret> secrets) {
-    List<byte[]> keys = new ArrayList<>(secrets.size());
-    for (Secret secret : secrets) keys.add(secret.bytes());
-    return keys;
+  static Start start(HmacKeys keys, byte[] prefix, List<byte[]> candidates, ReplayKey replayKey) {
+    if (keys.isEmpty()) return new Start.Refused(Reason.SIGNATURE_INVALID, "no usable secret");
+    return new Start.Started(new HmacVerification(keys.start(prefix), List.copyOf(candidates), replayKey));
   }
 
   @Override public void update(Buffer chunk) {

@@ -27,11 +27,11 @@ public final class ShopifySignatureScheme implements SignatureScheme {
   static final String SIGNATURE = "X-Shopify-Hmac-Sha256";
   static final String WEBHOOK_ID = "X-Shopify-Webhook-Id";
 
-  @Override public Start begin(MultiMap headers, List<Secret> secrets, Instant now, Duration tolerance) {
+  @Override public Start begin(MultiMap headers, HmacKeys keys, Instant now, Duration tolerance) {
     try {
       byte[] signature = DigestText.fromBase64(DeliveryHeaders.single(headers, SIGNATURE, true), SIGNATURE);
       DeliveryHeaders.id(headers, WEBHOOK_ID); // required and well-formed, though unsigned: see the class comment
-      return HmacVerification.start(HmacVerification.utf8Keys(secrets), new byte[0], List.of(signature),
+      return HmacVerification.start(keys, new byte[0], List.of(signature),
           digest -> DigestText.base64(digest));
     } catch (SignatureRefusal refusal) {
       return refusal.toStart();

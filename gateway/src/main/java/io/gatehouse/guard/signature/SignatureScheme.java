@@ -18,7 +18,20 @@ public interface SignatureScheme {
    * missing, duplicated or malformed ({@link Reason#SIGNATURE_MISSING}, {@link Reason#SIGNATURE_INVALID}) or the
    * signed timestamp is outside {@code tolerance} of {@code now}, either way ({@link Reason#TIMESTAMP_OUT_OF_TOLERANCE}).
    */
-  Start begin(MultiMap headers, List<Secret> secrets, Instant now, Duration tolerance);
+  Start begin(MultiMap headers, HmacKeys keys, Instant now, Duration tolerance);
+
+  /** {@link #begin(MultiMap, HmacKeys, Instant, Duration)} for a one-off check: prepares the keys on each call. */
+  default Start begin(MultiMap headers, List<Secret> secrets, Instant now, Duration tolerance) {
+    return begin(headers, keys(secrets), now, tolerance);
+  }
+
+  /**
+   * The configured secrets as this scheme keys its HMACs (their UTF-8 bytes unless the scheme says otherwise),
+   * prepared once per config load and shared by every delivery to the entry.
+   */
+  default HmacKeys keys(List<Secret> secrets) {
+    return HmacKeys.utf8(secrets);
+  }
 
   /**
    * The headers a sender of this scheme would add to {@code body}, in the order a sender sends them (for the

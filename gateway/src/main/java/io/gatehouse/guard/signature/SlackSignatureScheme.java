@@ -26,14 +26,14 @@ public final class SlackSignatureScheme implements SignatureScheme {
   static final String TIMESTAMP = "X-Slack-Request-Timestamp";
   private static final String VERSION = "v0";
 
-  @Override public Start begin(MultiMap headers, List<Secret> secrets, Instant now, Duration tolerance) {
+  @Override public Start begin(MultiMap headers, HmacKeys keys, Instant now, Duration tolerance) {
     try {
       String value = DeliveryHeaders.single(headers, SIGNATURE, true);
       if (!value.startsWith(VERSION + "=")) throw SignatureRefusal.invalid(SIGNATURE + " does not start with v0=");
       byte[] signature = DigestText.fromHex(value.substring(VERSION.length() + 1), SIGNATURE);
       long ts = DeliveryHeaders.timestamp(DeliveryHeaders.single(headers, TIMESTAMP, false), TIMESTAMP);
       DeliveryHeaders.checkTolerance(ts, now, tolerance);
-      return HmacVerification.start(HmacVerification.utf8Keys(secrets), prefix(ts), List.of(signature),
+      return HmacVerification.start(keys, prefix(ts), List.of(signature),
           digest -> ts + ":" + VERSION + "=" + DigestText.hex(digest));
     } catch (SignatureRefusal refusal) {
       return refusal.toStart();

@@ -42,7 +42,7 @@ public final class StandardWebhooksSignatureScheme implements SignatureScheme {
     }
   }
 
-  @Override public Start begin(MultiMap headers, List<Secret> secrets, Instant now, Duration tolerance) {
+  @Override public Start begin(MultiMap headers, HmacKeys keys, Instant now, Duration tolerance) {
     Names names = !Names.STANDARD.anyPresent(headers) && Names.SVIX.anyPresent(headers) ? Names.SVIX : Names.STANDARD;
     try {
       String value = DeliveryHeaders.single(headers, names.signature(), true);
@@ -52,8 +52,6 @@ public final class StandardWebhooksSignatureScheme implements SignatureScheme {
       if (id.indexOf('.') >= 0) throw SignatureRefusal.invalid(names.id() + " contains '.'");
       long ts = DeliveryHeaders.timestamp(DeliveryHeaders.single(headers, names.timestamp(), false), names.timestamp());
       DeliveryHeaders.checkTolerance(ts, now, tolerance);
-      List<byte[]> keys = new ArrayList<>(secrets.size());
-      for (Secret secret : secrets) key(secret).ifPresent(keys::add);
       return HmacVerification.start(keys, prefix(id, ts), signatures, digest -> id);
     } catch (SignatureRefusal refusal) {
       return refusal.toStart();
@@ -69,6 +67,11 @@ public final class StandardWebhooksSignatureScheme implements SignatureScheme {
     headers.put(Names.STANDARD.timestamp(), Long.toString(ts));
     headers.put(Names.STANDARD.signature(), VERSION + "," + DigestText.base64(HmacSha256.of(key, prefix(id, ts), body)));
     return headers;
+  }
+
+  /** The key is the base64 after {@code whsec_}, not the secret's text. */
+  @Override public HmacKeys keys(List<Secret> secrets) {
+    return HmacKeys.decoded(secrets, secret -> key(secret).orElse(null));
   }
 
   /** The HMAC key behind a {@code whsec_} secret; empty when it is not base64 of at least one byte. */

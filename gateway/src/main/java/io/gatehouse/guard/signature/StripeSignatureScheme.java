@@ -29,7 +29,7 @@ public final class StripeSignatureScheme implements SignatureScheme {
   /** A rolled secret adds one v1; a dozen is already unusual, more is noise to compare against every secret. */
   private static final int MAX_SIGNATURES = 16;
 
-  @Override public Start begin(MultiMap headers, List<Secret> secrets, Instant now, Duration tolerance) {
+  @Override public Start begin(MultiMap headers, HmacKeys keys, Instant now, Duration tolerance) {
     try {
       String value = DeliveryHeaders.single(headers, SIGNATURE, true);
       String timestamp = null;
@@ -52,7 +52,7 @@ public final class StripeSignatureScheme implements SignatureScheme {
       long t = DeliveryHeaders.timestamp(timestamp, SIGNATURE + " t");
       DeliveryHeaders.checkTolerance(t, now, tolerance);
       byte[] prefix = (t + ".").getBytes(StandardCharsets.US_ASCII);
-      return HmacVerification.start(HmacVerification.utf8Keys(secrets), prefix, signatures,
+      return HmacVerification.start(keys, prefix, signatures,
           digest -> "t=" + t + ",v1=" + DigestText.hex(digest));
     } catch (SignatureRefusal refusal) {
       return refusal.toStart();

@@ -85,7 +85,7 @@ public final class WebhookSignatureGuard implements Guard {
     WebhookEndpoint endpoint = found.get();
     var config = endpoint.config();
     var start =
-        endpoint.scheme().begin(exchange.request().headers(), config.secrets(), clock.instant(), config.tolerance());
+        endpoint.scheme().begin(exchange.request().headers(), endpoint.keys(), clock.instant(), config.tolerance());
     if (start instanceof SignatureScheme.Start.Refused refused) {
       // optional: an unsigned delivery goes on unverified; a signed one must still be right.
       if (mode == SignatureMode.OPTIONAL && refused.reason() == Reason.SIGNATURE_MISSING) return Verdict.PASS;

@@ -8,7 +8,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +23,7 @@ public final class TestHmacScheme implements SignatureScheme {
   public static final String SIGNATURE = "X-Test-Signature";
   public static final String ID = "X-Test-Id";
 
-  @Override public Start begin(MultiMap headers, List<Secret> secrets, Instant now, Duration tolerance) {
+  @Override public Start begin(MultiMap headers, HmacKeys keys, Instant now, Duration tolerance) {
     List<String> signatures = headers.getAll(SIGNATURE);
     List<String> ids = headers.getAll(ID);
     if (signatures.isEmpty() || ids.isEmpty()) return new Start.Refused(Reason.SIGNATURE_MISSING, "header missing");
@@ -35,8 +34,7 @@ public final class TestHmacScheme implements SignatureScheme {
     } catch (IllegalArgumentException e) {
       return new Start.Refused(Reason.SIGNATURE_INVALID, "not hex");
     }
-    List<Mac> macs = new ArrayList<>();
-    for (Secret secret : secrets) macs.add(mac(secret));
+    List<Mac> macs = keys.start(new byte[0]);
     String id = ids.get(0);
     return new Start.Started(new Verification() {
       @Override public void update(Buffer chunk) {
