@@ -30,6 +30,8 @@ SERIES = ("direct", "nginx", "gatehouse")
 CASES = ("h1-1k", "h1-1m", "h2-1k", "h2-1m")
 # Parts of the benchmark, in the order they run; --only picks some (the fixed rate is derived from the throughput).
 SECTIONS = ("throughput", "fixed-rate", "memory", "webhooks")
+# Gatehouse's RSS goals (MiB) by idle TLS keep-alive connections held; a count not listed here is measured, not judged.
+RSS_GOALS_MIB = {1000: 128, 10000: 384}
 
 # Why these JVM flags (see README.md, "JVM settings"): a proxy's live heap is tiny (connection state; Netty keeps
 # I/O buffers off-heap) and nearly all allocation dies young, so a small fixed heap and the throughput collector fit
@@ -194,32 +196,49 @@ class Bench:
         return {"rate_rps": rate, "clients": a.rate_clients, "per_client_rps": per_client, "runs": out}
 
     def memory(self):
-        a = self.args
-        out = {"connections": a.hold}
-        for target in ("nginx", "gatehouse"):
-            port = self.nginx["port"] if target == "nginx" else self.gatehouse["port"]
-            pid = self.pids[target]
-            before = targets.memory_kib(pid)
-            holder = subprocess.Popen([sys.executable, os.path.join(HERE, "holdconns.py"), "--port", str(port),
-                                       "--count", str(a.hold)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      text=True, start_new_session=True)
-            try:
-                ready = holder.stdout.readline().split()
-                time.sleep(2)  # let the proxy settle (GC, lazily freed buffers) before reading
-                during = targets.memory_kib(pid)
-                holder.stdin.close()
-                alive = holder.stdout.readline().split()
-                holder.wait(timeout=60)
-            finally:
-                if holder.poll() is None:
-                    holder.kill()
-                    holder.wait()
-            out[target] = {"open": int(ready[1]) if len(ready) > 2 else 0,
-                           "failed": int(ready[2]) if len(ready) > 2 else a.hold,
-                           "alive_at_end": int(alive[1]) if len(alive) > 1 else None,
-                           "rss_before_kib": before[0], "rss_1000_conns_kib": during[0], "hwm_kib": during[1]}
-            log(f"memory {target}: {out[target]['open']} connections open, RSS {during[0] / 1024:.1f} MiB "
-                f"(before {before[0] / 1024:.1f} MiB), peak {during[1] / 1024:.1f} MiB")
+        """Each --hold count in turn, smallest first (the JVM keeps heap it has grown to, so a 1,000 reading taken
+        after 10,000 would not be a 1,000 reading), nginx then Gatehouse. Keyed by the count: {"nginx": {"1000": ...}}."""
+        out = {"counts": sorted(set(self.args.hold))}
+        for count in out["counts"]:
+            for target in ("nginx", "gatehouse"):
+                out.setdefault(target, {})[str(count)] = m = self.hold(target, count)
+                log(f"memory {target}, {count} connections: {m['open']} open ({m['failed']} failed"
+                    + (f": {m['errors']}" if m["errors"] else "") + f", {m['open_s']} s to open), "
+                    f"RSS {m['rss_kib'] / 1024:.1f} MiB (before {m['rss_before_kib'] / 1024:.1f} MiB), "
+                    f"peak {m['hwm_kib'] / 1024:.1f} MiB, {m['alive_at_end']} still open at the end")
+        return out
+
+    def hold(self, target, count):
+        """Holds count idle TLS connections (holdconns.py) to target and reads its memory meanwhile."""
+        port = self.nginx["port"] if target == "nginx" else self.gatehouse["port"]
+        pid = self.pids[target]
+        limit = targets.open_files_limit(pid)
+        before = targets.memory_kib(pid)
+        out = {"rss_before_kib": before[0], "open_files_limit": limit, "open": 0, "failed": count, "errors": {},
+               "open_s": None, "alive_at_end": None, "rss_kib": before[0], "hwm_kib": before[1]}
+        if limit is not None and limit < count + 64:
+            out["errors"] = {f"the proxy's open-file limit is {limit} (/proc/{pid}/limits)": count}
+            return out
+        holder = subprocess.Popen([sys.executable, os.path.join(HERE, "holdconns.py"), "--port", str(port),
+                                   "--count", str(count)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True, start_new_session=True)
+        try:
+            ready = json.loads(holder.stdout.readline() or "{}")
+            if "ready" not in ready:
+                out["errors"] = {f"holdconns.py exited with {holder.wait(timeout=10)} (see its message above)": count}
+                return out
+            time.sleep(2)  # let the proxy settle (GC, lazily freed buffers) before reading
+            during = targets.memory_kib(pid)
+            holder.stdin.close()
+            alive = json.loads(holder.stdout.readline() or "{}")
+            holder.wait(timeout=60)
+        finally:
+            if holder.poll() is None:
+                holder.kill()
+                holder.wait()
+        out.update({"open": ready["ready"], "failed": ready["failed"], "errors": ready["errors"],
+                    "open_s": ready["seconds"], "alive_at_end": alive.get("alive"), "rss_kib": during[0],
+                    "hwm_kib": during[1]})
         return out
 
     def access_log_lines(self):
@@ -299,13 +318,25 @@ def summarize(runs, fixed, memory):
             fr["gatehouse_added_p99_ms"] = fr["gatehouse"]["p99_ms"] - (fr["direct"]["p99_ms"] or 0)
         s["fixed_rate"] = fr
     if memory:
-        mem = {"connections": memory["connections"]}
-        for t in ("nginx", "gatehouse"):
-            m = memory[t]
-            mem[t] = {"rss_1000_conns_mib": m["rss_1000_conns_kib"] / 1024, "peak_mib": m["hwm_kib"] / 1024,
-                      "rss_before_mib": m["rss_before_kib"] / 1024, "open": m["open"]}
-        s["memory"] = mem
+        s["memory"] = summarize_memory(memory)
     return s
+
+
+def summarize_memory(memory):
+    """Flat keys that say the count: rss_1000_conns_mib, open_10000_conns, ...; peak_mib is VmHWM over the whole run
+    (the last reading: the high-water mark only grows)."""
+    mem = {"counts": memory["counts"],
+           "gatehouse_goal_mib": {str(c): RSS_GOALS_MIB[c] for c in memory["counts"] if c in RSS_GOALS_MIB}}
+    for t in ("nginx", "gatehouse"):
+        mem[t] = {}
+        for count in memory["counts"]:
+            m = memory[t][str(count)]
+            mem[t].update({f"rss_{count}_conns_mib": m["rss_kib"] / 1024,
+                           f"rss_before_{count}_conns_mib": m["rss_before_kib"] / 1024,
+                           f"open_{count}_conns": m["open"], f"failed_{count}_conns": m["failed"],
+                           f"alive_at_end_{count}_conns": m["alive_at_end"], f"seconds_to_open_{count}_conns": m["open_s"]})
+        mem[t]["peak_mib"] = memory[t][str(memory["counts"][-1])]["hwm_kib"] / 1024
+    return mem
 
 
 def goals(s):
@@ -319,9 +350,13 @@ def goals(s):
         out["added_p99_gatehouse_minus_nginx_ms"] = fr["gatehouse_minus_nginx_p99_ms"]
         out["added_p99_met"] = fr["gatehouse_minus_nginx_p99_ms"] <= 0.5
     mem = s.get("memory")
-    if mem:
-        out["rss_1000_conns_mib"] = mem["gatehouse"]["rss_1000_conns_mib"]
-        out["rss_met"] = mem["gatehouse"]["rss_1000_conns_mib"] <= 256 and mem["gatehouse"]["open"] == mem["connections"]
+    for count, limit in (RSS_GOALS_MIB.items() if mem else ()):
+        if count in mem["counts"]:
+            g = mem["gatehouse"]
+            out[f"rss_{count}_conns_mib"] = g[f"rss_{count}_conns_mib"]
+            # Met only with every connection open while read and still open after: fewer would flatter the figure.
+            out[f"rss_{count}_conns_met"] = (g[f"rss_{count}_conns_mib"] <= limit and g[f"open_{count}_conns"] == count
+                                             and g[f"alive_at_end_{count}_conns"] == count)
     if "webhooks" in s:
         out.update(webhooks.goals(s["webhooks"]))
     return out
@@ -336,8 +371,9 @@ def print_table(s, g, args):
         parts.append("throughput ≥ 1.0× nginx: " + ("met" if g["throughput_met"] else "NOT met"))
     if "added_p99_met" in g:
         parts.append("added p99 ≤ nginx + 0.5 ms: " + ("met" if g["added_p99_met"] else "NOT met"))
-    if "rss_met" in g:
-        parts.append("RSS ≤ 256 MiB @1000 conns: " + ("met" if g["rss_met"] else "NOT met"))
+    for count, limit in RSS_GOALS_MIB.items():
+        if f"rss_{count}_conns_met" in g:
+            parts.append(f"RSS ≤ {limit} MiB @{count:,} conns: " + ("met" if g[f"rss_{count}_conns_met"] else "NOT met"))
     if parts:
         print("\ngoals: " + "; ".join(parts))
 
@@ -367,12 +403,26 @@ def print_throughput(s):
             print(f"  added p99 (vs direct): nginx {fr['nginx_added_p99_ms']:+.3f} ms, Gatehouse "
                   f"{fr['gatehouse_added_p99_ms']:+.3f} ms; Gatehouse − nginx {fr['gatehouse_minus_nginx_p99_ms']:+.3f} ms")
     mem = s.get("memory")
-    if mem:
-        print(f"\nmemory with {mem['connections']} TLS keep-alive connections open (process tree RSS):")
+    for count in (mem["counts"] if mem else ()):
+        print(f"\nmemory with {count:,} idle TLS keep-alive connections (process tree RSS):")
         for t in ("nginx", "gatehouse"):
             m = mem[t]
-            print(f"  {t:<10} RSS {m['rss_1000_conns_mib']:.1f} MiB (before {m['rss_before_mib']:.1f}), "
-                  f"peak over the run {m['peak_mib']:.1f} MiB, {m['open']} open")
+            print(f"  {t:<10} RSS {m[f'rss_{count}_conns_mib']:.1f} MiB (before {m[f'rss_before_{count}_conns_mib']:.1f}), "
+                  f"{m[f'open_{count}_conns']} open, {m[f'failed_{count}_conns']} failed, "
+                  f"{m[f'alive_at_end_{count}_conns']} still open at the end")
+    if mem:
+        print("  peak over the run (VmHWM): " + ", ".join(f"{t} {mem[t]['peak_mib']:.1f} MiB" for t in ("nginx", "gatehouse")))
+
+
+def counts(text):
+    """--hold's value: "1000,10000" -> [1000, 10000]."""
+    try:
+        values = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        values = []
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected positive counts separated by commas, e.g. 1000,10000")
+    return values
 
 
 def main():
@@ -388,7 +438,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2, help="load generator threads (one per core)")
     ap.add_argument("--rate-clients", type=int, default=32, help="connections for the fixed-rate run")
     ap.add_argument("--rate-duration", type=int, default=10)
-    ap.add_argument("--hold", type=int, default=1000, help="keep-alive connections for the memory measurement")
+    ap.add_argument("--hold", type=counts, default=[1000, 10000],
+                    help="comma-separated counts of idle TLS keep-alive connections the memory part holds, one "
+                         "measurement each (default 1000,10000; the open-file limit must allow the largest + 1024)")
     ap.add_argument("--jvm-flags", default=os.environ.get("GATEHOUSE_BENCH_JVM_FLAGS", DEFAULT_JVM_FLAGS))
     ap.add_argument("--nginx-buffering", choices=sorted(NGINX_BUFFERING), default="on")
     ap.add_argument("--out", default=None, help="writes OUT.json and OUT.svg (default results/latest, or with --only "
@@ -415,6 +467,14 @@ def main():
         ap.error(f"--only: unknown part(s) {', '.join(sorted(unknown)) or '(none given)'}; choose from {', '.join(SECTIONS)}")
     if "fixed-rate" in sections and "throughput" not in sections:
         ap.error("--only: fixed-rate takes its rate from the throughput part; add throughput")
+    if "memory" in sections:
+        # Raised here so that every server started below inherits it (the JVM raises its soft limit to the hard one
+        # by itself; nginx's workers set worker_rlimit_nofile). The margin covers the proxies' own files and
+        # upstream connections.
+        try:
+            targets.raise_open_files(max(a.hold) + 1024)
+        except RuntimeError as e:
+            ap.error(f"--hold {max(a.hold)}: {e}, or hold fewer connections")
     if a.out is None:
         name = "latest" if set(sections) == set(SECTIONS) else "-".join(sections)
         a.out = os.path.join(HERE, "results", name)

@@ -67,8 +67,9 @@ class Svg:
                 + "\n".join(self.parts) + "\n</svg>\n")
 
 
-def panel(svg, x, y, w, h, title, unit, categories, subtitle=None, goal=None):
-    """categories: [(label, [(series, value, lo, hi)])]; draws grouped bars with min-max whiskers."""
+def panel(svg, x, y, w, h, title, unit, categories, subtitle=None, goal=None, marks=()):
+    """categories: [(label, [(series, value, lo, hi)])]; draws grouped bars with min-max whiskers. goal: (value,
+    label) drawn across the panel; marks: [(category index, value, label)], a goal drawn over one category only."""
     svg.rect(x, y, w, h, "#fafafa", "#ddd")
     svg.text(x + w / 2, y + 18, title, 13, "middle", "bold")
     if subtitle:
@@ -77,6 +78,7 @@ def panel(svg, x, y, w, h, title, unit, categories, subtitle=None, goal=None):
     values = [max(v or 0, hi or 0) for _, bars in categories for _, v, _, hi in bars]
     if goal:
         values.append(goal[0])
+    values += [v for _, v, _ in marks]
     vmax = nice_max(max(values + [0]) * 1.12)
     for i in range(5):
         gv = vmax * i / 4
@@ -111,6 +113,10 @@ def panel(svg, x, y, w, h, title, unit, categories, subtitle=None, goal=None):
         gy = bottom - (bottom - top) * goal[0] / vmax
         svg.line(left, gy, right, gy, "#c62828", 1.5, "6,4")
         svg.text(left + 4, gy - 4, goal[1], 10, "start", color="#c62828")
+    for ci, v, label in marks:
+        gy = bottom - (bottom - top) * v / vmax
+        svg.line(left + ci * cw + 4, gy, left + (ci + 1) * cw - 4, gy, "#c62828", 1.5, "6,4")
+        svg.text(left + (ci + 0.5) * cw, gy - 4, label, 10, "middle", color="#c62828")
 
 
 def main(results_path, out_path):
@@ -174,11 +180,7 @@ def main(results_path, out_path):
               f"Gatehouse p99 − nginx p99 = {added:+.2f} ms (goal ≤ +0.5 ms)" if added is not None else None)
     mem = s.get("memory")
     if mem:
-        cats = []
-        for key, label in (("rss_1000_conns_mib", f"RSS, {mem['connections']} conns"), ("peak_mib", "peak (VmHWM)")):
-            cats.append((label, [(t, mem[t][key], None, None) for t in ("nginx", "gatehouse") if t in mem]))
-        panel(svg, 20 + 2 * (PW + 10), y2, PW, PH, "memory (proxy process tree)", "MiB", cats,
-              f"{mem['connections']} open TLS keep-alive connections", goal=(256, "goal 256 MiB"))
+        memory_panel(svg, mem, 20 + 2 * (PW + 10), y2, PW, PH)
     cpu = s.get("cpu_per_request_us")
     if cpu:
         cats = [(case_label(c).replace("HTTP/", "h"), [(t, cpu[c].get(t), None, None) for t in ("nginx", "gatehouse")])
@@ -192,6 +194,21 @@ def main(results_path, out_path):
              11, color="#666")
     with open(out_path, "w") as f:
         f.write(svg.render())
+
+
+def memory_panel(svg, mem, x, y, PW, PH):
+    """RSS with each count of idle TLS connections held, with Gatehouse's goal over its count, and the run's peak."""
+    counts = mem.get("counts") or [1000]  # results from before --hold took a list held 1,000
+    goals = mem.get("gatehouse_goal_mib", {"1000": 256})  # and had one goal, 256 MiB
+    cats, marks = [], []
+    for i, count in enumerate(counts):
+        cats.append((f"{count:,} conns", [(t, mem[t].get(f"rss_{count}_conns_mib"), None, None)
+                                          for t in ("nginx", "gatehouse") if t in mem]))
+        if str(count) in goals:
+            marks.append((i, goals[str(count)], f"goal {goals[str(count)]}"))
+    cats.append(("peak (VmHWM)", [(t, mem[t]["peak_mib"], None, None) for t in ("nginx", "gatehouse") if t in mem]))
+    panel(svg, x, y, PW, PH, "memory (proxy process tree)", "MiB", cats,
+          "RSS with idle TLS keep-alive connections open", marks=marks)
 
 
 def webhook_row(svg, h, settings, y, PW, PH):

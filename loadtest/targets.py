@@ -2,10 +2,12 @@
 proxy, and Gatehouse. Every process is started in its own session and remembered, so one call stops them all."""
 
 import os
+import resource
 import signal
 import socket
 import ssl
 import subprocess
+import sys
 import time
 import urllib.request
 
@@ -205,3 +207,33 @@ def negotiated(port, alpn):
     with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
         with ctx.wrap_socket(raw, server_hostname="localhost") as s:
             return {"version": s.version(), "cipher": s.cipher()[0], "alpn": s.selected_alpn_protocol()}
+
+
+def raise_open_files(needed):
+    """Raises this process's soft open-file limit to at least needed (children inherit it); RuntimeError when the
+    hard limit is lower, which only root can raise."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return soft
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        raise RuntimeError(f"{needed} open files are needed but the hard limit is {hard} (ulimit -Hn); raise it "
+                           f"as root (ulimit -Hn {needed}, or nofile in /etc/security/limits.conf)")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+    return needed
+
+
+def open_files_limit(pid):
+    """The lowest soft open-file limit in pid's process tree, from /proc/PID/limits (nginx: its workers set their
+    own with worker_rlimit_nofile; the JVM raises its soft limit to the hard one at start)."""
+    lowest = None
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/limits") as f:
+                for line in f:
+                    if line.startswith("Max open files"):
+                        soft = line.split()[3]
+                        value = sys.maxsize if soft == "unlimited" else int(soft)
+                        lowest = value if lowest is None else min(lowest, value)
+        except (OSError, ValueError, IndexError):
+            continue
+    return lowest
