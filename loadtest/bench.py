@@ -27,7 +27,12 @@ import webhooks
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SERIES = ("direct", "nginx", "gatehouse")
-CASES = ("h1-1k", "h1-1m", "h2-1k", "h2-1m")
+# Each guarded case right after its plain one, so that the two share a stretch of the machine's noise.
+CASES = ("h1-1k", "h1-1k-guarded", "h1-1m", "h2-1k", "h2-1k-guarded", "h2-1m")
+GUARDED = "-guarded"  # the same load through the route with every guard on (conf/: "guarded", location /guarded/)
+# The guarded route needs an X-N8N-API-KEY (auth: n8n-api-key checks that one is there; n8n would check it). 200
+# characters, about the length of an n8n API key, so that both proxies parse a header of realistic size.
+API_KEY = ("gatehouse-benchmark-api-key-" * 8)[:200]
 # Parts of the benchmark, in the order they run; --only picks some (the fixed rate is derived from the throughput).
 SECTIONS = ("throughput", "fixed-rate", "memory", "webhooks")
 # Gatehouse's RSS goals (MiB) by idle TLS keep-alive connections held; a count not listed here is measured, not judged.
@@ -129,15 +134,17 @@ class Bench:
     # ---- measurements ----------------------------------------------------------------------------------------
     def load(self, target, case, duration, warmup=False):
         a = self.args
-        proto, body = case.split("-")
-        url = f"{self.urls[target][proto]}/{body}"
+        proto, body = case.split("-")[:2]
+        guarded = case.endswith(GUARDED)
+        url = self.urls[target][proto] + (targets.GUARDED_PREFIX if guarded else "/") + body
+        headers = {"X-N8N-API-KEY": API_KEY} if guarded else None
         pid = self.pids[target]
         up_pid = self.pids["direct"]
         c0, u0, t0 = cpu_ticks(pid), cpu_ticks(up_pid), time.monotonic()
         if proto == "h1":
-            res = loadgen.wrk(url, a.connections, a.threads, duration)
+            res = loadgen.wrk(url, a.connections, a.threads, duration, headers=headers)
         else:
-            res = loadgen.h2load(url, a.h2_clients, a.h2_streams, a.threads, duration, warmup_s=1)
+            res = loadgen.h2load(url, a.h2_clients, a.h2_streams, a.threads, duration, warmup_s=1, headers=headers)
         c1, u1, t1 = cpu_ticks(pid), cpu_ticks(up_pid), time.monotonic()
         hz = os.sysconf("SC_CLK_TCK")
         res.update({"target": target, "case": case, "warmup": warmup, "wall_s": round(t1 - t0, 2),
@@ -149,6 +156,19 @@ class Bench:
             # 1 s warm-up, so this slightly overstates per-request CPU for HTTP/2, equally for every target.
             res["cpu_us_per_req"] = res["cpu_s"] * 1e6 / res["requests"]
         return res
+
+    def check_guarded(self):
+        """Before measuring: the guarded route must pass a request with the API key (the whole 1 KiB body) and refuse
+        one without it with 401, on both proxies; otherwise its figures would measure something else."""
+        cafile = os.path.join(self.certs, "ca.crt")
+        for target in ("nginx", "gatehouse"):
+            url = f"{self.urls[target]['h1'].replace('127.0.0.1', 'localhost')}{targets.GUARDED_PREFIX}1k"
+            status, body, _ = targets.fetch(url, cafile, {"X-N8N-API-KEY": API_KEY})
+            refused = targets.fetch(url, cafile)[0]
+            if status != 200 or len(body) != targets.BODIES["1k"] or refused != 401:
+                raise RuntimeError(f"{target}: {url} answered {status} ({len(body)} bytes) with X-N8N-API-KEY and "
+                                   f"{refused} without it; expected 200 (1024 bytes) and 401")
+        log("guarded route: 200 with X-N8N-API-KEY and 401 without it on nginx and Gatehouse")
 
     def throughput(self):
         a = self.args
@@ -162,12 +182,12 @@ class Bench:
         if a.warmup > 0:
             log(f"warm-up: {a.warmup} s per target and case (discarded)")
             for case in CASES:
-                for target in SERIES:
+                for target in case_targets(case):
                     self.load(target, case, a.warmup, warmup=True)
         for rnd in range(1, a.rounds + 1):
             for case in CASES:
                 line = []
-                for target in SERIES:
+                for target in case_targets(case):
                     res = self.load(target, case, a.duration)
                     res["round"] = rnd
                     self.runs.append(res)
@@ -242,16 +262,12 @@ class Bench:
         return out
 
     def access_log_lines(self):
+        """Lines in each proxy's access log: all, and those of the guarded route (both logs are JSON and name the
+        route: the check that the guarded cases went through it)."""
         counts = {}
         for target, path in (("nginx", self.nginx["access_log"]), ("gatehouse", self.gatehouse["access_log"])):
-            n = 0
-            try:
-                with open(path, "rb") as f:
-                    for chunk in iter(lambda: f.read(1 << 20), b""):
-                        n += chunk.count(b"\n")
-            except OSError:
-                n = None
-            counts[target] = n
+            counted = count_lines(path, b'"route":"guarded"')
+            counts[target] = {"lines": counted[0], "guarded": counted[1]} if counted else None
         return counts
 
     def gatehouse_gc(self):
@@ -262,6 +278,41 @@ class Bench:
             return dict(zip(out[0].split(), out[1].split()))
         except (OSError, subprocess.TimeoutExpired, IndexError):
             return None
+
+
+def count_lines(path, needle):
+    """(lines, lines containing needle), or None when the file cannot be read."""
+    lines = hits = 0
+    tail = b""
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                buf = tail + chunk
+                end = buf.rfind(b"\n") + 1  # whole lines only: a line cut by the chunk joins the next one
+                lines += buf.count(b"\n", 0, end)
+                hits += buf.count(needle, 0, end)
+                tail = buf[end:]
+    except OSError:
+        return None
+    return lines, hits
+
+
+def guarded_log_problems(runs, logs):
+    """Each proxy's log must hold a guarded-route line for every guarded request the load generators counted (the
+    warm-ups add more)."""
+    problems = []
+    for target in ("nginx", "gatehouse"):
+        sent = sum(r.get("requests", 0) for r in runs if r["target"] == target and r["case"].endswith(GUARDED))
+        logged = (logs.get(target) or {}).get("guarded")
+        if sent and (logged is None or logged < sent):
+            problems.append(f"{target}: {logged} guarded-route lines in its access log for {sent} guarded requests")
+    return problems
+
+
+def case_targets(case):
+    """Who gets a case's load: the direct runs measure the upstream itself, which has no guards to turn on, so a
+    guarded case loads the two proxies only (its direct figure would be the plain case's)."""
+    return SERIES[1:] if case.endswith(GUARDED) else SERIES
 
 
 def med(values):
@@ -275,7 +326,7 @@ def summarize(runs, fixed, memory):
         s["throughput"], s["cpu_per_request_us"] = {}, {}
     for case in (CASES if runs else ()):
         cs = {}
-        for t in SERIES:
+        for t in case_targets(case):
             rs = [r for r in runs if r["case"] == case and r["target"] == t]
             cs[t] = {
                 "rps": med([r["rps"] for r in rs]),
@@ -301,7 +352,7 @@ def summarize(runs, fixed, memory):
         cs["ratio_rps_per_round"] = per_round
         cs["ratio_p99_gatehouse_nginx"] = g["p99_ms"] / n["p99_ms"] if n["p99_ms"] and g["p99_ms"] else None
         s["throughput"][case] = cs
-        s["cpu_per_request_us"][case] = {t: cs[t]["cpu_us_per_req"] for t in SERIES}
+        s["cpu_per_request_us"][case] = {t: cs[t]["cpu_us_per_req"] for t in case_targets(case)}
     if fixed:
         fr = {"rate_rps": fixed["rate_rps"]}
         for t in SERIES:
@@ -382,15 +433,15 @@ def print_throughput(s):
     for case in (CASES if "throughput" in s else ()):
         if case == CASES[0]:
             print()
-            print(f"{'case':<8} {'target':<10} {'req/s':>9} {'MiB/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU µs/req':>10} "
-                  f"{'err':>5}")
+            print(f"{'case':<14} {'target':<10} {'req/s':>9} {'MiB/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+                  f"{'CPU µs/req':>10} {'err':>5}")
         cs = s["throughput"][case]
-        for t in SERIES:
+        for t in case_targets(case):
             m = cs[t]
-            print(f"{case:<8} {t:<10} {m['rps']:>9.0f} {m['mib_s']:>8.1f} {m['p50_ms'] or 0:>8.2f} "
+            print(f"{case:<14} {t:<10} {m['rps']:>9.0f} {m['mib_s']:>8.1f} {m['p50_ms'] or 0:>8.2f} "
                   f"{m['p99_ms'] or 0:>8.2f} {m['cpu_us_per_req'] or 0:>10.1f} {m['errors']:>5}")
         rr = ", ".join(f"{x:.2f}" for x in cs["ratio_rps_per_round"])
-        print(f"{'':<8} Gatehouse/nginx throughput {cs['ratio_rps_gatehouse_nginx']:.2f}× (per round: {rr}); "
+        print(f"{'':<14} Gatehouse/nginx throughput {cs['ratio_rps_gatehouse_nginx'] or 0:.2f}× (per round: {rr}); "
               f"p99 {cs['ratio_p99_gatehouse_nginx'] or 0:.2f}×")
     fr = s.get("fixed_rate")
     if fr:
@@ -496,6 +547,7 @@ def main():
         log(f"TLS: nginx {env['tls_nginx']}, gatehouse {env['tls_gatehouse']}; load avg {env['loadavg_start']}; "
             f"parts: {', '.join(sections)}")
         if "throughput" in sections:
+            bench.check_guarded()
             bench.throughput()
         if "fixed-rate" in sections:
             fixed = bench.fixed_rate()
@@ -547,7 +599,9 @@ def main():
         json.dump(result, f, indent=1)
     chart.main(a.out + ".json", a.out + ".svg")
     print_table(s, g, a)
-    print(f"\naccess log lines: {logs}")
+    print(f"\naccess log lines (all, guarded route): {logs}")
+    for problem in guarded_log_problems(bench.runs, logs):
+        print(f"!!! {problem}", file=sys.stderr)
     print(f"wrote {a.out}.json and {a.out}.svg in {result['elapsed_s']:.0f} s")
     if hooks_error:
         print(f"\n!!! WEBHOOK SCENARIO FAILED: {hooks_error}", file=sys.stderr)

@@ -152,21 +152,9 @@ def main(results_path, out_path):
         y += 18
     y0 = 110 + legend_h
 
-    for row, (metric, unit, title) in enumerate([("rps", "requests/s", "throughput"), ("p99_ms", "ms", "p99 latency")]
-                                                if cases else []):
-        for i, case in enumerate(cases):
-            cs = s["throughput"][case]
-            bars = []
-            for t in ("direct", "nginx", "gatehouse"):
-                m = cs[t]
-                if metric == "rps":
-                    bars.append((t, m["rps"], m["rps_min"], m["rps_max"]))
-                else:
-                    bars.append((t, m["p99_ms"], m["p99_ms_min"], m["p99_ms_max"]))
-            ratio = cs.get("ratio_rps_gatehouse_nginx") if metric == "rps" else cs.get("ratio_p99_gatehouse_nginx")
-            sub = f"Gatehouse/nginx = {ratio:.2f}×" if ratio is not None else None
-            panel(svg, 20 + i * (PW + 10), y0 + row * (PH + 20), PW, PH, f"{title} · {case_label(case)}", unit,
-                  [("", bars)], sub)
+    for row, metric in enumerate(("rps", "p99_ms") if cases else ()):
+        for i, members in enumerate(case_groups(cases)):
+            throughput_panel(svg, s["throughput"], members, metric, 20 + i * (PW + 10), y0 + row * (PH + 20), PW, PH)
     y2 = y0 + (2 * (PH + 20) if cases else 0)
     fr = s.get("fixed_rate")
     if fr:
@@ -175,17 +163,17 @@ def main(results_path, out_path):
             cats.append((q.split("_")[0], [(t, fr[t][q], fr[t].get(q + "_min"), fr[t].get(q + "_max"))
                                           for t in ("direct", "nginx", "gatehouse") if t in fr]))
         added = fr.get("gatehouse_minus_nginx_p99_ms")
-        panel(svg, 20, y2, 2 * PW + 10, PH,
-              f"latency at a fixed {fr['rate_rps']:.0f} req/s (half of nginx's HTTP/1.1 1 KiB capacity)", "ms", cats,
-              f"Gatehouse p99 − nginx p99 = {added:+.2f} ms (goal ≤ +0.5 ms)" if added is not None else None)
+        # The rate is half of nginx's HTTP/1.1 1 KiB capacity (README); too long a title for one panel.
+        panel(svg, 20, y2, PW, PH, f"latency at a fixed {fr['rate_rps']:,.0f} req/s", "ms", cats,
+              f"Gatehouse − nginx p99 = {added:+.2f} ms (goal ≤ +0.5)" if added is not None else None)
     mem = s.get("memory")
     if mem:
-        memory_panel(svg, mem, 20 + 2 * (PW + 10), y2, PW, PH)
+        memory_panel(svg, mem, 20 + (PW + 10), y2, PW, PH)
     cpu = s.get("cpu_per_request_us")
     if cpu:
-        cats = [(case_label(c).replace("HTTP/", "h"), [(t, cpu[c].get(t), None, None) for t in ("nginx", "gatehouse")])
-                for c in cases]
-        panel(svg, 20 + 3 * (PW + 10), y2, PW, PH, "proxy CPU time per request", "µs", cats,
+        # Twice as wide as the others: one category per case, the guarded ones included.
+        cats = [(short_label(c), [(t, cpu[c].get(t), None, None) for t in ("nginx", "gatehouse")]) for c in cases]
+        panel(svg, 20 + 2 * (PW + 10), y2, 2 * PW + 10, PH, "proxy CPU time per request", "µs", cats,
               "median over rounds (less sensitive to noise)")
     if hooks:
         webhook_row(svg, hooks, r["settings"], y2 + (PH + 20 if bottom else 0), PW, PH)
@@ -247,9 +235,43 @@ def webhook_row(svg, h, settings, y, PW, PH):
               "median over rounds")
 
 
+GUARDED = "-guarded"  # bench.py's suffix for a case through the route with every guard on
+
+
+def case_groups(cases):
+    """A plain case and its guarded twin share a panel: [["h1-1k", "h1-1k-guarded"], ["h1-1m"], ...]."""
+    groups = {}
+    for case in cases:
+        groups.setdefault(case.removesuffix(GUARDED), []).append(case)
+    return list(groups.values())
+
+
+def throughput_panel(svg, throughput, members, metric, x, y, PW, PH):
+    """One body size and protocol: the plain route's bars, and the guarded route's beside them when it ran."""
+    cats, ratios = [], []
+    for case in members:
+        cs = throughput[case]
+        guarded = case.endswith(GUARDED)
+        bars = [(t, cs[t][metric], cs[t][metric + "_min"], cs[t][metric + "_max"])
+                for t in ("direct", "nginx", "gatehouse") if t in cs]
+        label = ("guarded route" if guarded else "plain route") if len(members) > 1 else ""
+        cats.append((label, bars))
+        ratio = cs.get("ratio_rps_gatehouse_nginx" if metric == "rps" else "ratio_p99_gatehouse_nginx")
+        if ratio is not None:
+            ratios.append(f"{ratio:.2f}×" + (f" {label.split()[0]}" if label else ""))
+    title = "throughput" if metric == "rps" else "p99 latency"
+    panel(svg, x, y, PW, PH, f"{title} · {case_label(members[0])}", "requests/s" if metric == "rps" else "ms", cats,
+          "Gatehouse/nginx = " + ", ".join(ratios) if ratios else None)
+
+
 def case_label(case):
-    proto, body = case.split("-")
+    proto, body = case.split("-")[:2]
     return ("HTTP/1.1" if proto == "h1" else "HTTP/2") + " " + ("1 KiB" if body == "1k" else "1 MiB")
+
+
+def short_label(case):
+    """"h1 1k", "h1 1k guarded": fits a sixth of a double-width panel."""
+    return case.replace("-", " ")
 
 
 if __name__ == "__main__":
