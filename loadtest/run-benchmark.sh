@@ -35,7 +35,21 @@ export PATH="$PATH:/usr/sbin"
 command -v python3 >/dev/null || { echo "error: python3 is required (apt-get install -y python3)" >&2; exit 1; }
 command -v java >/dev/null || { echo "error: java 17+ is required (apt-get install -y openjdk-17-jdk-headless)" >&2; exit 1; }
 
-if [ ! -f "$jar" ]; then
+# --jar PATH uses that jar (e.g. one built elsewhere) and builds nothing; --help needs no jar either.
+given_jar=""
+help=""
+prev=""
+for a in "$@"; do
+  case "$a" in
+    --jar=*) given_jar="${a#--jar=}" ;;
+    -h | --help) help=1 ;;
+  esac
+  [ "$prev" = "--jar" ] && given_jar="$a"
+  prev="$a"
+done
+if [ -n "$given_jar" ]; then
+  jar="$given_jar"
+elif [ ! -f "$jar" ] && [ -z "$help" ]; then
   echo "building $jar ..."
   (cd "$root" && mvn -B -q -o package -DskipTests) || (cd "$root" && mvn -B -q package -DskipTests)
 fi
