@@ -217,7 +217,8 @@ class Bench:
 
     def memory(self):
         """Each --hold count in turn, smallest first (the JVM keeps heap it has grown to, so a 1,000 reading taken
-        after 10,000 would not be a 1,000 reading), nginx then Gatehouse. Keyed by the count: {"nginx": {"1000": ...}}."""
+        after 10,000 would not be a 1,000 reading), nginx then Gatehouse. Keyed by the count:
+        {"counts": [1000, 10000], "nginx": {"1000": ...}}."""
         out = {"counts": sorted(set(self.args.hold))}
         for count in out["counts"]:
             for target in ("nginx", "gatehouse"):
@@ -385,7 +386,8 @@ def summarize_memory(memory):
             mem[t].update({f"rss_{count}_conns_mib": m["rss_kib"] / 1024,
                            f"rss_before_{count}_conns_mib": m["rss_before_kib"] / 1024,
                            f"open_{count}_conns": m["open"], f"failed_{count}_conns": m["failed"],
-                           f"alive_at_end_{count}_conns": m["alive_at_end"], f"seconds_to_open_{count}_conns": m["open_s"]})
+                           f"alive_at_end_{count}_conns": m["alive_at_end"],
+                           f"seconds_to_open_{count}_conns": m["open_s"]})
         mem[t]["peak_mib"] = memory[t][str(memory["counts"][-1])]["hwm_kib"] / 1024
     return mem
 
@@ -424,7 +426,8 @@ def print_table(s, g, args):
         parts.append("added p99 ≤ nginx + 0.5 ms: " + ("met" if g["added_p99_met"] else "NOT met"))
     for count, limit in RSS_GOALS_MIB.items():
         if f"rss_{count}_conns_met" in g:
-            parts.append(f"RSS ≤ {limit} MiB @{count:,} conns: " + ("met" if g[f"rss_{count}_conns_met"] else "NOT met"))
+            met = g[f"rss_{count}_conns_met"]
+            parts.append(f"RSS ≤ {limit} MiB @{count:,} conns: " + ("met" if met else "NOT met"))
     if parts:
         print("\ngoals: " + "; ".join(parts))
 
@@ -458,11 +461,13 @@ def print_throughput(s):
         print(f"\nmemory with {count:,} idle TLS keep-alive connections (process tree RSS):")
         for t in ("nginx", "gatehouse"):
             m = mem[t]
-            print(f"  {t:<10} RSS {m[f'rss_{count}_conns_mib']:.1f} MiB (before {m[f'rss_before_{count}_conns_mib']:.1f}), "
+            print(f"  {t:<10} RSS {m[f'rss_{count}_conns_mib']:.1f} MiB "
+                  f"(before {m[f'rss_before_{count}_conns_mib']:.1f}), "
                   f"{m[f'open_{count}_conns']} open, {m[f'failed_{count}_conns']} failed, "
                   f"{m[f'alive_at_end_{count}_conns']} still open at the end")
     if mem:
-        print("  peak over the run (VmHWM): " + ", ".join(f"{t} {mem[t]['peak_mib']:.1f} MiB" for t in ("nginx", "gatehouse")))
+        peaks = ", ".join(f"{t} {mem[t]['peak_mib']:.1f} MiB" for t in ("nginx", "gatehouse"))
+        print(f"  peak over the run (VmHWM): {peaks}")
 
 
 def counts(text):
