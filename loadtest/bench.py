@@ -27,9 +27,16 @@ import webhooks
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SERIES = ("direct", "nginx", "gatehouse")
-CASES = ("h1-1k", "h1-1m", "h2-1k", "h2-1m")
+# Each guarded case right after its plain one, so that the two share a stretch of the machine's noise.
+CASES = ("h1-1k", "h1-1k-guarded", "h1-1m", "h2-1k", "h2-1k-guarded", "h2-1m")
+GUARDED = "-guarded"  # the same load through the route with every guard on (conf/: "guarded", location /guarded/)
+# The guarded route needs an X-N8N-API-KEY (auth: n8n-api-key checks that one is there; n8n would check it). 200
+# characters, about the length of an n8n API key, so that both proxies parse a header of realistic size.
+API_KEY = ("gatehouse-benchmark-api-key-" * 8)[:200]
 # Parts of the benchmark, in the order they run; --only picks some (the fixed rate is derived from the throughput).
 SECTIONS = ("throughput", "fixed-rate", "memory", "webhooks")
+# Gatehouse's RSS goals (MiB) by idle TLS keep-alive connections held; a count not listed here is measured, not judged.
+RSS_GOALS_MIB = {1000: 128, 10000: 384}
 
 # Why these JVM flags (see README.md, "JVM settings"): a proxy's live heap is tiny (connection state; Netty keeps
 # I/O buffers off-heap) and nearly all allocation dies young, so a small fixed heap and the throughput collector fit
@@ -127,15 +134,17 @@ class Bench:
     # ---- measurements ----------------------------------------------------------------------------------------
     def load(self, target, case, duration, warmup=False):
         a = self.args
-        proto, body = case.split("-")
-        url = f"{self.urls[target][proto]}/{body}"
+        proto, body = case.split("-")[:2]
+        guarded = case.endswith(GUARDED)
+        url = self.urls[target][proto] + (targets.GUARDED_PREFIX if guarded else "/") + body
+        headers = {"X-N8N-API-KEY": API_KEY} if guarded else None
         pid = self.pids[target]
         up_pid = self.pids["direct"]
         c0, u0, t0 = cpu_ticks(pid), cpu_ticks(up_pid), time.monotonic()
         if proto == "h1":
-            res = loadgen.wrk(url, a.connections, a.threads, duration)
+            res = loadgen.wrk(url, a.connections, a.threads, duration, headers=headers)
         else:
-            res = loadgen.h2load(url, a.h2_clients, a.h2_streams, a.threads, duration, warmup_s=1)
+            res = loadgen.h2load(url, a.h2_clients, a.h2_streams, a.threads, duration, warmup_s=1, headers=headers)
         c1, u1, t1 = cpu_ticks(pid), cpu_ticks(up_pid), time.monotonic()
         hz = os.sysconf("SC_CLK_TCK")
         res.update({"target": target, "case": case, "warmup": warmup, "wall_s": round(t1 - t0, 2),
@@ -147,6 +156,19 @@ class Bench:
             # 1 s warm-up, so this slightly overstates per-request CPU for HTTP/2, equally for every target.
             res["cpu_us_per_req"] = res["cpu_s"] * 1e6 / res["requests"]
         return res
+
+    def check_guarded(self):
+        """Before measuring: the guarded route must pass a request with the API key (the whole 1 KiB body) and refuse
+        one without it with 401, on both proxies; otherwise its figures would measure something else."""
+        cafile = os.path.join(self.certs, "ca.crt")
+        for target in ("nginx", "gatehouse"):
+            url = f"{self.urls[target]['h1'].replace('127.0.0.1', 'localhost')}{targets.GUARDED_PREFIX}1k"
+            status, body, _ = targets.fetch(url, cafile, {"X-N8N-API-KEY": API_KEY})
+            refused = targets.fetch(url, cafile)[0]
+            if status != 200 or len(body) != targets.BODIES["1k"] or refused != 401:
+                raise RuntimeError(f"{target}: {url} answered {status} ({len(body)} bytes) with X-N8N-API-KEY and "
+                                   f"{refused} without it; expected 200 (1024 bytes) and 401")
+        log("guarded route: 200 with X-N8N-API-KEY and 401 without it on nginx and Gatehouse")
 
     def throughput(self):
         a = self.args
@@ -160,12 +182,12 @@ class Bench:
         if a.warmup > 0:
             log(f"warm-up: {a.warmup} s per target and case (discarded)")
             for case in CASES:
-                for target in SERIES:
+                for target in case_targets(case):
                     self.load(target, case, a.warmup, warmup=True)
         for rnd in range(1, a.rounds + 1):
             for case in CASES:
                 line = []
-                for target in SERIES:
+                for target in case_targets(case):
                     res = self.load(target, case, a.duration)
                     res["round"] = rnd
                     self.runs.append(res)
@@ -194,45 +216,59 @@ class Bench:
         return {"rate_rps": rate, "clients": a.rate_clients, "per_client_rps": per_client, "runs": out}
 
     def memory(self):
-        a = self.args
-        out = {"connections": a.hold}
-        for target in ("nginx", "gatehouse"):
-            port = self.nginx["port"] if target == "nginx" else self.gatehouse["port"]
-            pid = self.pids[target]
-            before = targets.memory_kib(pid)
-            holder = subprocess.Popen([sys.executable, os.path.join(HERE, "holdconns.py"), "--port", str(port),
-                                       "--count", str(a.hold)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      text=True, start_new_session=True)
-            try:
-                ready = holder.stdout.readline().split()
-                time.sleep(2)  # let the proxy settle (GC, lazily freed buffers) before reading
-                during = targets.memory_kib(pid)
-                holder.stdin.close()
-                alive = holder.stdout.readline().split()
-                holder.wait(timeout=60)
-            finally:
-                if holder.poll() is None:
-                    holder.kill()
-                    holder.wait()
-            out[target] = {"open": int(ready[1]) if len(ready) > 2 else 0,
-                           "failed": int(ready[2]) if len(ready) > 2 else a.hold,
-                           "alive_at_end": int(alive[1]) if len(alive) > 1 else None,
-                           "rss_before_kib": before[0], "rss_1000_conns_kib": during[0], "hwm_kib": during[1]}
-            log(f"memory {target}: {out[target]['open']} connections open, RSS {during[0] / 1024:.1f} MiB "
-                f"(before {before[0] / 1024:.1f} MiB), peak {during[1] / 1024:.1f} MiB")
+        """Each --hold count in turn, smallest first (the JVM keeps heap it has grown to, so a 1,000 reading taken
+        after 10,000 would not be a 1,000 reading), nginx then Gatehouse. Keyed by the count:
+        {"counts": [1000, 10000], "nginx": {"1000": ...}}."""
+        out = {"counts": sorted(set(self.args.hold))}
+        for count in out["counts"]:
+            for target in ("nginx", "gatehouse"):
+                out.setdefault(target, {})[str(count)] = m = self.hold(target, count)
+                log(f"memory {target}, {count} connections: {m['open']} open ({m['failed']} failed"
+                    + (f": {m['errors']}" if m["errors"] else "") + f", {m['open_s']} s to open), "
+                    f"RSS {m['rss_kib'] / 1024:.1f} MiB (before {m['rss_before_kib'] / 1024:.1f} MiB), "
+                    f"peak {m['hwm_kib'] / 1024:.1f} MiB, {m['alive_at_end']} still open at the end")
+        return out
+
+    def hold(self, target, count):
+        """Holds count idle TLS connections (holdconns.py) to target and reads its memory meanwhile."""
+        port = self.nginx["port"] if target == "nginx" else self.gatehouse["port"]
+        pid = self.pids[target]
+        limit = targets.open_files_limit(pid)
+        before = targets.memory_kib(pid)
+        out = {"rss_before_kib": before[0], "open_files_limit": limit, "open": 0, "failed": count, "errors": {},
+               "open_s": None, "alive_at_end": None, "rss_kib": before[0], "hwm_kib": before[1]}
+        if limit is not None and limit < count + 64:
+            out["errors"] = {f"the proxy's open-file limit is {limit} (/proc/{pid}/limits)": count}
+            return out
+        holder = subprocess.Popen([sys.executable, os.path.join(HERE, "holdconns.py"), "--port", str(port),
+                                   "--count", str(count)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True, start_new_session=True)
+        try:
+            ready = json.loads(holder.stdout.readline() or "{}")
+            if "ready" not in ready:
+                out["errors"] = {f"holdconns.py exited with {holder.wait(timeout=10)} (see its message above)": count}
+                return out
+            time.sleep(2)  # let the proxy settle (GC, lazily freed buffers) before reading
+            during = targets.memory_kib(pid)
+            holder.stdin.close()
+            alive = json.loads(holder.stdout.readline() or "{}")
+            holder.wait(timeout=60)
+        finally:
+            if holder.poll() is None:
+                holder.kill()
+                holder.wait()
+        out.update({"open": ready["ready"], "failed": ready["failed"], "errors": ready["errors"],
+                    "open_s": ready["seconds"], "alive_at_end": alive.get("alive"), "rss_kib": during[0],
+                    "hwm_kib": during[1]})
         return out
 
     def access_log_lines(self):
+        """Lines in each proxy's access log: all, and those of the guarded route (both logs are JSON and name the
+        route: the check that the guarded cases went through it)."""
         counts = {}
         for target, path in (("nginx", self.nginx["access_log"]), ("gatehouse", self.gatehouse["access_log"])):
-            n = 0
-            try:
-                with open(path, "rb") as f:
-                    for chunk in iter(lambda: f.read(1 << 20), b""):
-                        n += chunk.count(b"\n")
-            except OSError:
-                n = None
-            counts[target] = n
+            counted = count_lines(path, b'"route":"guarded"')
+            counts[target] = {"lines": counted[0], "guarded": counted[1]} if counted else None
         return counts
 
     def gatehouse_gc(self):
@@ -243,6 +279,41 @@ class Bench:
             return dict(zip(out[0].split(), out[1].split()))
         except (OSError, subprocess.TimeoutExpired, IndexError):
             return None
+
+
+def count_lines(path, needle):
+    """(lines, lines containing needle), or None when the file cannot be read."""
+    lines = hits = 0
+    tail = b""
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                buf = tail + chunk
+                end = buf.rfind(b"\n") + 1  # whole lines only: a line cut by the chunk joins the next one
+                lines += buf.count(b"\n", 0, end)
+                hits += buf.count(needle, 0, end)
+                tail = buf[end:]
+    except OSError:
+        return None
+    return lines, hits
+
+
+def guarded_log_problems(runs, logs):
+    """Each proxy's log must hold a guarded-route line for every guarded request the load generators counted (the
+    warm-ups add more)."""
+    problems = []
+    for target in ("nginx", "gatehouse"):
+        sent = sum(r.get("requests", 0) for r in runs if r["target"] == target and r["case"].endswith(GUARDED))
+        logged = (logs.get(target) or {}).get("guarded")
+        if sent and (logged is None or logged < sent):
+            problems.append(f"{target}: {logged} guarded-route lines in its access log for {sent} guarded requests")
+    return problems
+
+
+def case_targets(case):
+    """Who gets a case's load: the direct runs measure the upstream itself, which has no guards to turn on, so a
+    guarded case loads the two proxies only (its direct figure would be the plain case's)."""
+    return SERIES[1:] if case.endswith(GUARDED) else SERIES
 
 
 def med(values):
@@ -256,7 +327,7 @@ def summarize(runs, fixed, memory):
         s["throughput"], s["cpu_per_request_us"] = {}, {}
     for case in (CASES if runs else ()):
         cs = {}
-        for t in SERIES:
+        for t in case_targets(case):
             rs = [r for r in runs if r["case"] == case and r["target"] == t]
             cs[t] = {
                 "rps": med([r["rps"] for r in rs]),
@@ -282,7 +353,7 @@ def summarize(runs, fixed, memory):
         cs["ratio_rps_per_round"] = per_round
         cs["ratio_p99_gatehouse_nginx"] = g["p99_ms"] / n["p99_ms"] if n["p99_ms"] and g["p99_ms"] else None
         s["throughput"][case] = cs
-        s["cpu_per_request_us"][case] = {t: cs[t]["cpu_us_per_req"] for t in SERIES}
+        s["cpu_per_request_us"][case] = {t: cs[t]["cpu_us_per_req"] for t in case_targets(case)}
     if fixed:
         fr = {"rate_rps": fixed["rate_rps"]}
         for t in SERIES:
@@ -299,13 +370,26 @@ def summarize(runs, fixed, memory):
             fr["gatehouse_added_p99_ms"] = fr["gatehouse"]["p99_ms"] - (fr["direct"]["p99_ms"] or 0)
         s["fixed_rate"] = fr
     if memory:
-        mem = {"connections": memory["connections"]}
-        for t in ("nginx", "gatehouse"):
-            m = memory[t]
-            mem[t] = {"rss_1000_conns_mib": m["rss_1000_conns_kib"] / 1024, "peak_mib": m["hwm_kib"] / 1024,
-                      "rss_before_mib": m["rss_before_kib"] / 1024, "open": m["open"]}
-        s["memory"] = mem
+        s["memory"] = summarize_memory(memory)
     return s
+
+
+def summarize_memory(memory):
+    """Flat keys that say the count: rss_1000_conns_mib, open_10000_conns, ...; peak_mib is VmHWM over the whole run
+    (the last reading: the high-water mark only grows)."""
+    mem = {"counts": memory["counts"],
+           "gatehouse_goal_mib": {str(c): RSS_GOALS_MIB[c] for c in memory["counts"] if c in RSS_GOALS_MIB}}
+    for t in ("nginx", "gatehouse"):
+        mem[t] = {}
+        for count in memory["counts"]:
+            m = memory[t][str(count)]
+            mem[t].update({f"rss_{count}_conns_mib": m["rss_kib"] / 1024,
+                           f"rss_before_{count}_conns_mib": m["rss_before_kib"] / 1024,
+                           f"open_{count}_conns": m["open"], f"failed_{count}_conns": m["failed"],
+                           f"alive_at_end_{count}_conns": m["alive_at_end"],
+                           f"seconds_to_open_{count}_conns": m["open_s"]})
+        mem[t]["peak_mib"] = memory[t][str(memory["counts"][-1])]["hwm_kib"] / 1024
+    return mem
 
 
 def goals(s):
@@ -319,9 +403,13 @@ def goals(s):
         out["added_p99_gatehouse_minus_nginx_ms"] = fr["gatehouse_minus_nginx_p99_ms"]
         out["added_p99_met"] = fr["gatehouse_minus_nginx_p99_ms"] <= 0.5
     mem = s.get("memory")
-    if mem:
-        out["rss_1000_conns_mib"] = mem["gatehouse"]["rss_1000_conns_mib"]
-        out["rss_met"] = mem["gatehouse"]["rss_1000_conns_mib"] <= 256 and mem["gatehouse"]["open"] == mem["connections"]
+    for count, limit in (RSS_GOALS_MIB.items() if mem else ()):
+        if count in mem["counts"]:
+            g = mem["gatehouse"]
+            out[f"rss_{count}_conns_mib"] = g[f"rss_{count}_conns_mib"]
+            # Met only with every connection open while read and still open after: fewer would flatter the figure.
+            out[f"rss_{count}_conns_met"] = (g[f"rss_{count}_conns_mib"] <= limit and g[f"open_{count}_conns"] == count
+                                             and g[f"alive_at_end_{count}_conns"] == count)
     if "webhooks" in s:
         out.update(webhooks.goals(s["webhooks"]))
     return out
@@ -336,8 +424,10 @@ def print_table(s, g, args):
         parts.append("throughput ≥ 1.0× nginx: " + ("met" if g["throughput_met"] else "NOT met"))
     if "added_p99_met" in g:
         parts.append("added p99 ≤ nginx + 0.5 ms: " + ("met" if g["added_p99_met"] else "NOT met"))
-    if "rss_met" in g:
-        parts.append("RSS ≤ 256 MiB @1000 conns: " + ("met" if g["rss_met"] else "NOT met"))
+    for count, limit in RSS_GOALS_MIB.items():
+        if f"rss_{count}_conns_met" in g:
+            met = g[f"rss_{count}_conns_met"]
+            parts.append(f"RSS ≤ {limit} MiB @{count:,} conns: " + ("met" if met else "NOT met"))
     if parts:
         print("\ngoals: " + "; ".join(parts))
 
@@ -346,15 +436,15 @@ def print_throughput(s):
     for case in (CASES if "throughput" in s else ()):
         if case == CASES[0]:
             print()
-            print(f"{'case':<8} {'target':<10} {'req/s':>9} {'MiB/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU µs/req':>10} "
-                  f"{'err':>5}")
+            print(f"{'case':<14} {'target':<10} {'req/s':>9} {'MiB/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+                  f"{'CPU µs/req':>10} {'err':>5}")
         cs = s["throughput"][case]
-        for t in SERIES:
+        for t in case_targets(case):
             m = cs[t]
-            print(f"{case:<8} {t:<10} {m['rps']:>9.0f} {m['mib_s']:>8.1f} {m['p50_ms'] or 0:>8.2f} "
+            print(f"{case:<14} {t:<10} {m['rps']:>9.0f} {m['mib_s']:>8.1f} {m['p50_ms'] or 0:>8.2f} "
                   f"{m['p99_ms'] or 0:>8.2f} {m['cpu_us_per_req'] or 0:>10.1f} {m['errors']:>5}")
         rr = ", ".join(f"{x:.2f}" for x in cs["ratio_rps_per_round"])
-        print(f"{'':<8} Gatehouse/nginx throughput {cs['ratio_rps_gatehouse_nginx']:.2f}× (per round: {rr}); "
+        print(f"{'':<14} Gatehouse/nginx throughput {cs['ratio_rps_gatehouse_nginx'] or 0:.2f}× (per round: {rr}); "
               f"p99 {cs['ratio_p99_gatehouse_nginx'] or 0:.2f}×")
     fr = s.get("fixed_rate")
     if fr:
@@ -367,12 +457,28 @@ def print_throughput(s):
             print(f"  added p99 (vs direct): nginx {fr['nginx_added_p99_ms']:+.3f} ms, Gatehouse "
                   f"{fr['gatehouse_added_p99_ms']:+.3f} ms; Gatehouse − nginx {fr['gatehouse_minus_nginx_p99_ms']:+.3f} ms")
     mem = s.get("memory")
-    if mem:
-        print(f"\nmemory with {mem['connections']} TLS keep-alive connections open (process tree RSS):")
+    for count in (mem["counts"] if mem else ()):
+        print(f"\nmemory with {count:,} idle TLS keep-alive connections (process tree RSS):")
         for t in ("nginx", "gatehouse"):
             m = mem[t]
-            print(f"  {t:<10} RSS {m['rss_1000_conns_mib']:.1f} MiB (before {m['rss_before_mib']:.1f}), "
-                  f"peak over the run {m['peak_mib']:.1f} MiB, {m['open']} open")
+            print(f"  {t:<10} RSS {m[f'rss_{count}_conns_mib']:.1f} MiB "
+                  f"(before {m[f'rss_before_{count}_conns_mib']:.1f}), "
+                  f"{m[f'open_{count}_conns']} open, {m[f'failed_{count}_conns']} failed, "
+                  f"{m[f'alive_at_end_{count}_conns']} still open at the end")
+    if mem:
+        peaks = ", ".join(f"{t} {mem[t]['peak_mib']:.1f} MiB" for t in ("nginx", "gatehouse"))
+        print(f"  peak over the run (VmHWM): {peaks}")
+
+
+def counts(text):
+    """--hold's value: "1000,10000" -> [1000, 10000]."""
+    try:
+        values = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        values = []
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected positive counts separated by commas, e.g. 1000,10000")
+    return values
 
 
 def main():
@@ -388,7 +494,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2, help="load generator threads (one per core)")
     ap.add_argument("--rate-clients", type=int, default=32, help="connections for the fixed-rate run")
     ap.add_argument("--rate-duration", type=int, default=10)
-    ap.add_argument("--hold", type=int, default=1000, help="keep-alive connections for the memory measurement")
+    ap.add_argument("--hold", type=counts, default=[1000, 10000],
+                    help="comma-separated counts of idle TLS keep-alive connections the memory part holds, one "
+                         "measurement each (default 1000,10000; the open-file limit must allow the largest + 1024)")
     ap.add_argument("--jvm-flags", default=os.environ.get("GATEHOUSE_BENCH_JVM_FLAGS", DEFAULT_JVM_FLAGS))
     ap.add_argument("--nginx-buffering", choices=sorted(NGINX_BUFFERING), default="on")
     ap.add_argument("--out", default=None, help="writes OUT.json and OUT.svg (default results/latest, or with --only "
@@ -415,6 +523,14 @@ def main():
         ap.error(f"--only: unknown part(s) {', '.join(sorted(unknown)) or '(none given)'}; choose from {', '.join(SECTIONS)}")
     if "fixed-rate" in sections and "throughput" not in sections:
         ap.error("--only: fixed-rate takes its rate from the throughput part; add throughput")
+    if "memory" in sections:
+        # Raised here so that every server started below inherits it (the JVM raises its soft limit to the hard one
+        # by itself; nginx's workers set worker_rlimit_nofile). The margin covers the proxies' own files and
+        # upstream connections.
+        try:
+            targets.raise_open_files(max(a.hold) + 1024)
+        except RuntimeError as e:
+            ap.error(f"--hold {max(a.hold)}: {e}, or hold fewer connections")
     if a.out is None:
         name = "latest" if set(sections) == set(SECTIONS) else "-".join(sections)
         a.out = os.path.join(HERE, "results", name)
@@ -436,6 +552,7 @@ def main():
         log(f"TLS: nginx {env['tls_nginx']}, gatehouse {env['tls_gatehouse']}; load avg {env['loadavg_start']}; "
             f"parts: {', '.join(sections)}")
         if "throughput" in sections:
+            bench.check_guarded()
             bench.throughput()
         if "fixed-rate" in sections:
             fixed = bench.fixed_rate()
@@ -487,7 +604,9 @@ def main():
         json.dump(result, f, indent=1)
     chart.main(a.out + ".json", a.out + ".svg")
     print_table(s, g, a)
-    print(f"\naccess log lines: {logs}")
+    print(f"\naccess log lines (all, guarded route): {logs}")
+    for problem in guarded_log_problems(bench.runs, logs):
+        print(f"!!! {problem}", file=sys.stderr)
     print(f"wrote {a.out}.json and {a.out}.svg in {result['elapsed_s']:.0f} s")
     if hooks_error:
         print(f"\n!!! WEBHOOK SCENARIO FAILED: {hooks_error}", file=sys.stderr)

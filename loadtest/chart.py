@@ -67,8 +67,9 @@ class Svg:
                 + "\n".join(self.parts) + "\n</svg>\n")
 
 
-def panel(svg, x, y, w, h, title, unit, categories, subtitle=None, goal=None):
-    """categories: [(label, [(series, value, lo, hi)])]; draws grouped bars with min-max whiskers."""
+def panel(svg, x, y, w, h, title, unit, categories, subtitle=None, goal=None, marks=()):
+    """categories: [(label, [(series, value, lo, hi)])]; draws grouped bars with min-max whiskers. goal: (value,
+    label) drawn across the panel; marks: [(category index, value, label)], a goal drawn over one category only."""
     svg.rect(x, y, w, h, "#fafafa", "#ddd")
     svg.text(x + w / 2, y + 18, title, 13, "middle", "bold")
     if subtitle:
@@ -77,6 +78,7 @@ def panel(svg, x, y, w, h, title, unit, categories, subtitle=None, goal=None):
     values = [max(v or 0, hi or 0) for _, bars in categories for _, v, _, hi in bars]
     if goal:
         values.append(goal[0])
+    values += [v for _, v, _ in marks]
     vmax = nice_max(max(values + [0]) * 1.12)
     for i in range(5):
         gv = vmax * i / 4
@@ -111,6 +113,10 @@ def panel(svg, x, y, w, h, title, unit, categories, subtitle=None, goal=None):
         gy = bottom - (bottom - top) * goal[0] / vmax
         svg.line(left, gy, right, gy, "#c62828", 1.5, "6,4")
         svg.text(left + 4, gy - 4, goal[1], 10, "start", color="#c62828")
+    for ci, v, label in marks:
+        gy = bottom - (bottom - top) * v / vmax
+        svg.line(left + ci * cw + 4, gy, left + (ci + 1) * cw - 4, gy, "#c62828", 1.5, "6,4")
+        svg.text(left + (ci + 0.5) * cw, gy - 4, label, 10, "middle", color="#c62828")
 
 
 def main(results_path, out_path):
@@ -146,21 +152,9 @@ def main(results_path, out_path):
         y += 18
     y0 = 110 + legend_h
 
-    for row, (metric, unit, title) in enumerate([("rps", "requests/s", "throughput"), ("p99_ms", "ms", "p99 latency")]
-                                                if cases else []):
-        for i, case in enumerate(cases):
-            cs = s["throughput"][case]
-            bars = []
-            for t in ("direct", "nginx", "gatehouse"):
-                m = cs[t]
-                if metric == "rps":
-                    bars.append((t, m["rps"], m["rps_min"], m["rps_max"]))
-                else:
-                    bars.append((t, m["p99_ms"], m["p99_ms_min"], m["p99_ms_max"]))
-            ratio = cs.get("ratio_rps_gatehouse_nginx") if metric == "rps" else cs.get("ratio_p99_gatehouse_nginx")
-            sub = f"Gatehouse/nginx = {ratio:.2f}×" if ratio is not None else None
-            panel(svg, 20 + i * (PW + 10), y0 + row * (PH + 20), PW, PH, f"{title} · {case_label(case)}", unit,
-                  [("", bars)], sub)
+    for row, metric in enumerate(("rps", "p99_ms") if cases else ()):
+        for i, members in enumerate(case_groups(cases)):
+            throughput_panel(svg, s["throughput"], members, metric, 20 + i * (PW + 10), y0 + row * (PH + 20), PW, PH)
     y2 = y0 + (2 * (PH + 20) if cases else 0)
     fr = s.get("fixed_rate")
     if fr:
@@ -169,21 +163,17 @@ def main(results_path, out_path):
             cats.append((q.split("_")[0], [(t, fr[t][q], fr[t].get(q + "_min"), fr[t].get(q + "_max"))
                                           for t in ("direct", "nginx", "gatehouse") if t in fr]))
         added = fr.get("gatehouse_minus_nginx_p99_ms")
-        panel(svg, 20, y2, 2 * PW + 10, PH,
-              f"latency at a fixed {fr['rate_rps']:.0f} req/s (half of nginx's HTTP/1.1 1 KiB capacity)", "ms", cats,
-              f"Gatehouse p99 − nginx p99 = {added:+.2f} ms (goal ≤ +0.5 ms)" if added is not None else None)
+        # The rate is half of nginx's HTTP/1.1 1 KiB capacity (README); too long a title for one panel.
+        panel(svg, 20, y2, PW, PH, f"latency at a fixed {fr['rate_rps']:,.0f} req/s", "ms", cats,
+              f"Gatehouse − nginx p99 = {added:+.2f} ms (goal ≤ +0.5)" if added is not None else None)
     mem = s.get("memory")
     if mem:
-        cats = []
-        for key, label in (("rss_1000_conns_mib", f"RSS, {mem['connections']} conns"), ("peak_mib", "peak (VmHWM)")):
-            cats.append((label, [(t, mem[t][key], None, None) for t in ("nginx", "gatehouse") if t in mem]))
-        panel(svg, 20 + 2 * (PW + 10), y2, PW, PH, "memory (proxy process tree)", "MiB", cats,
-              f"{mem['connections']} open TLS keep-alive connections", goal=(256, "goal 256 MiB"))
+        memory_panel(svg, mem, 20 + (PW + 10), y2, PW, PH)
     cpu = s.get("cpu_per_request_us")
     if cpu:
-        cats = [(case_label(c).replace("HTTP/", "h"), [(t, cpu[c].get(t), None, None) for t in ("nginx", "gatehouse")])
-                for c in cases]
-        panel(svg, 20 + 3 * (PW + 10), y2, PW, PH, "proxy CPU time per request", "µs", cats,
+        # Twice as wide as the others: one category per case, the guarded ones included.
+        cats = [(short_label(c), [(t, cpu[c].get(t), None, None) for t in ("nginx", "gatehouse")]) for c in cases]
+        panel(svg, 20 + 2 * (PW + 10), y2, 2 * PW + 10, PH, "proxy CPU time per request", "µs", cats,
               "median over rounds (less sensitive to noise)")
     if hooks:
         webhook_row(svg, hooks, r["settings"], y2 + (PH + 20 if bottom else 0), PW, PH)
@@ -192,6 +182,21 @@ def main(results_path, out_path):
              11, color="#666")
     with open(out_path, "w") as f:
         f.write(svg.render())
+
+
+def memory_panel(svg, mem, x, y, PW, PH):
+    """RSS with each count of idle TLS connections held, with Gatehouse's goal over its count, and the run's peak."""
+    counts = mem.get("counts") or [1000]  # results from before --hold took a list held 1,000
+    goals = mem.get("gatehouse_goal_mib", {"1000": 256})  # and had one goal, 256 MiB
+    cats, marks = [], []
+    for i, count in enumerate(counts):
+        cats.append((f"{count:,} conns", [(t, mem[t].get(f"rss_{count}_conns_mib"), None, None)
+                                          for t in ("nginx", "gatehouse") if t in mem]))
+        if str(count) in goals:
+            marks.append((i, goals[str(count)], f"goal {goals[str(count)]}"))
+    cats.append(("peak (VmHWM)", [(t, mem[t]["peak_mib"], None, None) for t in ("nginx", "gatehouse") if t in mem]))
+    panel(svg, x, y, PW, PH, "memory (proxy process tree)", "MiB", cats,
+          "RSS with idle TLS keep-alive connections open", marks=marks)
 
 
 def webhook_row(svg, h, settings, y, PW, PH):
@@ -230,9 +235,43 @@ def webhook_row(svg, h, settings, y, PW, PH):
               "median over rounds")
 
 
+GUARDED = "-guarded"  # bench.py's suffix for a case through the route with every guard on
+
+
+def case_groups(cases):
+    """A plain case and its guarded twin share a panel: [["h1-1k", "h1-1k-guarded"], ["h1-1m"], ...]."""
+    groups = {}
+    for case in cases:
+        groups.setdefault(case.removesuffix(GUARDED), []).append(case)
+    return list(groups.values())
+
+
+def throughput_panel(svg, throughput, members, metric, x, y, PW, PH):
+    """One body size and protocol: the plain route's bars, and the guarded route's beside them when it ran."""
+    cats, ratios = [], []
+    for case in members:
+        cs = throughput[case]
+        guarded = case.endswith(GUARDED)
+        bars = [(t, cs[t][metric], cs[t][metric + "_min"], cs[t][metric + "_max"])
+                for t in ("direct", "nginx", "gatehouse") if t in cs]
+        label = ("guarded route" if guarded else "plain route") if len(members) > 1 else ""
+        cats.append((label, bars))
+        ratio = cs.get("ratio_rps_gatehouse_nginx" if metric == "rps" else "ratio_p99_gatehouse_nginx")
+        if ratio is not None:
+            ratios.append(f"{ratio:.2f}×" + (f" {label.split()[0]}" if label else ""))
+    title = "throughput" if metric == "rps" else "p99 latency"
+    panel(svg, x, y, PW, PH, f"{title} · {case_label(members[0])}", "requests/s" if metric == "rps" else "ms", cats,
+          "Gatehouse/nginx = " + ", ".join(ratios) if ratios else None)
+
+
 def case_label(case):
-    proto, body = case.split("-")
+    proto, body = case.split("-")[:2]
     return ("HTTP/1.1" if proto == "h1" else "HTTP/2") + " " + ("1 KiB" if body == "1k" else "1 MiB")
+
+
+def short_label(case):
+    """"h1 1k", "h1 1k guarded": fits a sixth of a double-width panel."""
+    return case.replace("-", " ")
 
 
 if __name__ == "__main__":

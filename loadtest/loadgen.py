@@ -24,18 +24,23 @@ def _run(argv, timeout):
     return p.stdout
 
 
-def wrk(url, connections, threads, duration_s, timeout_pad=30, script=None, script_args=()):
+def header_args(headers):
+    """-H "Name: value" for each of headers (a dict), as both wrk and h2load take them."""
+    return [a for name, value in (headers or {}).items() for a in ("-H", f"{name}: {value}")]
+
+
+def wrk(url, connections, threads, duration_s, timeout_pad=30, script=None, script_args=(), headers=None):
     """HTTP/1.1 keep-alive closed-loop load; returns req/s, p50/p99 (ms) and error counts.
 
     With script, wrk runs that Lua file with script_args after "--"; lines the script prints that start with
-    "lua:" come back under "lua" (key=value pairs)."""
-    argv = wrk_argv(url, connections, threads, duration_s, script, script_args)
+    "lua:" come back under "lua" (key=value pairs). headers (a dict) are sent on every request."""
+    argv = wrk_argv(url, connections, threads, duration_s, script, script_args, headers)
     return parse_wrk(_run(argv, duration_s + timeout_pad), argv)
 
 
-def wrk_argv(url, connections, threads, duration_s, script=None, script_args=()):
+def wrk_argv(url, connections, threads, duration_s, script=None, script_args=(), headers=None):
     argv = ["wrk", "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{duration_s}s",
-            "--timeout", "10s"]
+            "--timeout", "10s"] + header_args(headers)
     if script:
         argv += ["-s", script]
     argv.append(url)
@@ -101,13 +106,14 @@ def _log_latencies_ms(path):
 
 
 def h2load(url, clients, streams, threads, duration_s, warmup_s=1, h1=False, rps_per_client=None,
-           timeout_pad=30):
-    """h2load in timing mode (-D); HTTP/2 unless h1. With rps_per_client, an open-loop-ish fixed rate per client."""
+           timeout_pad=30, headers=None):
+    """h2load in timing mode (-D); HTTP/2 unless h1. With rps_per_client, an open-loop-ish fixed rate per client.
+    headers (a dict) are sent on every request."""
     with tempfile.NamedTemporaryFile(prefix="h2load-", suffix=".log", delete=False) as tmp:
         log_path = tmp.name
     try:
         argv = ["h2load", "-t", str(threads), "-c", str(clients), "-m", str(streams), "-D", str(duration_s),
-                "--warm-up-time", str(warmup_s), "--log-file", log_path]
+                "--warm-up-time", str(warmup_s), "--log-file", log_path] + header_args(headers)
         if h1:
             argv.append("--h1")
         if rps_per_client is not None:

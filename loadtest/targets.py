@@ -2,17 +2,23 @@
 proxy, and Gatehouse. Every process is started in its own session and remembered, so one call stops them all."""
 
 import os
+import resource
 import signal
 import socket
 import ssl
 import subprocess
+import sys
 import time
+import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONF = os.path.join(HERE, "conf")
 
 BODIES = {"1k": 1024, "1m": 1024 * 1024}
+# The path prefix of the guarded route on both proxies (every guard on; see conf/). Neither proxy strips it (Gatehouse
+# routes match prefixes and forward the path as it is), so the upstream serves the same 1 KiB body under it too.
+GUARDED_PREFIX = "/guarded/"
 
 
 def free_port():
@@ -89,18 +95,27 @@ def wait_until(check, what, timeout=60.0, proc=None):
     raise RuntimeError(f"{what}: not ready after {timeout:.0f}s ({last})")
 
 
-def fetch(url, cafile=None):
+def fetch(url, cafile=None, headers=None):
+    """Status, body and headers; a 4xx or 5xx answer is returned too, not raised."""
     ctx = ssl.create_default_context(cafile=cafile) if url.startswith("https") else None
-    with urllib.request.urlopen(url, timeout=5, context=ctx) as r:
-        return r.status, r.read(), dict(r.headers)
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5, context=ctx) as r:
+            return r.status, r.read(), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        with e:
+            return e.code, e.read(), dict(e.headers)
 
 
 def start_upstream(procs, work):
     docroot = os.path.join(work, "docroot")
     os.makedirs(docroot, exist_ok=True)
+    os.makedirs(os.path.join(docroot, GUARDED_PREFIX.strip("/")), exist_ok=True)
     for name, size in BODIES.items():
-        with open(os.path.join(docroot, name), "wb") as f:
-            f.write((b"gatehouse-benchmark-body-" * (size // 25 + 1))[:size])
+        body = (b"gatehouse-benchmark-body-" * (size // 25 + 1))[:size]
+        for path in (name, GUARDED_PREFIX.strip("/") + "/" + name):
+            with open(os.path.join(docroot, path), "wb") as f:
+                f.write(body)
     ports = {"HTTP_PORT": free_port(), "H2C_PORT": free_port()}
     prefix = os.path.join(work, "upstream")
     os.makedirs(os.path.join(prefix, "logs"), exist_ok=True)
@@ -205,3 +220,33 @@ def negotiated(port, alpn):
     with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
         with ctx.wrap_socket(raw, server_hostname="localhost") as s:
             return {"version": s.version(), "cipher": s.cipher()[0], "alpn": s.selected_alpn_protocol()}
+
+
+def raise_open_files(needed):
+    """Raises this process's soft open-file limit to at least needed (children inherit it); RuntimeError when the
+    hard limit is lower, which only root can raise."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return soft
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        raise RuntimeError(f"{needed} open files are needed but the hard limit is {hard} (ulimit -Hn); raise it "
+                           f"as root (ulimit -Hn {needed}, or nofile in /etc/security/limits.conf)")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+    return needed
+
+
+def open_files_limit(pid):
+    """The lowest soft open-file limit in pid's process tree, from /proc/PID/limits (nginx: its workers set their
+    own with worker_rlimit_nofile; the JVM raises its soft limit to the hard one at start)."""
+    lowest = None
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/limits") as f:
+                for line in f:
+                    if line.startswith("Max open files"):
+                        soft = line.split()[3]
+                        value = sys.maxsize if soft == "unlimited" else int(soft)
+                        lowest = value if lowest is None else min(lowest, value)
+        except (OSError, ValueError, IndexError):
+            continue
+    return lowest
