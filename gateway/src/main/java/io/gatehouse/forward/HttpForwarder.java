@@ -83,11 +83,7 @@ public final class HttpForwarder {
         else fail(Reason.UPSTREAM_UNAVAILABLE, UpstreamErrorKind.RESET, ar.cause());
       });
       upstream.exceptionHandler(e -> fail(Reason.UPSTREAM_UNAVAILABLE, UpstreamErrorKind.RESET, e));
-      response.closeHandler(v -> {
-        // The client went away: stop n8n's side too, as nginx does without proxy_ignore_client_abort.
-        if (!response.ended()) abortUpstream();
-        done.tryFail(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "client closed"));
-      });
+      response.closeHandler(v -> clientGone());
       relayRequestBody();
       return done.future();
     }
@@ -148,14 +144,28 @@ public final class HttpForwarder {
         // does not win); the connection closes after, so nothing more of the client's bytes is read.
         if (e instanceof MalformedBodyException malformed) {
           done.tryFail(new UpstreamFailure(malformed.reason(), response.headWritten(), malformed.getMessage()));
+          abortUpstream();
+        } else {
+          // An HTTP/2 client's RST_STREAM (h2load resets what is in flight when its run ends), or the connection lost.
+          clientGone();
         }
-        abortUpstream();
       });
       if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
         // Only now, after every guard passed and the declared length fit, is the client invited to send.
         response.writeContinue();
       }
       request.resume();
+    }
+
+    /**
+     * The client went away: stop n8n's side too, as nginx does without proxy_ignore_client_abort. Failed first, since
+     * aborting makes the upstream request fail too, which must not be recorded as n8n's failure (a 502).
+     */
+    private void clientGone() {
+      boolean ended = response.ended();
+      exchange.deadline().clear();
+      done.tryFail(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "client closed"));
+      if (!ended) abortUpstream();
     }
 
     private void requestStalled() {
@@ -200,6 +210,7 @@ public final class HttpForwarder {
         }
       });
       upstreamResponse.exceptionHandler(e -> {
+        if (done.future().isComplete()) return; // our own abort, after the client left or a limit was hit
         metrics.upstreamError(pool.name(), UpstreamErrorKind.RESET);
         response.reset();
         done.tryFail(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, true, "upstream reset mid-response"));

@@ -1,9 +1,11 @@
 package io.gatehouse.it;
 
+import static io.gatehouse.it.RawHttp2Connection.DATA;
 import static io.gatehouse.it.RawHttp2Connection.END_HEADERS;
 import static io.gatehouse.it.RawHttp2Connection.END_STREAM;
 import static io.gatehouse.it.RawHttp2Connection.GOAWAY;
 import static io.gatehouse.it.RawHttp2Connection.HEADERS;
+import static io.gatehouse.it.RawHttp2Connection.RST_STREAM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +54,7 @@ class ConnectionLifecycleIT {
           match: ["/webhook-test/"]
           deny: "all"
         - name: "app"
-          match: ["/app/", "/slow", "/upload", "/ws"]
+          match: ["/app/", "/slow", "/upload", "/ws", "/pause-response"]
           upstream: "main"
           allow: ["127.0.0.0/8"]
       """;
@@ -222,6 +224,44 @@ class ConnectionLifecycleIT {
     }
     Thread.sleep(300);
     assertThat(openConnections()).as("gauge after the client closed what it held too").isZero();
+  }
+
+  /**
+   * A client that resets its stream left; n8n did nothing wrong. The gateway's own abort of the upstream request
+   * used to win the race and record 502 upstream_unavailable (and count an upstream reset): h2load resets whatever
+   * is in flight at the end of every run.
+   */
+  @Test void anHttp2StreamResetByTheClientIsRecordedAsClientClosedNotAsAnUpstreamFailure() throws Exception {
+    double upstreamErrorsBefore = MetricsText.value(gateway.metrics(), "gatehouse_upstream_errors_total");
+    int recordsBefore = gateway.accessLog(0).size();
+    try (RawHttp2Connection c = h2()) {
+      c.frame(HEADERS, END_HEADERS | END_STREAM, 1, c.get(1, "/slow?ms=3000"));
+      c.frame(HEADERS, END_HEADERS | END_STREAM, 3, c.get(3, "/pause-response?ms=3000"));
+      c.flush();
+      awaitFrame(c, 3, DATA); // the head and first chunk of stream 3 are out; stream 1 waits for n8n's head
+      byte[] cancel = {0, 0, 0, 0x8};
+      c.frame(RST_STREAM, 0, 1, cancel);
+      c.frame(RST_STREAM, 0, 3, cancel);
+      c.flush();
+      List<JsonNode> records = gateway.accessLog(recordsBefore + 2);
+      // Unanswered: 499. Answered in part: the status that went out, and why it was cut.
+      for (Map.Entry<String, Integer> row : Map.of("/slow", 499, "/pause-response", 200).entrySet()) {
+        String path = row.getKey();
+        JsonNode record = records.stream().skip(recordsBefore).filter(r -> r.get("path").asText().equals(path))
+            .findFirst().orElseThrow(() -> new AssertionError("no record for " + path + ": " + records));
+        assertThat(record.get("status").asInt()).as("status of %s", path).isEqualTo(row.getValue());
+        assertThat(record.get("reason").asText()).as("reason of %s", path).isEqualTo("client_closed");
+      }
+    }
+    assertThat(MetricsText.value(gateway.metrics(), "gatehouse_upstream_errors_total"))
+        .as("no upstream error counted").isEqualTo(upstreamErrorsBefore);
+  }
+
+  private static void awaitFrame(RawHttp2Connection c, int stream, int type) throws Exception {
+    for (RawHttp2Connection.Frame f; (f = c.poll(Duration.ofSeconds(5))) != null; ) {
+      if (f.stream() == stream && f.type() == type) return;
+    }
+    throw new AssertionError("no frame of type " + type + " on stream " + stream + ": " + c.snapshot());
   }
 
   @Test void closesConnectionsOverThePerIpLimitOnArrivalServesOtherAddressesAndAReloadChangesTheLimit() throws Exception {
