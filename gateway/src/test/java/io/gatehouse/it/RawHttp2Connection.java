@@ -274,6 +274,8 @@ public final class RawHttp2Connection implements AutoCloseable {
         awaitEnd(pause);
       }
     } catch (IOException closedByGateway) {
+      // The reader may still have the gateway's GOAWAY to read: the reset that failed this write came after it.
+      awaitEnd(Duration.ofSeconds(2));
       writeFailed();
     }
     return awaitEnd(Duration.ofSeconds(5));
