@@ -44,7 +44,7 @@ RSS_GOALS_MIB = {1000: 128, 10000: 384}
 # footprint for the 256 MiB RSS goal.
 # The flags README.md recommends for production: a small heap is plenty for a streaming proxy, and the serial
 # collector has no GC threads competing with the two event loops on a 2-core machine.
-DEFAULT_JVM_FLAGS = "-Xms64m -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=96m -Xss512k -XX:MaxDirectMemorySize=128m"
+DEFAULT_JVM_FLAGS = "-Xms16m -Xmx128m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=96m -Xss512k -XX:MaxDirectMemorySize=128m"
 
 NGINX_BUFFERING = {
     # nginx's defaults (buffer the response in memory, 8 pages), minus spilling to temp files.

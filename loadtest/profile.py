@@ -50,7 +50,7 @@ def main():
     p.add_argument("--duration", type=int, default=15)
     p.add_argument("--warmup", type=int, default=15)
     p.add_argument("--event", default="cpu", help="async-profiler event: cpu (falls back to itimer), itimer, alloc")
-    p.add_argument("--jvm-flags", default="-Xms64m -Xmx128m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m "
+    p.add_argument("--jvm-flags", default="-Xms16m -Xmx128m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m "
                                           "-XX:MaxMetaspaceSize=96m -Xss512k -XX:MaxDirectMemorySize=128m")
     p.add_argument("--out", default=None)
     a = p.parse_args()

@@ -152,7 +152,8 @@ def start_gatehouse(procs, work, certs, upstream_port, jar, jvm_flags, webhook_p
         "PORT": port, "ADMIN_PORT": admin, "UPSTREAM_PORT": upstream_port, "AUDIT_DIR": audit,
         "WEBHOOK_PATH": webhook_path, "CERT": os.path.join(certs, "server.crt"), "KEY": os.path.join(certs, "server.key")})
     argv = ["java"] + jvm_flags + ["-jar", jar, "run", "--config", conf]
-    env = dict(os.environ, GATEHOUSE_BENCH_WEBHOOK_SECRET=webhook_secret)
+    # MALLOC_ARENA_MAX as the README's production command line sets it.
+    env = dict(os.environ, GATEHOUSE_BENCH_WEBHOOK_SECRET=webhook_secret, MALLOC_ARENA_MAX="2")
     proc = procs.start("gatehouse", argv, os.path.join(home, "gatehouse.log"), env=env)
     url = f"https://localhost:{port}/1k"
     wait_until(lambda: fetch(url, os.path.join(certs, "ca.crt"))[0] == 200, "gatehouse", 60, proc)

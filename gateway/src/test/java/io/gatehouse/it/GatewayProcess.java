@@ -35,7 +35,8 @@ public final class GatewayProcess implements AutoCloseable {
   /** Small heap and quick start: children are short-lived and the machine is shared. */
   private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
   /** The README's production flags ("Running it in production"), for tests of memory under attack. */
-  public static final List<String> PRODUCTION_JVM_OPTIONS = List.of("-Xms64m", "-Xmx128m", "-XX:+UseSerialGC",
+  public static final List<String> PRODUCTION_JVM_OPTIONS = List.of("-Xms16m", "-Xmx128m", "-Xmn16m",
+      "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:+UseSerialGC",
       "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=96m", "-Xss512k", "-XX:MaxDirectMemorySize=128m");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final int START_ATTEMPTS = 3;

@@ -56,7 +56,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Execution(ExecutionMode.SAME_THREAD)
 class Http2AbuseIT {
   /** README "Running it in production", minus what only matters for a long-lived process. */
-  private static final List<String> PRODUCTION_JVM = List.of("-Xms64m", "-Xmx128m", "-XX:+UseSerialGC",
+  private static final List<String> PRODUCTION_JVM = List.of("-Xms16m", "-Xmx128m", "-Xmn16m",
+      "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:+UseSerialGC",
       "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=96m", "-Xss512k", "-XX:MaxDirectMemorySize=128m",
       "-XX:TieredStopAtLevel=1");
   /**
