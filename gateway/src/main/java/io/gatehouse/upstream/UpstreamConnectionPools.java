@@ -92,16 +92,21 @@ public final class UpstreamConnectionPools {
   void connect(LoopConnectionPool pool, EventLoop loop, Promise<UpstreamConnection> promise) {
     UpstreamAddress address = pool.address();
     UpstreamConnection connection = new UpstreamConnection(pool);
+    int connectMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
     Bootstrap bootstrap = new Bootstrap()
         .group(loop)
         .channelFactory(channels)
         .resolver(resolver)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(new ChannelInitializer<Channel>() {
           @Override protected void initChannel(Channel channel) {
             if (address.tls()) {
-              channel.pipeline().addLast(tls.newHandler(channel.alloc(), address.connectHost(), address.port()));
+              SslHandler handshake = tls.newHandler(channel.alloc(), address.connectHost(), address.port());
+              // Part of connecting: a target that takes TCP but never finishes TLS fails (and is ejected) within
+              // upstream_connect, as a refused one does, not after Netty's 10 s default.
+              handshake.setHandshakeTimeoutMillis(connectMillis);
+              channel.pipeline().addLast(handshake);
             }
             // The codec is told every request's method, so a HEAD response's Content-Length is not read as a body;
             // failOnMissingResponse reports a connection that closed with a response owed.

@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.SelfSignedCertificate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -132,6 +133,27 @@ class UpstreamConnectionPoolsTest {
     Throwable failure = onLoop(() -> pools.acquire(new UpstreamAddress("127.0.0.1", closed, false), Duration.ofSeconds(1)))
         .transform(ar -> Future.succeededFuture(ar.cause())).await();
     assertThat(failure).isInstanceOf(java.net.ConnectException.class);
+  }
+
+  @Test void refusesAnHttpsUpstreamWhoseCertificateIsNotTrusted() {
+    // Self-signed: not in the default trust store, so the handshake must fail rather than fall back to trusting it.
+    HttpServer https = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
+            .setKeyCertOptions(SelfSignedCertificate.create("localhost").keyCertOptions()))
+        .requestHandler(request -> request.response().end("must not be reached"));
+    int port = https.listen(0, "127.0.0.1").await().actualPort();
+    Throwable failure = onLoop(() -> pools.acquire(new UpstreamAddress("localhost", port, true), Duration.ofSeconds(2)))
+        .transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertThat(failure).isInstanceOf(javax.net.ssl.SSLException.class);
+  }
+
+  @Test void aTlsHandshakeThatNeverCompletesFailsWithinTheConnectTimeout() {
+    NetServer silent = vertx.createNetServer().connectHandler(socket -> { }); // takes TCP, never answers TLS
+    int port = silent.listen(0, "127.0.0.1").await().actualPort();
+    long start = System.nanoTime();
+    Throwable failure = onLoop(() -> pools.acquire(new UpstreamAddress("127.0.0.1", port, true), Duration.ofSeconds(5)))
+        .transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertThat(failure).isInstanceOf(io.netty.handler.ssl.SslHandshakeTimeoutException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("upstream_connect, 1 s here").isLessThan(Duration.ofSeconds(3));
   }
 
   /** What a call received. */
