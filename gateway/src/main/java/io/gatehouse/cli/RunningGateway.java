@@ -23,6 +23,8 @@ import io.gatehouse.server.GatewayServer;
 import io.gatehouse.server.GatewayState;
 import io.gatehouse.tls.CertificateReloader;
 import io.gatehouse.tls.ServerTlsOptions;
+import io.gatehouse.upstream.UpstreamClientSettings;
+import io.gatehouse.upstream.UpstreamConnectionPools;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -49,6 +51,10 @@ public final class RunningGateway {
   private static final System.Logger LOG = System.getLogger(RunningGateway.class.getName());
   /** Requests waiting for a pooled upstream connection, per event loop, beyond which they get 503 at once. */
   private static final int MAX_WAITING_FOR_UPSTREAM = 1024;
+  /** Connections per event loop per upstream target, busy and idle together. */
+  private static final int MAX_UPSTREAM_CONNECTIONS = 256;
+  /** How long an idle upstream connection is kept for the next request. */
+  private static final Duration UPSTREAM_KEEP_ALIVE = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final AtomicReference<GatewayState> state;
@@ -59,7 +65,10 @@ public final class RunningGateway {
   /** Fixed for the process: a reload cannot resize the allowance that requests in flight hold shares of. */
   private final BodyBudget bodyBudget;
   private final AccessLogWriter accessLog;
+  /** Vert.x's client, for WebSocket handshakes only. */
   private final UpstreamClients upstreamClients;
+  /** The gateway's own client, for every other request to n8n. */
+  private final UpstreamConnectionPools upstreamPools;
   private final NetClient probeClient;
   private final GatewayServer server;
   private final AdminServer admin;
@@ -80,7 +89,8 @@ public final class RunningGateway {
     String replica = System.getenv().getOrDefault("GATEHOUSE_REPLICA_ID", UUID.randomUUID().toString().substring(0, 8));
     this.accessLog = AccessLogWriter.open(config.audit().dir(), metrics);
     this.upstreamClients = new UpstreamClients(vertx, upstreamClientOptions(config.server()),
-        new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(MAX_WAITING_FOR_UPSTREAM));
+        new PoolOptions().setHttp1MaxSize(MAX_UPSTREAM_CONNECTIONS).setMaxWaitQueueSize(MAX_WAITING_FOR_UPSTREAM));
+    this.upstreamPools = new UpstreamConnectionPools(vertx, upstreamClientSettings(config.server()));
     this.probeClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000));
     ExchangeRecorder recorder = new ExchangeRecorder(accessLog, metrics, replica);
     ServerConfig serverConfig = config.server();
@@ -89,7 +99,7 @@ public final class RunningGateway {
         vertx,
         serverOptions(serverConfig, tls),
         state::get,
-        new HttpForwarder(upstreamClients, metrics),
+        new HttpForwarder(upstreamPools, metrics),
         new WebSocketTunnel(vertx, upstreamClients, metrics),
         recorder,
         metrics,
@@ -167,12 +177,18 @@ public final class RunningGateway {
         // The TCP connect's own deadline, shorter than the wait for a pooled connection (see UpstreamConnector).
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeouts().upstreamConnect().toMillis()))
         .setKeepAlive(true)
-        .setKeepAliveTimeout(30)
+        .setKeepAliveTimeout((int) UPSTREAM_KEEP_ALIVE.toSeconds())
         .setDecompressionSupported(false)
         .setMaxHeaderSize(64 * 1024)
         // One limit for the request line: PathNormalizer caps targets at 8 KiB, so a longer line is 431 here.
         .setMaxInitialLineLength(8 * 1024)
         .setTcpNoDelay(true);
+  }
+
+  private static UpstreamClientSettings upstreamClientSettings(ServerConfig config) {
+    // The same limits as the Vert.x client's options above: one meaning for both clients.
+    return new UpstreamClientSettings(config.timeouts().upstreamConnect(), MAX_UPSTREAM_CONNECTIONS,
+        MAX_WAITING_FOR_UPSTREAM, UPSTREAM_KEEP_ALIVE, 8 * 1024, 64 * 1024);
   }
 
   /** Ready when every pool has at least one target accepting connections. */
@@ -231,6 +247,7 @@ public final class RunningGateway {
     certificates.close();
     return server.shutdown(grace)
         .eventually(() -> admin.close())
+        .eventually(() -> upstreamPools.close())
         .eventually(() -> upstreamClients.close())
         .eventually(() -> probeClient.close())
         .eventually(() -> currentReplays().close())

@@ -1,12 +1,15 @@
 package io.gatehouse.forward;
 
 import io.gatehouse.route.Exchange;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Header hygiene between client and n8n. Everything the gateway asserts about the client (address, host,
@@ -42,23 +45,35 @@ public final class ForwardedHeaders {
    * @param upgrade true for a WebSocket handshake, whose {@code Upgrade}/{@code Connection} must go through
    */
   public static void copyRequest(MultiMap from, MultiMap to, boolean upgrade) {
-    Set<String> nominated = nominatedByConnection(from);
-    List<String> cookies = new ArrayList<>(1);
-    from.forEach((name, value) -> {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.startsWith(":") || GATEWAY_OWNED_REQUEST.contains(lower)) return;
-      if (HOP_BY_HOP.contains(lower) || nominated.contains(lower)) return;
-      if (lower.equals("cookie")) {
-        if (!value.isBlank()) cookies.add(value.strip());
-        return;
-      }
-      to.add(name, value);
-    });
-    if (!cookies.isEmpty()) to.add("Cookie", String.join("; ", cookies));
+    copyRequest(from, from.getAll("connection"), to::add);
     if (upgrade) {
       to.set("Connection", "Upgrade");
       to.set("Upgrade", "websocket");
     }
+  }
+
+  /** {@link #copyRequest(MultiMap, MultiMap, boolean)} into the head of a request to n8n on the gateway's own client. */
+  public static void copyRequest(MultiMap from, HttpHeaders to) {
+    copyRequest(from, from.getAll("connection"), to::add);
+  }
+
+  private static void copyRequest(
+      Iterable<Map.Entry<String, String>> from, List<String> connection, BiConsumer<String, String> to) {
+    Set<String> nominated = nominatedByConnection(connection);
+    List<String> cookies = new ArrayList<>(1);
+    for (Map.Entry<String, String> field : from) {
+      String name = field.getKey();
+      String value = field.getValue();
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.startsWith(":") || GATEWAY_OWNED_REQUEST.contains(lower)) continue;
+      if (HOP_BY_HOP.contains(lower) || nominated.contains(lower)) continue;
+      if (lower.equals("cookie")) {
+        if (!value.isBlank()) cookies.add(value.strip());
+        continue;
+      }
+      to.accept(name, value);
+    }
+    if (!cookies.isEmpty()) to.accept("Cookie", String.join("; ", cookies));
   }
 
   /**
@@ -67,28 +82,47 @@ public final class ForwardedHeaders {
    * request id that ties n8n's logs to the audit log.
    */
   public static void setGatewayOwned(MultiMap to, Exchange exchange, ForwardSettings settings) {
-    to.set("X-Forwarded-For", exchange.clientAddress().getHostAddress());
-    to.set("X-Forwarded-Host", settings.forwardedHost());
-    to.set("X-Forwarded-Proto", settings.forwardedProto());
-    to.set("X-Request-Id", exchange.requestId());
+    setGatewayOwned(to::set, exchange, settings);
+  }
+
+  /** {@link #setGatewayOwned(MultiMap, Exchange, ForwardSettings)} on the head of a request to n8n. */
+  public static void setGatewayOwned(HttpHeaders to, Exchange exchange, ForwardSettings settings) {
+    setGatewayOwned((name, value) -> to.set(name, value), exchange, settings);
+  }
+
+  private static void setGatewayOwned(BiConsumer<String, String> set, Exchange exchange, ForwardSettings settings) {
+    set.accept("X-Forwarded-For", exchange.clientAddress().getHostAddress());
+    set.accept("X-Forwarded-Host", settings.forwardedHost());
+    set.accept("X-Forwarded-Proto", settings.forwardedProto());
+    set.accept("X-Request-Id", exchange.requestId());
   }
 
   /** Copies n8n's response headers that may reach the client. */
   public static void copyResponse(MultiMap from, MultiMap to, boolean upgrade) {
-    Set<String> nominated = nominatedByConnection(from);
-    from.forEach((name, value) -> {
+    copyResponse(from, from.getAll("connection"), to, upgrade);
+  }
+
+  /** {@link #copyResponse(MultiMap, MultiMap, boolean)} from a response head read by the gateway's own client. */
+  public static void copyResponse(HttpHeaders from, MultiMap to) {
+    copyResponse(from, from.getAll("connection"), to, false);
+  }
+
+  private static void copyResponse(
+      Iterable<Map.Entry<String, String>> from, List<String> connection, MultiMap to, boolean upgrade) {
+    Set<String> nominated = nominatedByConnection(connection);
+    for (Map.Entry<String, String> field : from) {
+      String name = field.getKey();
       String lower = name.toLowerCase(Locale.ROOT);
-      if (STRIPPED_RESPONSE.contains(lower)) return;
+      if (STRIPPED_RESPONSE.contains(lower)) continue;
       if (HOP_BY_HOP.contains(lower) || nominated.contains(lower)) {
-        if (!(upgrade && (lower.equals("upgrade") || lower.equals("connection")))) return;
+        if (!(upgrade && (lower.equals("upgrade") || lower.equals("connection")))) continue;
       }
-      to.add(name, value);
-    });
+      to.add(name, field.getValue());
+    }
   }
 
   /** Header names a sender listed in {@code Connection} are hop-by-hop too (RFC 9110 §7.6.1). */
-  private static Set<String> nominatedByConnection(MultiMap headers) {
-    var values = headers.getAll("connection");
+  private static Set<String> nominatedByConnection(List<String> values) {
     if (values.isEmpty()) return Set.of();
     Set<String> out = new HashSet<>();
     for (String v : values) {

@@ -7,35 +7,41 @@ import io.gatehouse.route.BufferedBody;
 import io.gatehouse.route.Exchange;
 import io.gatehouse.route.MalformedBodyException;
 import io.gatehouse.route.Route;
+import io.gatehouse.upstream.UpstreamCall;
+import io.gatehouse.upstream.UpstreamConnection;
+import io.gatehouse.upstream.UpstreamConnectionPools;
+import io.gatehouse.upstream.UpstreamResponseHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * Streams one request to n8n and its response back, in both directions with back-pressure and without
  * buffering (webhook responses can be long-running or streamed, SSE included).
  *
- * <p>Written on Vert.x's HTTP client rather than vertx-http-proxy because the gateway must own every failure
- * mode: a refused connection retried on the next target before any byte is sent, 502/504 with our error codes
- * and request id, {@code max_body} enforced while streaming, and byte counts for the audit log. The library
- * answers those cases with its own bare status codes.
+ * <p>Written on the gateway's own HTTP/1.1 client ({@link UpstreamConnectionPools}) rather than vertx-http-proxy
+ * because the gateway must own every failure mode: a refused connection retried on the next target before any byte
+ * is sent, 502/504 with our error codes and request id, {@code max_body} enforced while streaming, and byte counts
+ * for the audit log. The library answers those cases with its own bare status codes.
  */
 public final class HttpForwarder {
   /** RST_STREAM's CANCEL (RFC 9113 §7): the stream is no longer needed. On HTTP/1.x a reset closes the connection. */
   private static final long HTTP2_CANCEL = 0x8;
 
+  private final UpstreamConnectionPools pools;
   private final UpstreamConnector connector;
   private final GatewayMetrics metrics;
 
-  public HttpForwarder(UpstreamClients clients, GatewayMetrics metrics) {
-    this.connector = new UpstreamConnector(clients, metrics);
+  public HttpForwarder(UpstreamConnectionPools pools, GatewayMetrics metrics) {
+    this.pools = pools;
+    this.connector = new UpstreamConnector(metrics);
     this.metrics = metrics;
   }
 
@@ -44,27 +50,31 @@ public final class HttpForwarder {
    * {@link UpstreamFailure} otherwise. The exchange's status and byte counts are kept up to date.
    */
   public Future<Void> forward(Exchange exchange, UpstreamPool pool, ForwardSettings settings) {
-    return connector.open(exchange, pool, settings, exchange.request().method())
-        .compose(upstream -> new Transfer(exchange, pool, upstream, settings).run());
+    return connector.open(exchange, pool, settings, (target, wait) -> pools.acquire(target.address(), wait))
+        .compose(connection -> new Transfer(exchange, pool, connection, settings).run());
   }
 
   /** The state of one forwarded exchange; lives on the request's event loop. */
-  private final class Transfer {
+  private final class Transfer implements UpstreamResponseHandler {
     private final Exchange exchange;
     private final UpstreamPool pool;
-    private final HttpClientRequest upstream;
+    private final UpstreamConnection connection;
     private final ForwardSettings settings;
     private final HttpServerRequest request;
     private final HttpServerResponse response;
     private final long maxBody;
     private final Promise<Void> done = Promise.promise();
-    private Buffer lastChunk;
+    private UpstreamCall upstream;
     private boolean bodyStarted;
+    // The response being relayed.
+    private boolean responseHead;
+    private long declared = -1;
+    private ByteBuf lastChunk;
 
-    Transfer(Exchange exchange, UpstreamPool pool, HttpClientRequest upstream, ForwardSettings settings) {
+    Transfer(Exchange exchange, UpstreamPool pool, UpstreamConnection connection, ForwardSettings settings) {
       this.exchange = exchange;
       this.pool = pool;
-      this.upstream = upstream;
+      this.connection = connection;
       this.settings = settings;
       this.request = exchange.request();
       this.response = request.response();
@@ -74,15 +84,18 @@ public final class HttpForwarder {
     Future<Void> run() {
       if (exchange.finished() || response.closed()) {
         // Answered or abandoned while the connection opened: give the connection back unused.
-        upstream.reset();
+        connection.recycle();
         return Future.failedFuture(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "ended before forwarding"));
       }
-      prepareHeaders();
-      upstream.response().onComplete(ar -> {
-        if (ar.succeeded()) relayResponse(ar.result());
-        else fail(Reason.UPSTREAM_UNAVAILABLE, UpstreamErrorKind.RESET, ar.cause());
-      });
-      upstream.exceptionHandler(e -> fail(Reason.UPSTREAM_UNAVAILABLE, UpstreamErrorKind.RESET, e));
+      String uri = exchange.query() == null ? exchange.path() : exchange.path() + "?" + exchange.query();
+      upstream = connection.call(io.netty.handler.codec.http.HttpMethod.valueOf(request.method().name()), uri, this);
+      try {
+        prepareHeaders();
+      } catch (RuntimeException e) {
+        // A header Netty will not encode: the connection must not stay attached to a call that never runs.
+        upstream.abort();
+        return Future.failedFuture(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, false, e.getClass().getSimpleName()));
+      }
       response.closeHandler(v -> clientGone());
       relayRequestBody();
       return done.future();
@@ -90,7 +103,7 @@ public final class HttpForwarder {
 
     private void prepareHeaders() {
       var headers = upstream.headers();
-      ForwardedHeaders.copyRequest(request.headers(), headers, false);
+      ForwardedHeaders.copyRequest(request.headers(), headers);
       ForwardedHeaders.setGatewayOwned(headers, exchange, settings);
       String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
       if (exchange.body() != null) {
@@ -100,23 +113,25 @@ public final class HttpForwarder {
       } else if (length != null) {
         headers.set(HttpHeaders.CONTENT_LENGTH, length);
       } else if (request.version() != HttpVersion.HTTP_2 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
-        upstream.setChunked(true);
+        upstream.chunked(true);
       }
     }
 
     private void relayRequestBody() {
       BufferedBody body = exchange.body();
       if (body != null) {
-        // Already read and verified: send exactly those bytes. No 100 Continue: the guard sent it when it read.
-        Future<Void> written = upstream.end(body.asOneBuffer());
-        // Out of our hands (in the socket or the kernel): the bytes leave the budget, even if n8n takes minutes.
-        written.onComplete(ar -> exchange.releaseBody());
+        // Already read and verified: send exactly those bytes, with the head in one write. No 100 Continue: the guard
+        // sent it when it read.
+        upstream.end(((BufferInternal) body.asOneBuffer()).getByteBuf())
+            // Out of our hands (in the socket or the kernel): the bytes leave the budget, even if n8n takes minutes.
+            .addListener(f -> exchange.releaseBody());
         awaitResponseHead();
         return;
       }
       boolean chunkOnFirstData = request.version() == HttpVersion.HTTP_2 && !upstream.headers().contains(HttpHeaders.CONTENT_LENGTH);
       // A body that stops arriving is cut after idle; each chunk restarts the count.
       exchange.deadline().start(settings.idleTimeout(), this::requestStalled);
+      upstream.drainHandler(request::resume);
       request.handler(chunk -> {
         exchange.addBytesIn(chunk.length());
         exchange.deadline().progress();
@@ -126,13 +141,11 @@ public final class HttpForwarder {
           abortUpstream();
           return;
         }
-        if (!bodyStarted && chunkOnFirstData) upstream.setChunked(true);
+        if (!bodyStarted && chunkOnFirstData) upstream.chunked(true);
         bodyStarted = true;
-        upstream.write(chunk);
-        if (upstream.writeQueueFull()) {
-          request.pause();
-          upstream.drainHandler(v -> request.resume());
-        }
+        // Vert.x's buffers are unreleasable heap buffers: handing them to Netty needs no reference counting.
+        upstream.write(((BufferInternal) chunk).getByteBuf());
+        if (upstream.writeQueueFull()) request.pause(); // resumed by the drain handler
       });
       request.endHandler(v -> {
         upstream.end();
@@ -175,14 +188,18 @@ public final class HttpForwarder {
       abortUpstream();
     }
 
-    private void relayResponse(HttpClientResponse upstreamResponse) {
-      if (done.future().isComplete()) return;
-      response.setStatusCode(upstreamResponse.statusCode());
-      exchange.status(upstreamResponse.statusCode());
-      ForwardedHeaders.copyResponse(upstreamResponse.headers(), response.headers(), false);
-      String length = upstreamResponse.getHeader(HttpHeaders.CONTENT_LENGTH);
-      boolean bodiless = request.method() == HttpMethod.HEAD || upstreamResponse.statusCode() == 204
-          || upstreamResponse.statusCode() == 304;
+    @Override public void onHead(HttpResponse head) {
+      if (done.future().isComplete()) {
+        upstream.abort();
+        return;
+      }
+      responseHead = true;
+      int status = head.status().code();
+      response.setStatusCode(status);
+      exchange.status(status);
+      ForwardedHeaders.copyResponse(head.headers(), response.headers());
+      String length = head.headers().get(HttpHeaders.CONTENT_LENGTH);
+      boolean bodiless = request.method() == HttpMethod.HEAD || status == 204 || status == 304;
       if (length != null) {
         // Also for HEAD, 204 and 304: it describes the body the resource would have, which has none here.
         response.headers().set(HttpHeaders.CONTENT_LENGTH, length);
@@ -191,35 +208,73 @@ public final class HttpForwarder {
       }
       // A response body may pause as long as idle; an event stream (n8n's push channel over SSE) is a tunnel, quiet
       // between events, so it gets the tunnel's limit.
-      exchange.deadline().start(isEventStream(upstreamResponse) ? settings.tunnelIdleTimeout() : settings.idleTimeout(),
+      exchange.deadline().start(isEventStream(head) ? settings.tunnelIdleTimeout() : settings.idleTimeout(),
           this::responseStalled);
-      long declared = length != null && !bodiless ? parseLength(length) : -1;
-      upstreamResponse.handler(chunk -> {
-        exchange.addBytesOut(chunk.length());
-        exchange.deadline().progress();
-        if (exchange.bytesOut() == declared) {
-          // The last bytes of a sized body go out with the end: one flush (one TLS record) fewer per response,
-          // which is most of a small response's cost. Unsized bodies (SSE) are written as they come.
-          lastChunk = chunk;
-          return;
-        }
-        response.write(chunk);
-        if (response.writeQueueFull()) {
-          upstreamResponse.pause();
-          response.drainHandler(v -> upstreamResponse.resume());
-        }
-      });
-      upstreamResponse.exceptionHandler(e -> {
-        if (done.future().isComplete()) return; // our own abort, after the client left or a limit was hit
-        metrics.upstreamError(pool.name(), UpstreamErrorKind.RESET);
-        response.reset();
-        done.tryFail(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, true, "upstream reset mid-response"));
-      });
-      upstreamResponse.endHandler(v -> (lastChunk == null ? response.end() : response.end(lastChunk)).onComplete(ar -> {
+      declared = length != null && !bodiless ? parseLength(length) : -1;
+      response.drainHandler(v -> upstream.resumeResponse());
+    }
+
+    @Override public void onContent(ByteBuf content) {
+      if (done.future().isComplete()) {
+        content.release();
+        return;
+      }
+      exchange.addBytesOut(content.readableBytes());
+      exchange.deadline().progress();
+      if (exchange.bytesOut() == declared) {
+        // The last bytes of a sized body go out with the end: one flush (one TLS record) fewer per response,
+        // which is most of a small response's cost. Unsized bodies (SSE) are written as they come.
+        lastChunk = content;
+        return;
+      }
+      // Vert.x writes a foreign buffer without releasing it (it wraps it unreleasable): released here once written.
+      Future<Void> written;
+      try {
+        written = response.write(BufferInternal.buffer(content));
+      } catch (RuntimeException e) {
+        content.release();
+        throw e;
+      }
+      written.onComplete(ar -> content.release());
+      if (response.writeQueueFull()) upstream.pauseResponse(); // resumed by the drain handler
+    }
+
+    @Override public void onEnd() {
+      ByteBuf last = lastChunk;
+      lastChunk = null;
+      if (done.future().isComplete()) {
+        if (last != null) last.release();
+        return;
+      }
+      Future<Void> ended;
+      try {
+        ended = last == null ? response.end() : response.end(BufferInternal.buffer(last));
+      } catch (RuntimeException e) {
+        if (last != null) last.release();
+        throw e;
+      }
+      ended.onComplete(ar -> {
+        if (last != null) last.release();
         exchange.deadline().clear();
         if (ar.succeeded()) done.tryComplete();
         else done.tryFail(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "client closed"));
-      }));
+      });
+    }
+
+    @Override public void onFailure(Throwable cause) {
+      if (lastChunk != null) {
+        lastChunk.release();
+        lastChunk = null;
+      }
+      if (!responseHead) {
+        fail(Reason.UPSTREAM_UNAVAILABLE, UpstreamErrorKind.RESET, cause);
+        return;
+      }
+      if (done.future().isComplete()) return; // our own abort, after the client left or a limit was hit
+      metrics.upstreamError(pool.name(), UpstreamErrorKind.RESET);
+      exchange.deadline().clear();
+      response.reset();
+      done.tryFail(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, true, "upstream reset mid-response"));
     }
 
     private void responseStalled() {
@@ -229,8 +284,8 @@ public final class HttpForwarder {
       abortUpstream();
     }
 
-    private static boolean isEventStream(HttpClientResponse upstreamResponse) {
-      String type = upstreamResponse.getHeader(HttpHeaders.CONTENT_TYPE);
+    private static boolean isEventStream(HttpResponse head) {
+      String type = head.headers().get(HttpHeaders.CONTENT_TYPE);
       return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
     }
 
@@ -267,8 +322,7 @@ public final class HttpForwarder {
      * follow those bytes.
      */
     private void abortUpstream() {
-      upstream.reset();
-      upstream.connection().close();
+      upstream.abort();
     }
   }
 }

@@ -5,15 +5,20 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.internal.ContextInternal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The HTTP clients that reach n8n: one per event loop, so a request and the pooled upstream connection it borrows
+ * The Vert.x HTTP clients that reach n8n for WebSocket handshakes (plain HTTP goes through the gateway's own client,
+ * {@link io.gatehouse.upstream.UpstreamConnectionPools}): one per event loop, so a request and the pooled upstream connection it borrows
  * always live on the same thread.
  *
  * <p>Why not one shared client: Vert.x's pool hands out whichever idle connection answered last, whatever event
@@ -42,6 +47,21 @@ public final class UpstreamClients {
     ContextInternal context = ContextInternal.current();
     if (context == null || !context.isEventLoopContext()) return shared;
     return byLoop.computeIfAbsent(context.nettyEventLoop(), loop -> vertx.createHttpClient(options, pool));
+  }
+
+  /**
+   * Opens a request to {@code target} on the calling loop's client, waiting at most {@code poolWait} for one of its
+   * pooled connections.
+   */
+  Future<HttpClientRequest> request(UpstreamTarget target, HttpMethod method, String uri, Duration poolWait) {
+    return current().request(new RequestOptions()
+        .setMethod(method)
+        .setHost(target.host())
+        .setPort(target.port())
+        .setSsl(target.ssl())
+        .setURI(uri)
+        .setFollowRedirects(false)
+        .setConnectTimeout(poolWait.toMillis()));
   }
 
   /** Closes every client and its pooled connections. */

@@ -1,5 +1,6 @@
 package io.gatehouse.forward;
 
+import io.gatehouse.upstream.UpstreamAddress;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -11,6 +12,7 @@ public final class UpstreamTarget {
   private final String host;
   private final int port;
   private final boolean ssl;
+  private final UpstreamAddress address;
   /** Not a time: {@code now - NOT_EJECTED} overflows, so it must be tested for, never compared with. */
   private static final long NOT_EJECTED = Long.MIN_VALUE;
 
@@ -20,11 +22,14 @@ public final class UpstreamTarget {
     this.host = url.getHost();
     this.ssl = "https".equalsIgnoreCase(url.getScheme());
     this.port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
+    this.address = new UpstreamAddress(host, port, ssl);
   }
 
   public String host() { return host; }
   public int port() { return port; }
   public boolean ssl() { return ssl; }
+  /** The key of this target's connection pools. */
+  public UpstreamAddress address() { return address; }
 
   /** {@code host:port}, as n8n expects it in {@code Host} and as the access log names the target. */
   public String authority() {

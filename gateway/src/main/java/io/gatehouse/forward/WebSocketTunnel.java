@@ -21,12 +21,14 @@ import io.vertx.core.net.NetSocket;
  */
 public final class WebSocketTunnel {
   private final Vertx vertx;
+  private final UpstreamClients clients;
   private final UpstreamConnector connector;
   private final GatewayMetrics metrics;
 
   public WebSocketTunnel(Vertx vertx, UpstreamClients clients, GatewayMetrics metrics) {
     this.vertx = vertx;
-    this.connector = new UpstreamConnector(clients, metrics);
+    this.clients = clients;
+    this.connector = new UpstreamConnector(metrics);
     this.metrics = metrics;
   }
 
@@ -38,7 +40,8 @@ public final class WebSocketTunnel {
   /** Completes when both sides have closed, or fails with an {@link UpstreamFailure}. */
   public Future<Void> tunnel(Exchange exchange, UpstreamPool pool, ForwardSettings settings) {
     HttpServerRequest request = exchange.request();
-    return connector.open(exchange, pool, settings, HttpMethod.GET)
+    String uri = exchange.query() == null ? exchange.path() : exchange.path() + "?" + exchange.query();
+    return connector.open(exchange, pool, settings, (target, wait) -> clients.request(target, HttpMethod.GET, uri, wait))
         .compose(upstream -> {
           if (exchange.finished() || request.response().closed()) {
             upstream.reset();
