@@ -212,7 +212,7 @@ def webhook_row(svg, h, settings, y, PW, PH):
         ratio = k.get("ratio_rps")
         panel(svg, 20, y, PW, PH, f"webhooks · 1 KiB POST, -c{settings['connections']}", "requests/s",
               [("", [bars(k["unsigned"], "rps", "unsigned"), bars(k["signed"], "rps", "signed")])],
-              f"signed/unsigned = {ratio:.2f}× (goal ≥ 0.9×)" if ratio is not None else None)
+              f"signed/unsigned = {ratio:.2f}× (goal ≥ 0.95×)" if ratio is not None else None)
     if m.get("unsigned", {}).get("runs"):
         added = m.get("added_p50_ms")
         panel(svg, 20 + (PW + 10), y, PW, PH,

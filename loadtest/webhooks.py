@@ -9,7 +9,7 @@ answer 409 `replayed` to a second one), so deliveries are signed here in Python 
 each once (webhook.lua). Any non-2xx answer fails the scenario: the figures would not be of verified deliveries.
 
 Measured interleaved (unsigned, signed, unsigned, signed, ...) for --rounds rounds:
-  1. 1 KiB throughput, wrk -t2 -c64 (the 1 KiB case's settings): ratio signed/unsigned, goal >= 0.9.
+  1. 1 KiB throughput, wrk -t2 -c64 (the 1 KiB case's settings): ratio signed/unsigned, goal >= 0.95 (issue 9; it was 0.9).
   2. 1 MiB latency at low concurrency (wrk -t2 -c4): p50 signed - p50 unsigned, goal <= 3 ms.
   3. Event loop not blocked: p99 of small GETs (/1k) at a modest fixed rate (h2load --h1 --rps) on other
      connections, alone, then while 1 MiB unsigned uploads run, then while 1 MiB signed uploads run. An HMAC over a
@@ -387,7 +387,7 @@ def goals(s):
     r = s.get("h1_1k", {}).get("ratio_rps")
     if r is not None:
         g["webhook_1k_ratio_signed_unsigned"] = r
-        g["webhook_1k_ratio_met"] = r >= 0.9
+        g["webhook_1k_ratio_met"] = r >= 0.95
     d = s.get("h1_1m", {}).get("added_p50_ms")
     if d is not None:
         g["webhook_1m_added_p50_ms"] = d
@@ -429,7 +429,7 @@ def print_table(s, g, rate):
         if "p99_signed_minus_unsigned_ms" in el:
             print(f"    p99 signed uploads − unsigned uploads {el['p99_signed_minus_unsigned_ms']:+.2f} ms; "
                   f"− idle {el['p99_signed_minus_idle_ms']:+.2f} ms")
-    print("  goals: signed ≥ 0.9× unsigned: " + _met(g.get("webhook_1k_ratio_met"))
+    print("  goals: signed ≥ 0.95× unsigned: " + _met(g.get("webhook_1k_ratio_met"))
           + "; 1 MiB added p50 ≤ 3 ms: " + _met(g.get("webhook_1m_added_p50_met"))
           + "; event loop not blocked: " + _met(g.get("event_loop_not_blocked_met")))
 
