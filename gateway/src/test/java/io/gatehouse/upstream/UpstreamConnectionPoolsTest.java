@@ -87,6 +87,25 @@ class UpstreamConnectionPoolsTest {
     assertThat(rawAccepted).hasValue(1);
   }
 
+  /**
+   * n8n (or whatever answers in its place) sends more than its Content-Length: a second, unasked-for response in the
+   * same write. Kept in the pool, that connection would hand the smuggled response to the next request, another
+   * client's. It is closed instead, and the next request gets a fresh connection and its own answer.
+   */
+  @Test void neverHandsBytesBeyondAResponseToTheNextRequest() {
+    AtomicInteger rawAccepted = new AtomicInteger();
+    NetServer raw = vertx.createNetServer().connectHandler(socket -> {
+      boolean first = rawAccepted.incrementAndGet() == 1;
+      socket.handler(request -> socket.write(first
+          ? "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled"
+          : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh"));
+    });
+    UpstreamAddress to = new UpstreamAddress("127.0.0.1", raw.listen(0, "127.0.0.1").await().actualPort(), false);
+    assertThat(get(to, "/a").await().body()).isEqualTo("hello");
+    assertThat(get(to, "/b").await().body()).as("the next request's answer").isEqualTo("fresh");
+    assertThat(rawAccepted).as("a new connection for it").hasValue(2);
+  }
+
   @Test void closesTheConnectionWhenTheResponseSaysConnectionClose() {
     assertThat(get(address, "/close").await().body()).isEqualTo("bye");
     assertThat(get(address, "/b").await().body()).isEqualTo("hello");
