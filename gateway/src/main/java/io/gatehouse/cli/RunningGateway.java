@@ -28,9 +28,7 @@ import io.gatehouse.upstream.UpstreamConnectionPools;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -39,7 +37,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -97,13 +94,12 @@ public final class RunningGateway {
     ServerTlsOptions tls = ServerTlsOptions.load(serverConfig.tls());
     this.server = new GatewayServer(
         vertx,
-        serverOptions(serverConfig, tls),
+        tls,
         state::get,
         new HttpForwarder(upstreamPools, metrics),
         new WebSocketTunnel(vertx, upstreamClients, metrics),
         recorder,
-        metrics,
-        Runtime.getRuntime().availableProcessors());
+        metrics);
     this.admin = new AdminServer(vertx, config.admin(), metrics, this::ready);
     this.certificates = new CertificateReloader(vertx, server::updateSsl, serverConfig.tls(), tls, metrics::certReload);
   }
@@ -155,22 +151,6 @@ public final class RunningGateway {
     return new RedisReplayStore(vertx, config.redis().orElseThrow(), config.timeout());
   }
 
-
-  private static HttpServerOptions serverOptions(ServerConfig config, ServerTlsOptions tls) {
-    // No Vert.x idle timeout: it cut requests still being answered and tunnels between pings. Each connection's
-    // phases are timed by the gateway itself (server/ClientConnection).
-    HttpServerOptions options = new HttpServerOptions()
-        .setSslHandshakeTimeout(config.timeouts().requestHeader().toMillis())
-        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
-        // One limit for the request line: PathNormalizer caps targets at 8 KiB, so a longer line is 431 here.
-        .setMaxInitialLineLength(8 * 1024)
-        .setMaxHeaderSize(32 * 1024)
-        .setHandle100ContinueAutomatically(false)
-        .setCompressionSupported(false)
-        .setDecompressionSupported(false)
-        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(128).setMaxHeaderListSize(32 * 1024));
-    return tls.applyTo(options);
-  }
 
   private static HttpClientOptions upstreamClientOptions(ServerConfig config) {
     return new HttpClientOptions()

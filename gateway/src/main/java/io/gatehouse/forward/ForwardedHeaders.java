@@ -39,8 +39,8 @@ public final class ForwardedHeaders {
    * Copies the client's request headers that may reach n8n. Several {@code cookie} fields become one
    * {@code Cookie} header, joined with {@code "; "} in the order received: an HTTP/2 client may split the cookies
    * into one field each (RFC 9113 §8.2.3), but the hop to n8n is HTTP/1.1, where a request carries one Cookie
-   * header (RFC 6265 §5.4) and a parser that reads only the first would lose the session cookie. Vert.x already
-   * joins HTTP/2 crumbs today; doing it here keeps that true for every protocol and Vert.x version.
+   * header (RFC 6265 §5.4) and a parser that reads only the first would lose the session cookie. The listener passes
+   * HTTP/2 fields on as they came, so this is the one place that joins them.
    *
    * @param upgrade true for a WebSocket handshake, whose {@code Upgrade}/{@code Connection} must go through
    */
@@ -53,7 +53,7 @@ public final class ForwardedHeaders {
   }
 
   /** {@link #copyRequest(MultiMap, MultiMap, boolean)} into the head of a request to n8n on the gateway's own client. */
-  public static void copyRequest(MultiMap from, HttpHeaders to) {
+  public static void copyRequest(HttpHeaders from, HttpHeaders to) {
     copyRequest(from, from.getAll("connection"), to::add);
   }
 
@@ -99,16 +99,17 @@ public final class ForwardedHeaders {
 
   /** Copies n8n's response headers that may reach the client. */
   public static void copyResponse(MultiMap from, MultiMap to, boolean upgrade) {
-    copyResponse(from, from.getAll("connection"), to, upgrade);
+    copyResponse(from, from.getAll("connection"), to::add, upgrade);
   }
 
   /** {@link #copyResponse(MultiMap, MultiMap, boolean)} from a response head read by the gateway's own client. */
-  public static void copyResponse(HttpHeaders from, MultiMap to) {
-    copyResponse(from, from.getAll("connection"), to, false);
+  public static void copyResponse(HttpHeaders from, HttpHeaders to) {
+    copyResponse(from, from.getAll("connection"), to::add, false);
   }
 
   private static void copyResponse(
-      Iterable<Map.Entry<String, String>> from, List<String> connection, MultiMap to, boolean upgrade) {
+      Iterable<Map.Entry<String, String>> from, List<String> connection, BiConsumer<String, String> to,
+      boolean upgrade) {
     Set<String> nominated = nominatedByConnection(connection);
     for (Map.Entry<String, String> field : from) {
       String name = field.getKey();
@@ -117,7 +118,7 @@ public final class ForwardedHeaders {
       if (HOP_BY_HOP.contains(lower) || nominated.contains(lower)) {
         if (!(upgrade && (lower.equals("upgrade") || lower.equals("connection")))) continue;
       }
-      to.add(name, field.getValue());
+      to.accept(name, field.getValue());
     }
   }
 

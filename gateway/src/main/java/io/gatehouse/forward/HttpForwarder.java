@@ -11,15 +11,14 @@ import io.gatehouse.upstream.UpstreamCall;
 import io.gatehouse.upstream.UpstreamConnection;
 import io.gatehouse.upstream.UpstreamConnectionPools;
 import io.gatehouse.upstream.UpstreamResponseHandler;
+import io.gatehouse.http.ClientRequest;
+import io.gatehouse.http.ClientResponse;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
@@ -32,9 +31,6 @@ import io.vertx.core.internal.buffer.BufferInternal;
  * for the audit log. The library answers those cases with its own bare status codes.
  */
 public final class HttpForwarder {
-  /** RST_STREAM's CANCEL (RFC 9113 §7): the stream is no longer needed. On HTTP/1.x a reset closes the connection. */
-  private static final long HTTP2_CANCEL = 0x8;
-
   private final UpstreamConnectionPools pools;
   private final UpstreamConnector connector;
   private final GatewayMetrics metrics;
@@ -60,8 +56,8 @@ public final class HttpForwarder {
     private final UpstreamPool pool;
     private final UpstreamConnection connection;
     private final ForwardSettings settings;
-    private final HttpServerRequest request;
-    private final HttpServerResponse response;
+    private final ClientRequest request;
+    private final ClientResponse response;
     private final long maxBody;
     private final Promise<Void> done = Promise.promise();
     private UpstreamCall upstream;
@@ -88,7 +84,7 @@ public final class HttpForwarder {
         return Future.failedFuture(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "ended before forwarding"));
       }
       String uri = exchange.query() == null ? exchange.path() : exchange.path() + "?" + exchange.query();
-      upstream = connection.call(io.netty.handler.codec.http.HttpMethod.valueOf(request.method().name()), uri, this);
+      upstream = connection.call(request.method(), uri, this);
       try {
         prepareHeaders();
       } catch (RuntimeException e) {
@@ -96,7 +92,7 @@ public final class HttpForwarder {
         upstream.abort();
         return Future.failedFuture(new UpstreamFailure(Reason.UPSTREAM_UNAVAILABLE, false, e.getClass().getSimpleName()));
       }
-      response.closeHandler(v -> clientGone());
+      response.closeHandler(this::clientGone);
       relayRequestBody();
       return done.future();
     }
@@ -105,14 +101,14 @@ public final class HttpForwarder {
       var headers = upstream.headers();
       ForwardedHeaders.copyRequest(request.headers(), headers);
       ForwardedHeaders.setGatewayOwned(headers, exchange, settings);
-      String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+      String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
       if (exchange.body() != null) {
         // A body read by a guard goes as one known length, whatever framing the client used (chunked, HTTP/2
         // DATA frames): the same bytes, and for a Content-Length request the same length it declared.
-        headers.set(HttpHeaders.CONTENT_LENGTH, Long.toString(exchange.body().length()));
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(exchange.body().length()));
       } else if (length != null) {
-        headers.set(HttpHeaders.CONTENT_LENGTH, length);
-      } else if (request.version() != HttpVersion.HTTP_2 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
+      } else if (!request.protocol().isHttp2() && request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
         upstream.chunked(true);
       }
     }
@@ -128,14 +124,15 @@ public final class HttpForwarder {
         awaitResponseHead();
         return;
       }
-      boolean chunkOnFirstData = request.version() == HttpVersion.HTTP_2 && !upstream.headers().contains(HttpHeaders.CONTENT_LENGTH);
+      boolean chunkOnFirstData = request.protocol().isHttp2() && !upstream.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
       // A body that stops arriving is cut after idle; each chunk restarts the count.
       exchange.deadline().start(settings.idleTimeout(), this::requestStalled);
       upstream.drainHandler(request::resume);
       request.handler(chunk -> {
-        exchange.addBytesIn(chunk.length());
+        exchange.addBytesIn(chunk.readableBytes());
         exchange.deadline().progress();
         if (exchange.bytesIn() > maxBody) {
+          chunk.release();
           request.handler(null);
           fail(Reason.BODY_TOO_LARGE, null, null);
           abortUpstream();
@@ -143,11 +140,11 @@ public final class HttpForwarder {
         }
         if (!bodyStarted && chunkOnFirstData) upstream.chunked(true);
         bodyStarted = true;
-        // Vert.x's buffers are unreleasable heap buffers: handing them to Netty needs no reference counting.
-        upstream.write(((BufferInternal) chunk).getByteBuf());
+        upstream.write(chunk); // released by Netty once written
+
         if (upstream.writeQueueFull()) request.pause(); // resumed by the drain handler
       });
-      request.endHandler(v -> {
+      request.endHandler(() -> {
         upstream.end();
         // Timed from the end of the request body, so a large slow upload is not mistaken for a slow n8n.
         awaitResponseHead();
@@ -163,7 +160,7 @@ public final class HttpForwarder {
           clientGone();
         }
       });
-      if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+      if ("100-continue".equalsIgnoreCase(request.headers().get(HttpHeaderNames.EXPECT))) {
         // Only now, after every guard passed and the declared length fit, is the client invited to send.
         response.writeContinue();
       }
@@ -195,23 +192,22 @@ public final class HttpForwarder {
       }
       responseHead = true;
       int status = head.status().code();
-      response.setStatusCode(status);
+      response.status(status);
       exchange.status(status);
       ForwardedHeaders.copyResponse(head.headers(), response.headers());
-      String length = head.headers().get(HttpHeaders.CONTENT_LENGTH);
-      boolean bodiless = request.method() == HttpMethod.HEAD || status == 204 || status == 304;
+      String length = head.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+      boolean bodiless = HttpMethod.HEAD.equals(request.method()) || status == 204 || status == 304;
       if (length != null) {
-        // Also for HEAD, 204 and 304: it describes the body the resource would have, which has none here.
-        response.headers().set(HttpHeaders.CONTENT_LENGTH, length);
-      } else if (!bodiless && request.version() != HttpVersion.HTTP_2) {
-        response.setChunked(true);
+        // Also for HEAD, 204 and 304: it describes the body the resource would have, which has none here. Without
+        // one the listener frames the body (chunked on HTTP/1.1).
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
       }
       // A response body may pause as long as idle; an event stream (n8n's push channel over SSE) is a tunnel, quiet
       // between events, so it gets the tunnel's limit.
       exchange.deadline().start(isEventStream(head) ? settings.tunnelIdleTimeout() : settings.idleTimeout(),
           this::responseStalled);
       declared = length != null && !bodiless ? parseLength(length) : -1;
-      response.drainHandler(v -> upstream.resumeResponse());
+      response.drainHandler(upstream::resumeResponse);
     }
 
     @Override public void onContent(ByteBuf content) {
@@ -227,15 +223,7 @@ public final class HttpForwarder {
         lastChunk = content;
         return;
       }
-      // Vert.x writes a foreign buffer without releasing it (it wraps it unreleasable): released here once written.
-      Future<Void> written;
-      try {
-        written = response.write(BufferInternal.buffer(content));
-      } catch (RuntimeException e) {
-        content.release();
-        throw e;
-      }
-      written.onComplete(ar -> content.release());
+      response.write(content);
       if (response.writeQueueFull()) upstream.pauseResponse(); // resumed by the drain handler
     }
 
@@ -246,15 +234,8 @@ public final class HttpForwarder {
         if (last != null) last.release();
         return;
       }
-      Future<Void> ended;
-      try {
-        ended = last == null ? response.end() : response.end(BufferInternal.buffer(last));
-      } catch (RuntimeException e) {
-        if (last != null) last.release();
-        throw e;
-      }
+      Future<Void> ended = last == null ? response.end() : response.end(last);
       ended.onComplete(ar -> {
-        if (last != null) last.release();
         exchange.deadline().clear();
         if (ar.succeeded()) done.tryComplete();
         else done.tryFail(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "client closed"));
@@ -280,12 +261,12 @@ public final class HttpForwarder {
     private void responseStalled() {
       metrics.timedOut("response_stall");
       done.tryFail(new UpstreamFailure(Reason.NONE, true, "response stalled longer than its idle limit"));
-      response.reset(HTTP2_CANCEL);
+      response.reset();
       abortUpstream();
     }
 
     private static boolean isEventStream(HttpResponse head) {
-      String type = head.headers().get(HttpHeaders.CONTENT_TYPE);
+      String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
       return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
     }
 

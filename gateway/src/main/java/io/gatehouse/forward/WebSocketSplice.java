@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
+import io.gatehouse.http.RawStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 
@@ -28,8 +28,8 @@ final class WebSocketSplice {
 
   private final Vertx vertx;
   private final Exchange exchange;
-  private final NetSocket client;
-  private final NetSocket upstream;
+  private final RawStream client;
+  private final RawStream upstream;
   private final long pingIntervalNanos;
   private final WebSocketPongFilter pongs = new WebSocketPongFilter();
   private final WebSocketPingWriter pings;
@@ -38,7 +38,7 @@ final class WebSocketSplice {
   private boolean closed;
   private boolean logged;
 
-  WebSocketSplice(Vertx vertx, Exchange exchange, NetSocket client, NetSocket upstream, Duration pingInterval) {
+  WebSocketSplice(Vertx vertx, Exchange exchange, RawStream client, RawStream upstream, Duration pingInterval) {
     this.vertx = vertx;
     this.exchange = exchange;
     this.client = client;
@@ -72,8 +72,8 @@ final class WebSocketSplice {
       noteInvalid(pings.invalid(), "n8n's stream, so the gateway pings no more");
       pushBack(upstream, client);
     });
-    client.closeHandler(v -> { upstream.close(); end(done); });
-    upstream.closeHandler(v -> { client.close(); end(done); });
+    client.closeHandler(() -> { upstream.close(); end(done); });
+    upstream.closeHandler(() -> { client.close(); end(done); });
     scheduleCheck(pingIntervalNanos);
     return done.future();
   }
@@ -110,10 +110,10 @@ final class WebSocketSplice {
         exchange.requestId(), why, consequence);
   }
 
-  private static void pushBack(NetSocket from, NetSocket to) {
+  private static void pushBack(RawStream from, RawStream to) {
     if (to.writeQueueFull()) {
       from.pause();
-      to.drainHandler(v -> from.resume());
+      to.drainHandler(from::resume);
     }
   }
 }

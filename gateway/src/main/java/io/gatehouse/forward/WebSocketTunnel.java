@@ -7,7 +7,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
+import io.gatehouse.http.ClientRequest;
+import io.gatehouse.http.ClientResponse;
+import io.gatehouse.http.RawStream;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.http.impl.headers.HeadersAdaptor;
 import io.vertx.core.net.NetSocket;
 
 /**
@@ -32,14 +36,9 @@ public final class WebSocketTunnel {
     this.metrics = metrics;
   }
 
-  /** True for an HTTP/1.1 WebSocket handshake; HTTP/2 clients fall back to HTTP/1.1 for WebSockets. */
-  public static boolean isHandshake(HttpServerRequest request) {
-    return request.canUpgradeToWebSocket();
-  }
-
   /** Completes when both sides have closed, or fails with an {@link UpstreamFailure}. */
   public Future<Void> tunnel(Exchange exchange, UpstreamPool pool, ForwardSettings settings) {
-    HttpServerRequest request = exchange.request();
+    ClientRequest request = exchange.request();
     String uri = exchange.query() == null ? exchange.path() : exchange.path() + "?" + exchange.query();
     return connector.open(exchange, pool, settings, (target, wait) -> clients.request(target, HttpMethod.GET, uri, wait))
         .compose(upstream -> {
@@ -47,7 +46,7 @@ public final class WebSocketTunnel {
             upstream.reset();
             return Future.failedFuture(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "ended before forwarding"));
           }
-          ForwardedHeaders.copyRequest(request.headers(), upstream.headers(), true);
+          ForwardedHeaders.copyRequest(new HeadersAdaptor(request.headers()), upstream.headers(), true);
           ForwardedHeaders.setGatewayOwned(upstream.headers(), exchange, settings);
           // After a 101 the request never "ends": when the spliced socket closes, Vert.x fails it with "Connection
           // was closed" and, without a handler, logs that at ERROR for every push channel that closes. Failures
@@ -66,36 +65,34 @@ public final class WebSocketTunnel {
   }
 
   private Future<Void> splice(Exchange exchange, HttpClientResponse upstreamResponse, ForwardSettings settings) {
-    HttpServerRequest request = exchange.request();
-    request.response().setStatusCode(101);
-    exchange.status(101);
-    ForwardedHeaders.copyResponse(upstreamResponse.headers(), request.response().headers(), true);
+    ClientRequest request = exchange.request();
     NetSocket upstreamSocket = upstreamResponse.netSocket();
-    return request.toNetSocket().compose(clientSocket -> {
-      // From here the sockets' close handlers tell how the tunnel ends; the request's own failure when its connection
-      // closes ("Connection was closed": a tunnel's request never ends) is not a client that left before forwarding.
-      request.exceptionHandler(e -> { });
-      metrics.webSocketOpened();
-      return new WebSocketSplice(vertx, exchange, clientSocket, upstreamSocket, settings.tunnelPingInterval())
-          .run(settings.tunnelIdleTimeout(), metrics)
-          .onComplete(v -> metrics.webSocketClosed());
-    }, e -> {
+    if (request.response().closed()) {
       upstreamSocket.close();
-      return Future.failedFuture(new UpstreamFailure(Reason.NONE, true, "client upgrade failed"));
-    });
+      return Future.failedFuture(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "client closed before the 101"));
+    }
+    request.response().status(101);
+    exchange.status(101);
+    ForwardedHeaders.copyResponse(upstreamResponse.headers(), new HeadersAdaptor(request.response().headers()), true);
+    // From here the two sides' close handlers tell how the tunnel ends.
+    RawStream clientSide = request.switchProtocols();
+    metrics.webSocketOpened();
+    return new WebSocketSplice(vertx, exchange, clientSide, new NetSocketStream(upstreamSocket), settings.tunnelPingInterval())
+        .run(settings.tunnelIdleTimeout(), metrics)
+        .onComplete(v -> metrics.webSocketClosed());
   }
 
   private Future<Void> relayRefusal(Exchange exchange, HttpClientResponse upstreamResponse) {
     exchange.deadline().clear();
-    var response = exchange.request().response();
-    response.setStatusCode(upstreamResponse.statusCode());
+    ClientResponse response = exchange.request().response();
+    response.status(upstreamResponse.statusCode());
     exchange.status(upstreamResponse.statusCode());
-    ForwardedHeaders.copyResponse(upstreamResponse.headers(), response.headers(), false);
+    ForwardedHeaders.copyResponse(upstreamResponse.headers(), new HeadersAdaptor(response.headers()), false);
     // Read whole: Vert.x has already taken in this answer to a connect() by the time it is handed over (streaming it
     // lost the body). It is n8n's short refusal of a handshake, not a client's body.
     return upstreamResponse.body().compose(body -> {
       exchange.addBytesOut(body.length());
-      return response.end(body);
+      return response.end(Unpooled.wrappedBuffer(body.getBytes()));
     });
   }
 }

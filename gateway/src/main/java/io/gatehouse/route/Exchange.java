@@ -1,7 +1,7 @@
 package io.gatehouse.route;
 
 import io.gatehouse.guard.Reason;
-import io.vertx.core.http.HttpServerRequest;
+import io.gatehouse.http.ClientRequest;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Optional;
@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public final class Exchange {
   private final String requestId;
-  private final HttpServerRequest request;
+  private final ClientRequest request;
   private final Instant startedAt = Instant.now();
   private final long startNanos = System.nanoTime();
   private final Deadline deadline;
@@ -36,19 +36,19 @@ public final class Exchange {
   private GuardFailure guardFailure;
 
   /** An exchange whose deadlines nobody watches (tests). */
-  public Exchange(String requestId, HttpServerRequest request) {
+  public Exchange(String requestId, ClientRequest request) {
     this(requestId, request, Deadline.UNWATCHED);
   }
 
   /** @param watch the connection's timer, which enforces this exchange's {@link #deadline()} */
-  public Exchange(String requestId, HttpServerRequest request, Deadline.Watch watch) {
+  public Exchange(String requestId, ClientRequest request, Deadline.Watch watch) {
     this.requestId = requestId;
     this.request = request;
     this.deadline = new Deadline(watch);
   }
 
   public String requestId() { return requestId; }
-  public HttpServerRequest request() { return request; }
+  public ClientRequest request() { return request; }
   public Instant startedAt() { return startedAt; }
   public long startNanos() { return startNanos; }
 

@@ -2,9 +2,9 @@ package io.gatehouse.route;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
+import io.gatehouse.http.ClientRequest;
+import io.vertx.core.http.impl.headers.HeadersAdaptor;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.HostAndPort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,51 +16,44 @@ import java.util.Optional;
  * confusion) before anything else looks at them. Every problem is a 400 {@code bad_request}; the returned text is
  * for the audit log only.
  *
- * <p>What Netty 4.2.12 / Vert.x 5.0.10 already do before this class runs was measured with raw sockets
- * ({@code RequestHygieneSocketTest}) and decides which checks here are the only line of defence:
+ * <p>What the public listener (Netty 4.2.12) already does before this class runs was measured with raw sockets against
+ * a real gateway ({@code RequestHygieneSocketTest}) and decides which checks here are the only line of defence:
  *
  * <ul>
- *   <li><b>HTTP/1.x, refused by Netty</b> and handed to {@code HttpServer.invalidRequestHandler} (the request has
- *       {@code decoderResult().isFailure()}; {@code DEFAULT_INVALID_REQUEST_HANDLER} answers and closes): several or
- *       comma-joined {@code Content-Length} values, identical or not ({@code IllegalArgumentException: Multiple
- *       Content-Length values found}); a non-digit {@code Content-Length} ({@code +1}, {@code -1}, {@code 0x1},
- *       {@code 1 1}: "is not a number"); header names with a space, a separator, a control or non-ASCII byte
- *       ("a header name cannot contain ..."); header values with NUL, other controls or DEL ("a header value
- *       contains a prohibited character"); a bare CR ("only '\n' is allowed after '\r'"); a bare LF as line end
- *       ({@code InvalidLineSeparatorException}) → all 400. A request line over {@code maxInitialLineLength}
- *       → {@code TooLongHttpLineException} with a made-up {@code uri() == "/bad-request"}; headers over
- *       {@code maxHeaderSize} → {@code TooLongHttpHeaderException}. Vert.x's default answers are 414 and 431; the
- *       gateway's {@code InvalidRequestResponder} answers both with 431 {@code headers_too_large}. HTTP/0.9 → 400. A version other than
- *       1.0/1.1 ({@code HTTP/1.2}) gets 501 from Vert.x itself; neither handler is called.
- *   <li><b>HTTP/1.x, reaching the request handler</b> (so checked only here): {@code Content-Length} together with
- *       {@code Transfer-Encoding} (Netty silently drops the {@code Content-Length}, so the handler sees only
- *       {@code Transfer-Encoding: chunked}: the CL+TE check below is defence in depth); every
- *       {@code Transfer-Encoding} other than {@code chunked} ({@code gzip, chunked}, {@code Chunked}, twice,
- *       {@code identity}, {@code xchunked}: Netty frames an unknown coding as "no body", a classic smuggling
- *       desync); {@code Transfer-Encoding} on HTTP/1.0; two {@code Host} headers; no {@code Host} on HTTP/1.1; a
- *       malformed or empty {@code Host}; an absolute-form target whose authority differs from {@code Host};
- *       {@code CONNECT} and {@code TRACE}; a lower-case method ({@code get}) reaches the handler as its own method.
- *       A NUL, raw non-ASCII byte, {@code #} or {@code \} in the target also reaches it (PathNormalizer refuses
- *       those). Obsolete line folding ({@code X-A: b CRLF SP c}) is unfolded by Netty into {@code "b c"}, which
- *       is no longer detectable here; as the gateway re-serializes the joined value, nothing downstream sees
- *       the fold.
- *   <li><b>HTTP/2, refused by Netty/Vert.x</b> with {@code RST_STREAM PROTOCOL_ERROR}: {@code te} other than
- *       {@code trailers}, {@code transfer-encoding}, {@code connection}, an upper-case header name, a
- *       {@code host} differing from {@code :authority}, several or non-numeric {@code content-length}, userinfo in
- *       {@code :authority}.
- *   <li><b>HTTP/2, reaching the request handler</b>: header values with NUL, controls or even CR LF
- *       ({@code x-a: b\r\nx-b: c}), header names with a space, a missing {@code :authority} (and no {@code host}),
- *       an absolute URI in {@code :path}, a NUL in {@code :path}, {@code CONNECT} (with a null {@code uri()}) and
- *       {@code TRACE}. Header injection into an HTTP/1.1 upstream would be one forward away, so the value checks
- *       here are load-bearing for HTTP/2. With two {@code host} headers and no {@code :authority}, Vert.x takes
- *       the first as authority and drops both from {@code headers()}, so that case is not visible here.
+ *   <li><b>HTTP/1.x, refused by the decoder</b> ({@code StrictRequestDecoder}: Netty's {@code HttpRequestDecoder} with
+ *       two refusals of its own), answered by {@code InvalidRequestResponder}, which records the cause's class and
+ *       closes the connection: several or comma-joined {@code Content-Length} values, identical or not; a non-digit
+ *       {@code Content-Length} ({@code +1}, {@code -1}, {@code 0x1}, {@code 1 1}); header names with a space, a
+ *       separator, a control or non-ASCII byte; header values with NUL, other controls, DEL or a bare CR (all
+ *       {@code IllegalArgumentException}); a bare LF as line end ({@code InvalidLineSeparatorException}); an HTTP/0.9
+ *       request line; {@code Content-Length} together with {@code Transfer-Encoding}, and obsolete line folding, both
+ *       of which Netty would silently repair ({@code SmugglingShapeException}; the CL+TE check below is defence in
+ *       depth); a version other than 1.0/1.1, e.g. {@code HTTP/1.2} ({@code UnsupportedVersionException}, from
+ *       {@code Http1Connection}) → all 400. A request line over 8 KiB ({@code TooLongHttpLineException}) or headers
+ *       over 32 KiB ({@code TooLongHttpHeaderException}) → 431 {@code headers_too_large}.
+ *   <li><b>HTTP/1.x, reaching this class</b> (so checked only here): every {@code Transfer-Encoding} other than
+ *       {@code chunked} ({@code gzip, chunked}, {@code Chunked}, twice, {@code identity}, {@code xchunked}: Netty
+ *       frames an unknown coding as "no body", a classic smuggling desync); {@code Transfer-Encoding} on HTTP/1.0; two
+ *       {@code Host} headers; no {@code Host} on HTTP/1.1; a malformed or empty {@code Host}; an absolute-form target
+ *       whose authority differs from {@code Host}; {@code CONNECT} and {@code TRACE}; a lower-case method
+ *       ({@code get}), which arrives as a method of its own. A NUL, raw non-ASCII byte, {@code #} or {@code \} in the
+ *       target gets past here too (PathNormalizer refuses those); a tab or a non-ASCII byte in a value is accepted.
+ *   <li><b>HTTP/2, reset by Netty</b> ({@code Http2FrameCodec} with header validation) with {@code RST_STREAM
+ *       PROTOCOL_ERROR} before any exchange begins, so without an access record: {@code te} other than
+ *       {@code trailers}, {@code transfer-encoding}, {@code connection}, an upper-case header name, two differing or a
+ *       non-numeric {@code content-length}.
+ *   <li><b>HTTP/2, reaching this class</b> (from {@code Http2Stream}): header values with NUL, controls or even CR LF
+ *       ({@code x-a: b\r\nx-b: c}), header names with a space, a {@code host} differing from {@code :authority},
+ *       userinfo in {@code :authority}, no {@code :authority} (and no {@code host}), two {@code host} headers without
+ *       {@code :authority}, an absolute URI in {@code :path}, {@code CONNECT} (sent without {@code :path}) and
+ *       {@code TRACE}; a NUL in {@code :path} gets past here to PathNormalizer. Header injection into the HTTP/1.1
+ *       upstream would be one forward away, so the value checks here are load-bearing for HTTP/2.
  * </ul>
  *
- * <p><b>After a refusal, drop the connection and everything pipelined on it.</b> With
- * {@code Transfer-Encoding: xchunked} Netty reads the body as the next request, and Vert.x dispatches that
- * pipelined request to the request handler even after the refusal was sent with {@code Connection: close} and
- * {@code connection().close()} was called (both requests came from one read). The caller must remember the
- * connection of an HTTP/1.x refusal and drop any later request on it without handling it.
+ * <p><b>After a refusal nothing more is read from an HTTP/1.x connection.</b> With {@code Transfer-Encoding: xchunked}
+ * Netty decodes the body as a second request in the same read. Every refusal from here closes the connection
+ * ({@code ExchangeHandler}), and {@code Http1Connection} drops whatever was decoded after a refusal that closes, so
+ * that second request is never dispatched.
  */
 public final class RequestHygiene {
   private static final java.util.Set<HttpMethod> FORWARDED_METHODS = java.util.Set.of(
@@ -70,13 +63,18 @@ public final class RequestHygiene {
   private RequestHygiene() {}
 
   /** Checks a live request; see {@link #check(HttpMethod, HttpVersion, String, MultiMap, String)}. */
-  public static Optional<String> check(HttpServerRequest request) {
-    String http2Authority = request.version() == HttpVersion.HTTP_2 ? authorityText(request.authority()) : null;
-    return check(request.method(), request.version(), request.uri(), request.headers(), http2Authority);
+  public static Optional<String> check(ClientRequest request) {
+    HttpVersion version = switch (request.protocol()) {
+      case HTTP_1_0 -> HttpVersion.HTTP_1_0;
+      case HTTP_1_1 -> HttpVersion.HTTP_1_1;
+      case HTTP_2 -> HttpVersion.HTTP_2;
+    };
+    return check(HttpMethod.valueOf(request.method().name()), version, request.uri(),
+        new HeadersAdaptor(request.headers()), request.authority());
   }
 
   /**
-   * @param uri the raw request target ({@code HttpServerRequest.uri()}); for HTTP/2 the {@code :path}
+   * @param uri the raw request target ({@code ClientRequest.uri()}); for HTTP/2 the {@code :path}
    * @param http2Authority the {@code :authority} of an HTTP/2 request ({@code host[:port]}), null when absent or
    *     for HTTP/1.x, where {@code Host} is read from {@code headers}
    * @return a description of the first problem found, or empty when the head is acceptable
@@ -204,13 +202,6 @@ public final class RequestHygiene {
       if (host == null || !host.sameAs(authority, -1)) return problem("HTTP/2 Host differs from :authority");
     }
     return Optional.empty();
-  }
-
-  private static String authorityText(HostAndPort authority) {
-    if (authority == null) return null;
-    String host = authority.host();
-    if (host.indexOf(':') >= 0 && !host.startsWith("[")) host = "[" + host + "]";
-    return authority.port() >= 0 ? host + ":" + authority.port() : host;
   }
 
   /**

@@ -5,14 +5,14 @@ import io.gatehouse.route.Deadline;
 import io.gatehouse.route.Exchange;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.internal.ContextInternal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -35,52 +35,55 @@ final class ClientConnection implements Deadline.Watch {
   private static final AttributeKey<ClientConnection> KEY = AttributeKey.valueOf("gatehouse.client-connection");
   private static final long NOT_STARTED = Long.MIN_VALUE;
 
-  private final HttpConnection connection;
+  private final Channel channel;
   private final InetAddress peer;
-  private final Vertx vertx;
+  private final ContextInternal context;
   private final Supplier<Timeouts> timeouts;
-  private final boolean http2;
+  private boolean http2;
   private final long openedAt = System.nanoTime();
   private final List<Exchange> inFlight = new ArrayList<>(1);
   private boolean firstRequest = true;
   private long idleSince = openedAt;
   private long headStartedAt = NOT_STARTED;
   private boolean closing;
+  private boolean draining;
   private boolean closed;
-  private long timerId = -1;
+  private ScheduledFuture<?> timer;
   private long timerDueAt;
 
-  private ClientConnection(HttpConnection connection, Vertx vertx, Supplier<Timeouts> timeouts, boolean http2) {
-    this.connection = connection;
-    this.peer = peerOf(channel(connection));
-    this.vertx = vertx;
+  private ClientConnection(Channel channel, ContextInternal context, Supplier<Timeouts> timeouts) {
+    this.channel = channel;
+    this.peer = peerOf(channel);
+    this.context = context;
     this.timeouts = timeouts;
-    this.http2 = http2;
   }
 
-  /** Attaches a new record to the connection's channel and starts its first phase. */
-  static ClientConnection attach(HttpConnection connection, Vertx vertx, Supplier<Timeouts> timeouts, boolean http2) {
-    ClientConnection client = new ClientConnection(connection, vertx, timeouts, http2);
-    channel(connection).attr(KEY).set(client);
+  /**
+   * Attaches a new record to an accepted connection's channel and starts its first phase (the TLS handshake and the
+   * first request's head share {@code request_header}). Called on the channel's event loop.
+   */
+  static ClientConnection attach(Channel channel, ContextInternal context, Supplier<Timeouts> timeouts) {
+    ClientConnection client = new ClientConnection(channel, context, timeouts);
+    channel.attr(KEY).set(client);
     client.dueBy(client.waitingDueAt());
     return client;
   }
 
   /** The record of a connection {@link #attach attached} at its start. */
-  static ClientConnection of(HttpConnection connection) {
-    return channel(connection).attr(KEY).get();
+  static ClientConnection of(Channel channel) {
+    return channel.attr(KEY).get();
   }
 
-  /**
-   * The Netty channel under a Vert.x connection. Its close future is the one signal that fires for every way a
-   * connection ends (a refusal, an error, a timeout, a WebSocket tunnel that replaced the HTTP handlers), unlike
-   * Vert.x's single close handler, which the next caller silently replaces.
-   */
-  static Channel channel(HttpConnection connection) {
-    return ((ConnectionBase) connection).channel();
-  }
+  /** The connection's channel (for HTTP/2, the parent of the streams' channels). */
+  Channel channel() { return channel; }
 
-  HttpConnection connection() { return connection; }
+  /** ALPN chose HTTP/2: between streams the connection has {@code idle}, and no head deadline of its own. */
+  void http2() { this.http2 = true; }
+
+  boolean isHttp2() { return http2; }
+
+  /** Whether requests are in flight on it. */
+  boolean busy() { return !inFlight.isEmpty(); }
 
   /** The socket peer, read once per connection; every request on it (every HTTP/2 stream) shares it. */
   InetAddress peer() { return peer; }
@@ -99,6 +102,17 @@ final class ClientConnection implements Deadline.Watch {
 
   /** After a refusal that ends the connection, nothing more is read from it (a smuggled request is dropped). */
   void markClosing() { closing = true; }
+
+  /**
+   * The gateway is shutting down: an idle connection closes now, a busy HTTP/1.x one after its response, which says
+   * {@code Connection: close}.
+   */
+  void drain() {
+    draining = true;
+    if (inFlight.isEmpty()) channel.close();
+  }
+
+  boolean draining() { return draining; }
   boolean closing() { return closing; }
 
   void requestStarted(Exchange exchange) {
@@ -109,6 +123,7 @@ final class ClientConnection implements Deadline.Watch {
 
   void requestEnded(Exchange exchange) {
     if (inFlight.remove(exchange) && inFlight.isEmpty()) {
+      if (draining) channel.close();
       idleSince = System.nanoTime();
       dueBy(waitingDueAt());
     }
@@ -121,28 +136,43 @@ final class ClientConnection implements Deadline.Watch {
     dueBy(waitingDueAt());
   }
 
+  /**
+   * The connection is closing and only lingers to drain what the client still sends (LingeringClose): every exchange
+   * on it whose answer is not complete has lost its client now, not when the socket finally closes, so none is still
+   * forwarded in the meantime. (An answered one is only waiting for its write to be recorded, as it was sent.)
+   */
+  void sendingClosed() {
+    context.dispatch(v -> {
+      for (Exchange exchange : inFlight.toArray(new Exchange[0])) {
+        ClientStream stream = ClientStream.of(exchange.request());
+        if (!stream.response().ended()) stream.clientGone();
+      }
+    });
+  }
+
   /** The channel closed, whichever way: no timer may outlive it. */
   void closed() {
     closed = true;
-    if (timerId >= 0) vertx.cancelTimer(timerId);
-    timerId = -1;
+    if (timer != null) timer.cancel(false);
+    timer = null;
   }
 
   @Override public void dueBy(long nanoTime) {
-    if (closed || (timerId >= 0 && nanoTime - timerDueAt >= 0)) return;
-    if (timerId >= 0) vertx.cancelTimer(timerId);
+    if (closed || (timer != null && nanoTime - timerDueAt >= 0)) return;
+    if (timer != null) timer.cancel(false);
     timerDueAt = nanoTime;
     long delayMillis = Math.max(1, (nanoTime - System.nanoTime() + 999_999) / 1_000_000);
-    timerId = vertx.setTimer(delayMillis, id -> check());
+    // Netty's timer on the channel's own loop; expiry actions run in its Vert.x context, like everything else of it.
+    timer = channel.eventLoop().schedule(() -> context.dispatch(v -> check()), delayMillis, TimeUnit.MILLISECONDS);
   }
 
   private void check() {
-    timerId = -1;
+    timer = null;
     if (closed) return;
     long now = System.nanoTime();
     if (inFlight.isEmpty()) {
       if (now - waitingDueAt() >= 0) {
-        connection.close();
+        channel.close();
         return;
       }
     } else {

@@ -13,9 +13,10 @@ import io.gatehouse.route.Normalized;
 import io.gatehouse.route.PathNormalizer;
 import io.gatehouse.route.RequestHygiene;
 import io.gatehouse.route.Route;
+import io.gatehouse.http.ClientGoneException;
+import io.gatehouse.http.ClientRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -48,15 +49,14 @@ final class ExchangeHandler {
     this.metrics = metrics;
   }
 
-  void handle(HttpServerRequest request, ClientConnection client) {
-    // Nothing of the body is read until every guard has passed.
-    request.pause();
+  void handle(ClientStream request, ClientConnection client) {
+    // Nothing of the body is read until every guard has passed (a stream starts paused).
     GatewayState current = state.get();
     Exchange exchange = recorder.begin(request, current, client);
     // Until a reader of the body takes over: a body the decoder refuses, or a client that goes away, while guards run
-    // or the upstream connection opens. Vert.x drops a request's failure when nothing listens, then closes the
-    // connection, and the exchange would wait forever for a body that will not come.
+    // or the upstream connection opens; the exchange would otherwise wait forever for a body that will not come.
     request.exceptionHandler(failure -> failedBeforeForwarding(exchange, failure));
+    request.response().closeHandler(() -> failedBeforeForwarding(exchange, new ClientGoneException("client closed")));
 
     Optional<String> problem = RequestHygiene.check(request);
     if (problem.isPresent()) {
@@ -81,8 +81,8 @@ final class ExchangeHandler {
   private void failedBeforeForwarding(Exchange exchange, Throwable failure) {
     if (exchange.finished()) return;
     if (failure instanceof MalformedBodyException malformed) {
-      // Answered now, in the call that reports it: Vert.x closes the connection right after (FlushBeforeClose sends
-      // this first).
+      // Answered now, with Connection: close: the decoder discards everything after the bad bytes, so nothing more
+      // on this connection can be framed.
       refuse(exchange, malformed.reason(), malformed.getMessage(), true);
     } else {
       refuse(exchange, Reason.CLIENT_CLOSED, "client closed before forwarding", true);
@@ -97,7 +97,7 @@ final class ExchangeHandler {
 
   /** Normalizes the path and picks the route; refuses and returns false when it cannot. */
   private boolean classify(Exchange exchange, GatewayState current) {
-    HttpServerRequest request = exchange.request();
+    ClientRequest request = exchange.request();
     Normalized target = PathNormalizer.normalizeTarget(request.uri());
     if (target instanceof Normalized.Rejected rejected) {
       refuseAndClose(exchange, rejected.detail());
@@ -112,7 +112,7 @@ final class ExchangeHandler {
       return false;
     }
     exchange.route(route.get());
-    String length = request.getHeader("Content-Length");
+    String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
     // RequestHygiene has checked it is all digits; more than 18 of them cannot be a length we accept anyway.
     if (length != null && (length.length() > 18 || Long.parseLong(length) > route.get().maxBody())) {
       refuse(exchange, Reason.BODY_TOO_LARGE, "declared length over max_body", true);
@@ -123,7 +123,7 @@ final class ExchangeHandler {
 
   private void forward(Exchange exchange, Route route, GatewayState current) {
     UpstreamPool pool = current.pools().get(route.upstream().orElseThrow());
-    Future<Void> done = WebSocketTunnel.isHandshake(exchange.request())
+    Future<Void> done = exchange.request().isWebSocketHandshake()
         ? webSockets.tunnel(exchange, pool, current.forwardSettings())
         : forwarder.forward(exchange, pool, current.forwardSettings());
     done.onComplete(ar -> {
@@ -145,7 +145,7 @@ final class ExchangeHandler {
   }
 
   private void refuse(Exchange exchange, Reason reason, String detail, boolean bodyMayBeUnread) {
-    HttpServerRequest request = exchange.request();
+    ClientRequest request = exchange.request();
     boolean close = bodyMayBeUnread && !request.isEnded() && hasBody(request);
     refusals.send(exchange, reason, close).onComplete(v -> recorder.finish(exchange, detail));
   }
@@ -159,9 +159,9 @@ final class ExchangeHandler {
     refusals.send(exchange, Reason.BAD_REQUEST, true).onComplete(v -> recorder.finish(exchange, detail));
   }
 
-  private static boolean hasBody(HttpServerRequest request) {
-    String length = request.getHeader("Content-Length");
-    return request.headers().contains("Transfer-Encoding") || (length != null && !length.equals("0"))
-        || request.version() == HttpVersion.HTTP_2;
+  private static boolean hasBody(ClientRequest request) {
+    String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+    return request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING) || (length != null && !length.equals("0"))
+        || request.protocol().isHttp2();
   }
 }

@@ -6,9 +6,9 @@ import io.gatehouse.audit.AccessRecord;
 import io.gatehouse.guard.Reason;
 import io.gatehouse.route.Exchange;
 import io.gatehouse.route.Route;
+import io.gatehouse.http.ClientResponse;
 import io.gatehouse.tls.ClientCertificates;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
+import io.netty.util.AsciiString;
 import java.net.InetAddress;
 
 /**
@@ -16,6 +16,11 @@ import java.net.InetAddress;
  * one metrics observation, whatever path the request took.
  */
 public final class ExchangeRecorder {
+  private static final AsciiString X_REQUEST_ID = AsciiString.cached("X-Request-Id");
+  private static final AsciiString HSTS = AsciiString.cached("Strict-Transport-Security");
+  private static final AsciiString HSTS_VALUE = AsciiString.cached("max-age=31536000; includeSubDomains");
+  private static final AsciiString NOSNIFF = AsciiString.cached("X-Content-Type-Options");
+  private static final AsciiString NOSNIFF_VALUE = AsciiString.cached("nosniff");
   private final AccessLogWriter accessLog;
   private final GatewayMetrics metrics;
   private final String replica;
@@ -30,10 +35,10 @@ public final class ExchangeRecorder {
    * A new exchange: request id, client address, gateway response headers, mTLS subject; in flight on its connection
    * (whose timer enforces its deadlines) until {@link #finish}.
    */
-  Exchange begin(HttpServerRequest request, GatewayState state, ClientConnection client) {
+  Exchange begin(ClientStream request, GatewayState state, ClientConnection client) {
     InetAddress peer = client.peer();
     boolean trustedPeer = state.clientAddresses().isTrusted(peer);
-    String requestId = RequestIds.pick(trustedPeer ? request.getHeader("X-Request-Id") : null);
+    String requestId = RequestIds.pick(trustedPeer ? request.headers().get(X_REQUEST_ID) : null);
     Exchange exchange = new Exchange(requestId, request, client);
     client.requestStarted(exchange);
     // Until the path is normalized, the audit log shows the raw one (never the query, which may hold secrets).
@@ -41,7 +46,7 @@ public final class ExchangeRecorder {
     exchange.clientAddress(state.clientAddresses().resolve(peer, request.headers().getAll("X-Forwarded-For")));
     // Only with mTLS on: without a client certificate the lookup throws, which is a cost on every request.
     if (state.config().server().tls().clientCa().isPresent()) {
-      ClientCertificates.subjectOf(request).ifPresent(exchange::clientCertificateSubject);
+      ClientCertificates.subjectOf(client.channel()).ifPresent(exchange::clientCertificateSubject);
     }
     addGatewayHeaders(request.response(), requestId);
     return exchange;
@@ -59,12 +64,13 @@ public final class ExchangeRecorder {
    */
   public void finish(Exchange exchange, String detail) {
     if (!exchange.markFinished()) return;
-    ClientConnection.of(exchange.request().connection()).requestEnded(exchange);
+    ClientStream.of(exchange.request()).connection.requestEnded(exchange);
     if (detail != null) exchange.detail(detail);
     if (exchange.status() == 0) {
       // A client that left before any answer was sent gets nginx's 499, whichever stage noticed it.
-      boolean unanswered = exchange.reason() == Reason.CLIENT_CLOSED && !exchange.request().response().headWritten();
-      exchange.status(unanswered ? Reason.CLIENT_CLOSED.status() : exchange.request().response().getStatusCode());
+      ClientResponse response = exchange.request().response();
+      boolean unanswered = exchange.reason() == Reason.CLIENT_CLOSED && !response.headWritten();
+      exchange.status(unanswered ? Reason.CLIENT_CLOSED.status() : response.status());
     }
     // A 5xx tells a webhook sender to retry; losing its event to a 409 on that retry would be worse than a
     // duplicate, which n8n workflows keyed on the delivery id already absorb.
@@ -77,9 +83,10 @@ public final class ExchangeRecorder {
 
 
   /** Set before anything else, so refusals and forwarded responses alike carry them. */
-  private static void addGatewayHeaders(HttpServerResponse response, String requestId) {
-    response.putHeader("X-Request-Id", requestId);
-    response.putHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    response.putHeader("X-Content-Type-Options", "nosniff");
+  private static void addGatewayHeaders(ClientResponse response, String requestId) {
+    response.headers()
+        .set(X_REQUEST_ID, requestId)
+        .set(HSTS, HSTS_VALUE)
+        .set(NOSNIFF, NOSNIFF_VALUE);
   }
 }

@@ -3,13 +3,12 @@ package io.gatehouse.server;
 import io.gatehouse.guard.Reason;
 import io.gatehouse.route.Exchange;
 import io.netty.handler.codec.TooLongFrameException;
-import io.vertx.core.http.HttpServerRequest;
 import java.util.function.Supplier;
 
 /**
- * Answers requests Netty could not parse (oversized request line or headers, malformed framing) with the
- * gateway's own refusal, request id and access record, instead of Vert.x's bare default; the connection is
- * closed after, since its framing can no longer be trusted.
+ * Answers requests Netty could not parse (oversized request line or headers, malformed framing, an HTTP version
+ * other than 1.0 and 1.1) with the gateway's own refusal, request id and access record; the connection is closed
+ * after, since its framing can no longer be trusted.
  */
 final class InvalidRequestResponder {
   private final Supplier<GatewayState> state;
@@ -22,14 +21,13 @@ final class InvalidRequestResponder {
     this.refusals = refusals;
   }
 
-  void handle(HttpServerRequest request, ClientConnection client) {
+  void handle(ClientStream request, ClientConnection client, Throwable cause) {
     Exchange exchange = recorder.begin(request, state.get(), client);
-    Throwable cause = request.decoderResult().cause();
     Reason reason = cause instanceof TooLongFrameException ? Reason.HEADERS_TOO_LARGE : Reason.BAD_REQUEST;
     String detail = cause == null ? "invalid request" : cause.getClass().getSimpleName();
     refusals.send(exchange, reason, true).onComplete(v -> {
       recorder.finish(exchange, detail);
-      request.connection().close();
+      request.closeConnection();
     });
   }
 }

@@ -12,12 +12,12 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import java.util.List;
 
 /**
- * Vert.x's HTTP/1.x request decoder, made to refuse two request-smuggling shapes that Netty silently repairs:
+ * Netty's HTTP/1.x request decoder, made to refuse two request-smuggling shapes that Netty silently repairs:
  * a request with both {@code Content-Length} and {@code Transfer-Encoding} (Netty drops the length) and
  * obsolete line folding (Netty joins the lines). Repairing is allowed by RFC 9112, but the repaired request is
  * not the one an attacker's other hop saw, so the gateway refuses both with 400 and closes the connection.
@@ -26,13 +26,13 @@ import java.util.List;
  * agree with on every input (it wraps sizes at 32 bits). When that strict reading refuses the body, what Netty made
  * of the bytes in the same decode call is withdrawn (ByteToMessageDecoder passes it on only after the call returns),
  * a failed {@link LastHttpContent} carrying a {@link MalformedBodyException} takes its place, and every later byte
- * of the connection is discarded: Vert.x then fails the request's body and closes the connection.
+ * of the connection is discarded: {@link Http1Connection} then fails the request's body and the refusal closes the
+ * connection.
  *
- * <p>The decoded request is marked failed, which sends it to the server's invalid-request handler. This
- * extends an internal Vert.x class because Vert.x offers no public hook for its decoder; the Vert.x version is
- * pinned and {@code StrictRequestDecoderTest} fails loudly if the behaviour changes.
+ * <p>The decoded request is marked failed, which sends it to the invalid-request responder. The Netty version is
+ * pinned and {@code StrictRequestDecoderTest} fails loudly if the decoder's behaviour changes.
  */
-final class StrictRequestDecoder extends VertxHttpRequestDecoder {
+final class StrictRequestDecoder extends HttpRequestDecoder {
   /** Whether the decoder is between messages or reading a request line and headers. */
   private boolean inHead = true;
   /** Whether the request line of the current message has started (leading CR/LF are skipped by Netty). */
@@ -50,8 +50,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
    * @param maxBody the server's {@code max_body}: chunk sizes adding up to more are refused with 413
    * @param headBytesArrived told whenever bytes arrive between messages: the next request's head has begun
    */
-  StrictRequestDecoder(HttpServerOptions options, long maxBody, Runnable headBytesArrived) {
-    super(options);
+  StrictRequestDecoder(HttpDecoderConfig config, long maxBody, Runnable headBytesArrived) {
+    super(config);
     this.maxBody = maxBody;
     this.headBytesArrived = headBytesArrived;
   }

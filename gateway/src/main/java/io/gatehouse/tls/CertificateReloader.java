@@ -4,7 +4,6 @@ import io.gatehouse.config.TlsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.net.ServerSSLOptions;
 import java.util.function.Function;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -29,7 +28,7 @@ public final class CertificateReloader implements AutoCloseable {
   public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(2);
 
   private final Vertx vertx;
-  private final Function<ServerSSLOptions, Future<?>> installer;
+  private final Function<ServerTlsOptions, Future<?>> installer;
   private final TlsConfig config;
   private final Duration period;
   private final Consumer<Boolean> listener;
@@ -39,18 +38,18 @@ public final class CertificateReloader implements AutoCloseable {
   private volatile long timerId = -1;
 
   /** Checks every {@link #DEFAULT_PERIOD}. */
-  public CertificateReloader(Vertx vertx, Function<ServerSSLOptions, Future<?>> installer, TlsConfig config,
+  public CertificateReloader(Vertx vertx, Function<ServerTlsOptions, Future<?>> installer, TlsConfig config,
       ServerTlsOptions current, Consumer<Boolean> listener) {
     this(vertx, installer, config, current, DEFAULT_PERIOD, listener);
   }
 
   /**
-   * @param installer hands new options to the listening server(s) configured from {@code current}, e.g.
-   *     {@code opts -> server.updateSSLOptions(opts, true)}
+   * @param installer hands the new material to the listener configured from {@code current}
+   *     ({@code GatewayServer::updateSsl}), which builds its TLS context from it or fails
    * @param current the options the server was started with; their fingerprint is the baseline
    * @param listener told {@code true} after each successful reload and {@code false} after each rejected change
    */
-  public CertificateReloader(Vertx vertx, Function<ServerSSLOptions, Future<?>> installer, TlsConfig config,
+  public CertificateReloader(Vertx vertx, Function<ServerTlsOptions, Future<?>> installer, TlsConfig config,
       ServerTlsOptions current, Duration period, Consumer<Boolean> listener) {
     if (period.isNegative() || period.isZero()) throw new IllegalArgumentException("period must be positive");
     this.vertx = Objects.requireNonNull(vertx);
@@ -103,7 +102,7 @@ public final class CertificateReloader implements AutoCloseable {
   }
 
   private Future<Boolean> install(ServerTlsOptions next) {
-    return installer.apply(next.sslOptions())
+    return installer.apply(next)
         .recover(failure -> {
           rejectedFingerprint = next.fingerprint();
           return Future.failedFuture(new TlsMaterialException("the TLS engine refused the new certificate ("

@@ -1,10 +1,9 @@
 package io.gatehouse.tls;
 
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpServerRequest;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -16,21 +15,20 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 public final class ClientCertificates {
   private ClientCertificates() {}
 
-  /** The subject DN (RFC 2253, e.g. {@code CN=dev-client,O=Gatehouse}) of the request's client certificate. */
-  public static Optional<String> subjectOf(HttpServerRequest request) {
-    return subjectOf(request.connection());
-  }
-
-  /** The subject DN of the connection's client certificate; empty on plain connections or without a certificate. */
-  public static Optional<String> subjectOf(HttpConnection connection) {
-    if (connection == null || !connection.isSsl()) return Optional.empty();
-    List<Certificate> peer;
+  /**
+   * The subject DN (RFC 2253, e.g. {@code CN=dev-client,O=Gatehouse}) of the connection's client certificate; empty
+   * on plain connections or without a certificate.
+   */
+  public static Optional<String> subjectOf(Channel connection) {
+    SslHandler tls = connection == null ? null : connection.pipeline().get(SslHandler.class);
+    if (tls == null) return Optional.empty();
+    Certificate[] peer;
     try {
-      peer = connection.peerCertificates();
+      peer = tls.engine().getSession().getPeerCertificates();
     } catch (SSLPeerUnverifiedException e) {
       return Optional.empty();
     }
-    if (peer == null || peer.isEmpty() || !(peer.get(0) instanceof X509Certificate leaf)) return Optional.empty();
+    if (peer == null || peer.length == 0 || !(peer[0] instanceof X509Certificate leaf)) return Optional.empty();
     return Optional.of(leaf.getSubjectX500Principal().getName());
   }
 }

@@ -1,7 +1,5 @@
 package io.gatehouse.tls;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -60,13 +58,6 @@ public final class PemKeyMaterial {
     }
   }
 
-  /** Options for Vert.x built from in-memory values, so Vert.x never re-reads the files. */
-  public PemKeyCertOptions keyCertOptions() {
-    return new PemKeyCertOptions()
-        .setCertValue(Buffer.buffer(PemCertificates.encode(chain)))
-        .setKeyValue(Buffer.buffer(pkcs8Pem()));
-  }
-
   /** The chain as read, leaf first. */
   public List<X509Certificate> chain() {
     return chain;
@@ -91,11 +82,6 @@ public final class PemKeyMaterial {
 
   public Instant notAfter() {
     return leaf().getNotAfter().toInstant();
-  }
-
-  /** The key as PKCS#8 PEM. Kept package-private: nothing outside this package should handle key text. */
-  String pkcs8Pem() {
-    return PemFileWriter.pem("PRIVATE KEY", privateKey.getEncoded());
   }
 
   private static void checkChainOrder(Path certFile, List<X509Certificate> chain) throws TlsMaterialException {

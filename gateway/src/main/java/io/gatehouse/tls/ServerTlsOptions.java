@@ -1,18 +1,18 @@
 package io.gatehouse.tls;
 
 import io.gatehouse.config.TlsConfig;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ClientAuth;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.PemTrustOptions;
-import io.vertx.core.net.ServerSSLOptions;
 import java.lang.System.Logger.Level;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import javax.net.ssl.SSLException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,9 +25,6 @@ import java.util.Set;
  */
 public final class ServerTlsOptions {
   private static final System.Logger LOG = System.getLogger(ServerTlsOptions.class.getName());
-
-  /** ALPN preference order: HTTP/2 first, so browsers and h2-capable clients multiplex. */
-  public static final List<HttpVersion> ALPN_VERSIONS = List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1);
 
   private final TlsEngine engine;
   private final Set<String> protocols;
@@ -77,41 +74,29 @@ public final class ServerTlsOptions {
   }
 
   /**
-   * Configures a listener for TLS and logs the engine chosen. Call once, before {@code createHttpServer}.
-   *
-   * @return the same options object
+   * The listener's TLS context: the same protocols, suites, ALPN and client-certificate policy as {@link #applyTo},
+   * for the gateway's own Netty listener. Each new connection takes its engine from the context current at accept, so
+   * a reload builds a new context and existing connections keep theirs.
    */
-  public HttpServerOptions applyTo(HttpServerOptions options) {
-    options.setSsl(true)
-        .setUseAlpn(true)
-        .setAlpnVersions(ALPN_VERSIONS)
-        .setSslEngineOptions(engine.engineOptions())
-        .setKeyCertOptions(keyMaterial.keyCertOptions())
-        .setEnabledSecureTransportProtocols(protocols);
-    engine.cipherSuites().forEach(options::addEnabledCipherSuite);
-    clientCas.ifPresent(cas -> options.setTrustOptions(trustOptions(cas)).setClientAuth(ClientAuth.REQUIRED));
+  public SslContext serverContext() throws SSLException {
+    SslContextBuilder builder = SslContextBuilder.forServer(keyMaterial.privateKey(), keyMaterial.chain())
+        .sslProvider(engine == TlsEngine.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK)
+        .protocols(protocols)
+        .ciphers(engine.cipherSuites())
+        .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+            // A client that offers neither gets HTTP/1.1, as with Vert.x before.
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            // HTTP/2 first, so browsers and h2-capable clients multiplex.
+            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+    clientCas.ifPresent(cas -> builder.trustManager(cas).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE));
+    return builder.build();
+  }
+
+  /** Logs the engine, protocols and certificate in use; once at start, and after each reload. */
+  public void logInUse() {
     LOG.log(Level.INFO, "TLS engine {0}; protocols {1}; {2}", engine.displayName(), protocols, describe());
     warnIfExpired();
-    return options;
-  }
-
-  /**
-   * The same settings as {@link #applyTo} minus the engine (fixed when the server starts), for
-   * {@code HttpServer.updateSSLOptions}.
-   */
-  public ServerSSLOptions sslOptions() {
-    ServerSSLOptions options = new ServerSSLOptions()
-        .setUseAlpn(true)
-        .setApplicationLayerProtocols(ALPN_VERSIONS.stream().map(HttpVersion::alpnName).toList())
-        .setKeyCertOptions(keyMaterial.keyCertOptions())
-        .setEnabledSecureTransportProtocols(protocols);
-    engine.cipherSuites().forEach(options::addEnabledCipherSuite);
-    clientCas.ifPresent(cas -> options.setTrustOptions(trustOptions(cas)).setClientAuth(ClientAuth.REQUIRED));
-    return options;
-  }
-
-  private static PemTrustOptions trustOptions(List<X509Certificate> cas) {
-    return new PemTrustOptions().addCertValue(Buffer.buffer(PemCertificates.encode(cas)));
   }
 
   void warnIfExpired() {

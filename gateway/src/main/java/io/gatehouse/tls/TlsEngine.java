@@ -1,8 +1,6 @@
 package io.gatehouse.tls;
 
-import io.vertx.core.net.JdkSSLEngineOptions;
-import io.vertx.core.net.OpenSSLEngineOptions;
-import io.vertx.core.net.SSLEngineOptions;
+import io.netty.handler.ssl.OpenSsl;
 import java.util.List;
 
 /**
@@ -47,7 +45,7 @@ public enum TlsEngine {
   }
 
   public boolean isAvailable() {
-    return this == JDK || OpenSSLEngineOptions.isAvailable();
+    return this == JDK || OpenSsl.isAvailable();
   }
 
   public String displayName() {
@@ -61,13 +59,5 @@ public enum TlsEngine {
    */
   public List<String> cipherSuites() {
     return cipherSuites;
-  }
-
-  /** Vert.x options selecting this engine; fails if the engine cannot load here. */
-  public SSLEngineOptions engineOptions() {
-    if (!isAvailable()) {
-      throw new IllegalStateException("the OpenSSL TLS engine is not available on this machine");
-    }
-    return this == OPENSSL ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
   }
 }

@@ -6,8 +6,8 @@ import io.gatehouse.guard.GuardChain;
 import io.gatehouse.guard.Reason;
 import io.gatehouse.route.Exchange;
 import io.gatehouse.route.Route;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.gatehouse.http.ClientRequest;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.util.List;
@@ -86,9 +86,9 @@ class AccessRecordTest {
   }
 
   /** Only {@code method()} is read when building a record; any other call would be a bug and fails loudly. */
-  private static HttpServerRequest requestWithMethod(HttpMethod method) {
-    return (HttpServerRequest) Proxy.newProxyInstance(HttpServerRequest.class.getClassLoader(),
-        new Class<?>[] {HttpServerRequest.class}, (proxy, m, args) -> {
+  private static ClientRequest requestWithMethod(HttpMethod method) {
+    return (ClientRequest) Proxy.newProxyInstance(ClientRequest.class.getClassLoader(),
+        new Class<?>[] {ClientRequest.class}, (proxy, m, args) -> {
           if (m.getName().equals("method")) return method;
           throw new UnsupportedOperationException(m.getName());
         });

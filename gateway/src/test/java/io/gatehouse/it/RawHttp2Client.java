@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,9 +14,9 @@ import java.util.TreeMap;
 
 /**
  * Sends one HTTP/2 request with a header block no client library would build (HPACK carries any octets, CR and LF
- * included), over TLS (ALPN {@code h2}) or cleartext prior knowledge (h2c), and reads back what the server did:
- * the response's headers and body, a {@code RST_STREAM}, a {@code GOAWAY}, a close or nothing. Test-only: just
- * enough for one stream, over {@link RawHttp2Connection}'s framing.
+ * included), over TLS (ALPN {@code h2}), and reads back what the server did: the response's headers and body, a
+ * {@code RST_STREAM}, a {@code GOAWAY}, a close or nothing. Test-only: just enough for one stream, over
+ * {@link RawHttp2Connection}'s framing.
  */
 public final class RawHttp2Client {
   private static final int DATA = RawHttp2Connection.DATA;
@@ -47,7 +46,7 @@ public final class RawHttp2Client {
   private RawHttp2Client() {}
 
   /** Over TLS to the gateway; {@code headers} are sent in order, pseudo-headers included, without any validation. */
-  static Reply send(GatewayHarness gateway, List<Map.Entry<String, String>> headers) throws Exception {
+  public static Reply send(GatewayHarness gateway, List<Map.Entry<String, String>> headers) throws Exception {
     return send(gateway, headers, null);
   }
 
@@ -90,14 +89,6 @@ public final class RawHttp2Client {
       out.write(length);
     }
     out.write(bytes, 0, bytes.length);
-  }
-
-  /** Over cleartext prior knowledge (h2c) to {@code 127.0.0.1:port}. */
-  public static Reply sendCleartext(int port, List<Map.Entry<String, String>> headers) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      RawHttp2Connection connection = new RawHttp2Connection(socket);
-      return exchange(connection, connection.encode(1, headers), null);
-    }
   }
 
   private static Reply exchange(RawHttp2Connection connection, byte[] requestHeaders, byte[] requestBody)

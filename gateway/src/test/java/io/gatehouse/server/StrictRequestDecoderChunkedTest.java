@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.http.HttpServerOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +39,7 @@ class StrictRequestDecoderChunkedTest {
   }
 
   private static List<String> decode(String bytes, boolean byteByByte) {
-    EmbeddedChannel channel = new EmbeddedChannel(new StrictRequestDecoder(new HttpServerOptions(), 1024, () -> { }));
+    EmbeddedChannel channel = new EmbeddedChannel(new StrictRequestDecoder(new io.netty.handler.codec.http.HttpDecoderConfig(), 1024, () -> { }));
     byte[] all = bytes.getBytes(StandardCharsets.ISO_8859_1);
     int step = byteByByte ? 1 : all.length;
     for (int i = 0; i < all.length; i += step) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.config.TlsConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -35,7 +34,7 @@ class CertificateReloaderTest {
   Path dir;
 
   private Vertx vertx;
-  private HttpServer server;
+  private TlsTestServer server;
   private CertificateReloader reloader;
   private TestPki.Issued original;
   private final List<Boolean> outcomes = new CopyOnWriteArrayList<>();
@@ -49,7 +48,7 @@ class CertificateReloaderTest {
     TlsConfig config = new TlsConfig(files[0], files[1], "TLSv1.2", Optional.empty());
     ServerTlsOptions options = ServerTlsOptions.load(config);
     server = TlsTestServer.start(vertx, options);
-    reloader = new CertificateReloader(vertx, opts -> server.updateSSLOptions(opts, true), config, options, Duration.ofMillis(100), outcomes::add).start();
+    reloader = new CertificateReloader(vertx, server::updateSsl, config, options, Duration.ofMillis(100), outcomes::add).start();
     client = TestPki.clientContext(PKI.ca.certificate(), null);
   }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.cli.DevCertsCommand;
 import io.gatehouse.config.TlsConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -109,7 +108,7 @@ class DevCertsCommandTest {
     X509Certificate ca = PemCertificates.parse(dir, Files.readAllBytes(dir.resolve("ca.crt"))).get(0);
     Vertx vertx = Vertx.vertx();
     try {
-      HttpServer server = TlsTestServer.start(vertx, ServerTlsOptions.load(
+      TlsTestServer server = TlsTestServer.start(vertx, ServerTlsOptions.load(
           new TlsConfig(dir.resolve("server.crt"), dir.resolve("server.key"), "TLSv1.2", Optional.empty())));
       // Hostname verification is on in HttpClient: this also checks the 127.0.0.1 SAN.
       HttpClient client = HttpClient.newBuilder().sslContext(TestPki.clientContext(ca, null)).build();

@@ -1,5 +1,7 @@
 package io.gatehouse.guard.signature;
 
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.gatehouse.guard.Reason;
 import io.gatehouse.guard.signature.SignatureScheme.Start;
 import io.vertx.core.buffer.Buffer;
@@ -45,8 +47,9 @@ final class HmacVerification implements SignatureScheme.Verification {
 
   @Override public void update(Buffer chunk) {
     if (finished) throw new IllegalStateException("body chunk after verify()");
-    byte[] bytes = chunk.getBytes();
-    for (Mac mac : macs) mac.update(bytes);
+    // The chunk's own bytes, not a copy: one MAC per candidate secret reads them in place.
+    ByteBuf bytes = ((BufferInternal) chunk).getByteBuf();
+    for (Mac mac : macs) mac.update(bytes.nioBuffer());
   }
 
   @Override public boolean verify() {

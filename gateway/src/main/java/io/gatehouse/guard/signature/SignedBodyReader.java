@@ -7,10 +7,11 @@ import io.gatehouse.route.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClosedException;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.StreamResetException;
+import io.gatehouse.http.ClientGoneException;
+import io.gatehouse.http.ClientRequest;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,14 +46,18 @@ final class SignedBodyReader {
    */
   static Future<BufferedBody> read(Exchange exchange, SignatureScheme.Verification verification, long maxBody,
       BodyBudget budget, Duration timeout) {
-    HttpServerRequest request = exchange.request();
+    ClientRequest request = exchange.request();
     Promise<BufferedBody> done = Promise.promise();
     BodyBudget.Reservation reservation = budget.reservation();
     // Released when the exchange ends, or earlier once the forwarder has written the body.
     exchange.bodyReservation(reservation);
     List<Buffer> chunks = new ArrayList<>();
     exchange.deadline().start(timeout, () -> stop(request, done, Reason.REQUEST_TIMEOUT, "body not read within request_body"));
-    request.handler(chunk -> {
+    request.handler(bytes -> {
+      // Copied to the heap and released at once, as Vert.x did with every chunk: the body's bytes are charged to the
+      // heap's BodyBudget, and may wait there for a slow n8n, outside the bounded pool of direct memory.
+      Buffer chunk = BufferInternal.buffer(Unpooled.buffer(bytes.readableBytes()).writeBytes(bytes));
+      bytes.release();
       if (done.future().isComplete()) return;
       exchange.addBytesIn(chunk.length());
       if (exchange.bytesIn() > maxBody) {
@@ -66,16 +71,16 @@ final class SignedBodyReader {
       verification.update(chunk);
       chunks.add(chunk);
     });
-    request.endHandler(v -> {
+    request.endHandler(() -> {
       exchange.deadline().clear();
       done.tryComplete(new BufferedBody(chunks, exchange.bytesIn()));
     });
     request.exceptionHandler(e -> {
       exchange.deadline().clear();
-      if (e instanceof HttpClosedException || e instanceof StreamResetException) done.tryFail(new Refused(Reason.CLIENT_CLOSED, "client closed mid-body"));
+      if (e instanceof ClientGoneException) done.tryFail(new Refused(Reason.CLIENT_CLOSED, "client closed mid-body"));
       else done.tryFail(e);
     });
-    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+    if ("100-continue".equalsIgnoreCase(request.headers().get(HttpHeaderNames.EXPECT))) {
       // The signature headers have been read and the declared length fits: only now is the body invited.
       request.response().writeContinue();
     }
@@ -84,7 +89,7 @@ final class SignedBodyReader {
   }
 
   /** Stops reading (the refusal closes the connection, or resets the HTTP/2 stream) and fails with {@code reason}. */
-  private static void stop(HttpServerRequest request, Promise<BufferedBody> done, Reason reason, String detail) {
+  private static void stop(ClientRequest request, Promise<BufferedBody> done, Reason reason, String detail) {
     request.pause();
     done.tryFail(new Refused(reason, detail));
   }

@@ -1,5 +1,6 @@
 package io.gatehouse.guard.signature;
 
+import io.vertx.core.http.impl.headers.HeadersAdaptor;
 import io.gatehouse.config.RouteConfig.ReplayStoreDown;
 import io.gatehouse.config.RouteConfig.SignatureMode;
 import io.gatehouse.guard.Guard;
@@ -85,7 +86,7 @@ public final class WebhookSignatureGuard implements Guard {
     WebhookEndpoint endpoint = found.get();
     var config = endpoint.config();
     var start =
-        endpoint.scheme().begin(exchange.request().headers(), endpoint.keys(), clock.instant(), config.tolerance());
+        endpoint.scheme().begin(new HeadersAdaptor(exchange.request().headers()), endpoint.keys(), clock.instant(), config.tolerance());
     if (start instanceof SignatureScheme.Start.Refused refused) {
       // optional: an unsigned delivery goes on unverified; a signed one must still be right.
       if (mode == SignatureMode.OPTIONAL && refused.reason() == Reason.SIGNATURE_MISSING) return Verdict.PASS;
