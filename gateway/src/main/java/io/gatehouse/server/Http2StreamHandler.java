@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -89,7 +90,10 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter {
    */
   @Override public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     context.dispatch(v -> {
-      if (stream != null) stream.resetByProtocolError(cause);
+      if (stream == null) return;
+      // Anything else reaching a stream is its connection's failure (a TLS error, a reset socket): the client is gone.
+      if (cause instanceof Http2Exception) stream.resetByProtocolError(cause);
+      else stream.clientGone();
     });
   }
 }
