@@ -80,11 +80,6 @@ final class ClientConnection implements Deadline.Watch {
   /** ALPN chose HTTP/2: between streams the connection has {@code idle}, and no head deadline of its own. */
   void http2() { this.http2 = true; }
 
-  boolean isHttp2() { return http2; }
-
-  /** Whether requests are in flight on it. */
-  boolean busy() { return !inFlight.isEmpty(); }
-
   /** The socket peer, read once per connection; every request on it (every HTTP/2 stream) shares it. */
   InetAddress peer() { return peer; }
 

@@ -3,6 +3,7 @@ package io.gatehouse.server;
 import io.gatehouse.http.ClientGoneException;
 import io.gatehouse.http.ClientRequest;
 import io.gatehouse.http.ClientResponse;
+import io.gatehouse.route.MalformedBodyException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -25,15 +26,18 @@ import java.util.function.Consumer;
  * callback runs in the loop's Vert.x context, so guards and the forwarder can use Vert.x futures and timers.
  */
 abstract class ClientStream implements ClientRequest {
-  /** Response heads are built by the gateway from validated parts (n8n's parsed head, our constants). */
-  static final DefaultHttpHeadersFactory RESPONSE_HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+  /**
+   * Headers filled from parts already validated: a response head from n8n's parsed head and our constants, an HTTP/2
+   * request's fields from Netty's HPACK decoder (which validates them).
+   */
+  static final DefaultHttpHeadersFactory UNVALIDATED_HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   final ClientConnection connection;
   final ContextInternal context;
   private final HttpMethod method;
   private final String uri;
   private final HttpHeaders headers;
-  private final HttpHeaders responseHeaders = RESPONSE_HEADERS.newHeaders();
+  private final HttpHeaders responseHeaders = UNVALIDATED_HEADERS.newHeaders();
   private final Response response = new Response();
 
   // The request body.
@@ -110,7 +114,7 @@ abstract class ClientStream implements ClientRequest {
     return paused && !pending.isEmpty();
   }
 
-  /** Reading should start or stop: the transport applies {@link #wantsBody()}. */
+  /** Reading may have to start or stop ({@link #wantsBody()}, {@link #holdsBody()}): the transport decides. */
   abstract void readingChanged();
 
   @Override public void handler(Consumer<ByteBuf> onChunk) {
@@ -147,22 +151,20 @@ abstract class ClientStream implements ClientRequest {
       endPending = true;
       return;
     }
-    Runnable onEnd = endHandler;
-    if (onEnd != null) onEnd.run();
-    afterRequestEnd();
+    deliverEnd();
   }
-
-  /** The request has been read whole (its end delivered): the transport may move on. */
-  void afterRequestEnd() { }
 
   private void deliverPending() {
     while (!paused && !pending.isEmpty()) deliver(pending.poll());
     if (!paused && endPending) {
       endPending = false;
-      Runnable onEnd = endHandler;
-      if (onEnd != null) onEnd.run();
-      afterRequestEnd();
+      deliverEnd();
     }
+  }
+
+  private void deliverEnd() {
+    Runnable onEnd = endHandler;
+    if (onEnd != null) onEnd.run();
   }
 
   private void deliver(ByteBuf chunk) {
@@ -202,9 +204,6 @@ abstract class ClientStream implements ClientRequest {
 
   HttpHeaders responseHeaders() { return responseHeaders; }
   int status() { return status; }
-  boolean headWritten() { return headWritten; }
-  boolean responseEnded() { return responseEnded; }
-  boolean isClientGone() { return clientGone; }
 
   /** Writes a body part; {@code withHead} when the head goes first. */
   abstract void writeBody(ByteBuf chunk, boolean withHead);
@@ -229,13 +228,7 @@ abstract class ClientStream implements ClientRequest {
 
   /** The client went away (connection closed, stream reset): whatever listens is told once. */
   void clientGone() {
-    if (clientGone) return;
-    clientGone = true;
-    bodyFailed(new ClientGoneException("client closed"));
-    if (!responseEnded) {
-      Runnable onClose = closeHandler;
-      if (onClose != null) onClose.run();
-    }
+    lost(new ClientGoneException("client closed"));
   }
 
   /**
@@ -243,9 +236,14 @@ abstract class ClientStream implements ClientRequest {
    * refused as malformed rather than as a client that left.
    */
   void resetByProtocolError(Throwable cause) {
+    lost(new MalformedBodyException("HTTP/2 stream error: " + cause.getClass().getSimpleName(), false));
+  }
+
+  /** Nothing more reaches the client: the body fails with {@code why}, and a response not yet ended is abandoned. */
+  private void lost(RuntimeException why) {
     if (clientGone) return;
     clientGone = true;
-    bodyFailed(new io.gatehouse.route.MalformedBodyException("HTTP/2 stream error: " + cause.getClass().getSimpleName(), false));
+    bodyFailed(why);
     if (!responseEnded) {
       Runnable onClose = closeHandler;
       if (onClose != null) onClose.run();

@@ -30,9 +30,6 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private Http1Stream current;
   /** The current request's last part has arrived (it may still wait, paused, for its reader). */
   private boolean currentLastArrived;
-  /** ... and has been handed to its reader. */
-  private boolean currentRequestRead;
-  private boolean currentResponseWritten;
   /** Messages read while another request was in progress. */
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
 
@@ -95,8 +92,6 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       Http1Stream stream = new Http1Stream(this, client, context, head);
       current = stream;
       currentLastArrived = false;
-      currentRequestRead = false;
-      currentResponseWritten = false;
       readingChanged();
       Throwable failure = head.decoderResult().cause();
       if (failure == null && !isSupported(head.protocolVersion())) failure = new UnsupportedVersionException();
@@ -126,17 +121,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     return version == HttpVersion.HTTP_1_1 || version == HttpVersion.HTTP_1_0;
   }
 
-  /** The current request's body has been read whole. */
-  void requestEnded(Http1Stream stream) {
-    if (stream != current) return;
-    currentRequestRead = true;
-    if (currentResponseWritten) next();
-  }
-
-  /** The current response has been written whole. */
+  /**
+   * The current response has been written whole: the next request starts, unless the connection ends here. Its end
+   * need not have reached its reader (a refused GET's empty end, still paused), only the wire: next() drops it.
+   */
   void responseEnded(Http1Stream stream) {
     if (stream != current) return;
-    currentResponseWritten = true;
     if (!stream.keepAlive()) {
       // Closed once written (Http1Stream); nothing after this request is read.
       client.markClosing();

@@ -72,8 +72,6 @@ final class Http1Stream extends ClientStream {
 
   @Override void readingChanged() { owner.readingChanged(); }
 
-  @Override void afterRequestEnd() { owner.requestEnded(this); }
-
   @Override void afterResponseEnd() { owner.responseEnded(this); }
 
   @Override void writeContinue() {

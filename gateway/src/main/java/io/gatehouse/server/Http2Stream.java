@@ -44,7 +44,7 @@ final class Http2Stream extends ClientStream {
   static Http2Stream open(Channel channel, ClientConnection connection, ContextInternal context, Http2Headers head) {
     CharSequence method = head.method();
     if (method == null) return null;
-    HttpHeaders headers = ClientStream.RESPONSE_HEADERS.newHeaders();
+    HttpHeaders headers = ClientStream.UNVALIDATED_HEADERS.newHeaders();
     for (Map.Entry<CharSequence, CharSequence> field : head) {
       CharSequence name = field.getKey();
       if (name.length() > 0 && name.charAt(0) == ':') continue;
