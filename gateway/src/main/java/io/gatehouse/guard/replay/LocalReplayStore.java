@@ -1,70 +1,66 @@
 package io.gatehouse.guard.replay;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
- * The replay store of one replica: an in-memory Caffeine cache, bounded in size, each entry expiring after the ttl
- * it was recorded with (webhooks may have different tolerances). With several replicas behind a load balancer a
- * replay sent to another replica is not seen: use {@link RedisReplayStore} there.
+ * The replay store of one replica: a bounded in-memory {@link ReplayWindow}, each entry expiring after the ttl it was
+ * recorded with (webhooks may have different tolerances). With several replicas behind a load balancer a replay
+ * sent to another replica is not seen: use {@link RedisReplayStore} there.
  *
- * <p>Only legitimately signed deliveries are recorded (a forged one is refused before), so filling the cache
- * takes that many genuine deliveries within the ttl; past the bound the least recently used are dropped first.
+ * <p>Only legitimately signed deliveries are recorded (a forged one is refused before), so filling the window
+ * takes that many genuine deliveries within the ttl; past the bound the oldest are dropped first.
  */
 public final class LocalReplayStore implements ReplayStore {
   /**
-   * About 240 bytes an entry (a 48-byte key, Caffeine's node with its expiry and eviction links, the backing map's
-   * node; a shared ttl value), measured as the heap after GC with the store full: 250k entries cost about 60 MB,
-   * which fits the recommended 128 MiB heap, and cover 400 deliveries a second for the default 10-minute replay
-   * window. Busier replicas should share a Redis store, which has no such bound.
+   * About 35 bytes an entry (the 128-bit key and its deadline in the ring, a ring flag, two index slots), so a full
+   * store costs about 9 MB of the recommended 128 MiB heap and covers 400 deliveries a second for the default
+   * 10-minute replay window. Busier replicas should share a Redis store, which has no such bound.
    */
-  public static final long DEFAULT_MAX_ENTRIES = 250_000;
+  public static final int DEFAULT_MAX_ENTRIES = 250_000;
 
-  private final Cache<DigestKey, Long> seen;
-  /** One boxed value per distinct ttl, shared by every entry recorded with it. */
-  private final Map<Long, Long> ttls = new ConcurrentHashMap<>();
+  private final ReplayWindow window;
+  private final LongSupplier nanoTime;
 
   public LocalReplayStore() {
-    this(DEFAULT_MAX_ENTRIES, Ticker.systemTicker());
+    this(DEFAULT_MAX_ENTRIES, System::nanoTime);
   }
 
-  /** @param ticker the clock expiry is measured with (a fake one in tests) */
-  public LocalReplayStore(long maxEntries, Ticker ticker) {
-    this.seen = Caffeine.newBuilder()
-        // Maintenance on the calling event loop: by default every write wakes a common-pool thread, which
-        // profiling showed as a third of a signed delivery's extra cost.
-        .executor(Runnable::run)
-        .maximumSize(maxEntries)
-        .ticker(ticker)
-        .expireAfter(new PerEntryTtl())
-        .build();
+  /** @param nanoTime the clock expiry is measured with (a fake one in tests) */
+  public LocalReplayStore(int maxEntries, LongSupplier nanoTime) {
+    this.window = new ReplayWindow(maxEntries);
+    this.nanoTime = nanoTime;
   }
 
   @Override public Future<Boolean> firstSeen(String key, Duration ttl) {
-    // putIfAbsent is atomic and treats an expired, not yet evicted entry as absent.
-    Long nanos = ttls.computeIfAbsent(ttl.toNanos(), n -> n);
-    return Future.succeededFuture(seen.asMap().putIfAbsent(DigestKey.of(key), nanos) == null);
+    long[] bits = keyBits(key);
+    long ttlNanos = ttl.toNanos();
+    boolean first;
+    // Event loops share the window; the critical section is a probe of a few array slots.
+    synchronized (window) {
+      first = window.recordIfAbsent(bits[0], bits[1], ttlNanos, nanoTime.getAsLong());
+    }
+    return Future.succeededFuture(first);
   }
 
   @Override public Future<Void> forget(String key) {
-    seen.invalidate(DigestKey.of(key));
+    long[] bits = keyBits(key);
+    synchronized (window) {
+      window.remove(bits[0], bits[1]);
+    }
     return Future.succeededFuture();
   }
 
-  /** The number of entries held, after pending evictions ran (for tests of the bound). */
-  long estimatedSize() {
-    seen.cleanUp();
-    return seen.estimatedSize();
+  /** The number of entries held (for tests of the bound). */
+  long size() {
+    synchronized (window) {
+      return window.size();
+    }
   }
 
   @Override public String name() {
@@ -72,46 +68,31 @@ public final class LocalReplayStore implements ReplayStore {
   }
 
   @Override public Future<Void> close() {
-    seen.invalidateAll();
     return Future.succeededFuture();
   }
 
-  /** The value is the entry's ttl in nanoseconds; reading or re-recording an entry never extends it. */
-  private static final class PerEntryTtl implements Expiry<DigestKey, Long> {
-    @Override public long expireAfterCreate(DigestKey key, Long ttlNanos, long currentTime) {
-      return ttlNanos;
-    }
-
-    @Override public long expireAfterUpdate(DigestKey key, Long ttlNanos, long currentTime, long currentDuration) {
-      return currentDuration;
-    }
-
-    @Override public long expireAfterRead(DigestKey key, Long ttlNanos, long currentTime, long currentDuration) {
-      return currentDuration;
-    }
+  /**
+   * The first 128 bits of a replay key ({@link ReplayKeys}: 64 hex digits of a SHA-256): ample against collisions
+   * (one in 2^64 after 2^32 deliveries within a window). A key of any other shape (tests) is hashed first, so equal
+   * keys stay equal.
+   */
+  static long[] keyBits(String key) {
+    String hex = isHexDigest(key) ? key : sha256Hex(key);
+    return new long[] {Long.parseUnsignedLong(hex, 0, 16, 16), Long.parseUnsignedLong(hex, 16, 32, 16)};
   }
 
-  /**
-   * A replay key ({@link ReplayKeys}: 64 hex digits of a SHA-256) held as four longs, less than half the memory
-   * of the string. A key of any other shape (tests) is hashed first, so equal keys stay equal.
-   */
-  record DigestKey(long a, long b, long c, long d) {
-    static DigestKey of(String key) {
-      String hex = key.length() == 64 && key.chars().allMatch(ch -> Character.digit(ch, 16) >= 0) ? key : sha256Hex(key);
-      return new DigestKey(
-          Long.parseUnsignedLong(hex, 0, 16, 16),
-          Long.parseUnsignedLong(hex, 16, 32, 16),
-          Long.parseUnsignedLong(hex, 32, 48, 16),
-          Long.parseUnsignedLong(hex, 48, 64, 16));
-    }
+  private static boolean isHexDigest(String key) {
+    if (key.length() != 64) return false;
+    for (int i = 0; i < 64; i++) if (Character.digit(key.charAt(i), 16) < 0) return false;
+    return true;
+  }
 
-    private static String sha256Hex(String text) {
-      try {
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(digest);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is in every JDK", e);
-      }
+  private static String sha256Hex(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is in every JDK", e);
     }
   }
 }
