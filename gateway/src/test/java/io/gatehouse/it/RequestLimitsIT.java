@@ -66,6 +66,25 @@ class RequestLimitsIT {
     assertThat(upstream.seen()).isEmpty();
   }
 
+  @Test void aClientStillSendingItsBodyAfterTheRefusalReadsIt() throws Exception {
+    // Most clients send the body right behind the head and read only afterwards. Closing at once with those bytes
+    // unread would make the kernel reset the connection, and the reset can destroy the 413 before the client reads
+    // it; the gateway shuts down its side and drains what arrives for a while instead (LingeringClose).
+    try (SSLSocket socket = gateway.connect()) {
+      OutputStream out = socket.getOutputStream();
+      int bodyLength = 512 * 1024;
+      write(out, "POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + bodyLength + "\r\n\r\n");
+      byte[] piece = new byte[16 * 1024];
+      for (int sent = 0; sent < bodyLength; sent += piece.length) out.write(piece);
+      out.flush();
+      RawReply reply = RawReply.read(socket, Duration.ofSeconds(5));
+
+      assertRefused(reply, 413, "body_too_large");
+      assertThat(reply.closed()).isTrue();
+    }
+    assertThat(upstream.seen()).isEmpty();
+  }
+
   @Test void cutsAChunkedBodyThatGrowsPastMaxBodyAndNeverLetsTheUpstreamFinishIt() throws Exception {
     // The upstream's counters cover the whole class.
     long uploadedBefore = upstream.uploadedBytes();
