@@ -2,7 +2,7 @@ package io.gatehouse.admin;
 
 import io.gatehouse.audit.AccessLogEvents;
 import io.gatehouse.audit.Decision;
-import io.gatehouse.guard.Reason;
+import io.gatehouse.core.Reason;
 import io.gatehouse.guard.signature.WebhookSignatureEvents;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;

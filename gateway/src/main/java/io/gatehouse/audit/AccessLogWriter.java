@@ -1,6 +1,6 @@
 package io.gatehouse.audit;
 
-import io.gatehouse.guard.Reason;
+import io.gatehouse.core.Reason;
 import io.netty.util.internal.PlatformDependent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one writer of {@code <audit.dir>/access.jsonl}. {@link #write} is called on event loops and never blocks:

@@ -1,8 +1,9 @@
 package io.gatehouse.audit;
 
-import io.gatehouse.guard.Reason;
-import io.gatehouse.route.Exchange;
-import io.gatehouse.route.Route;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Route;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Objects;
@@ -69,7 +70,7 @@ public record AccessRecord(
         exchange.requestId(),
         exchange.route().map(Route::name).orElse(null),
         client == null ? null : client.getHostAddress(),
-        exchange.identity().orElse(null),
+        exchange.identity().map(Identity::subject).orElse(null),
         exchange.request().method().name(),
         exchange.path(),
         QueryRedactor.redact(exchange.query()),

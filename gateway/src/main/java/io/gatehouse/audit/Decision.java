@@ -1,6 +1,6 @@
 package io.gatehouse.audit;
 
-import io.gatehouse.guard.Reason;
+import io.gatehouse.core.Reason;
 import java.util.Locale;
 
 /**

@@ -1,17 +1,19 @@
 package io.gatehouse.cli;
 
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.RouteConfig;
 import io.gatehouse.config.RouteConfig.SignatureMode;
+import io.gatehouse.config.RouteConfig;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.config.UpstreamConfig;
 import io.gatehouse.config.WebhookConfig;
+import io.gatehouse.core.BodyBudget;
+import io.gatehouse.core.Guard;
+import io.gatehouse.core.GuardChain;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Route;
 import io.gatehouse.forward.ForwardSettings;
 import io.gatehouse.forward.UpstreamPool;
 import io.gatehouse.guard.DenyAllGuard;
-import io.gatehouse.guard.Guard;
-import io.gatehouse.guard.GuardChain;
-import io.gatehouse.guard.Reason;
 import io.gatehouse.guard.auth.ApiKeyPresenceGuard;
 import io.gatehouse.guard.auth.NotYetEnforcedGuard;
 import io.gatehouse.guard.replay.ReplayStore;
@@ -21,9 +23,8 @@ import io.gatehouse.guard.signature.WebhookSignatureEvents;
 import io.gatehouse.guard.signature.WebhookSignatureGuard;
 import io.gatehouse.guard.source.SourceAllowListGuard;
 import io.gatehouse.guard.source.SourceDenyListGuard;
-import io.gatehouse.route.BodyBudget;
 import io.gatehouse.route.ClientAddressResolver;
-import io.gatehouse.route.Route;
+import io.gatehouse.route.ReservedRoute;
 import io.gatehouse.route.RouteTable;
 import io.gatehouse.server.GatewayState;
 import java.time.Clock;
@@ -64,15 +65,20 @@ record GatewayStateFactory(
     List<Route> routes = config.routes().stream().map(r -> route(r, webhooks, replays, config.server())).toList();
     return new GatewayState(
         config,
-        new RouteTable(routes),
+        new RouteTable(ReservedRoute.empty(config.server().maxBody()), routes),
         pools,
         new ClientAddressResolver(config.server().trustedProxies()),
         ForwardSettings.from(config.server()));
   }
 
   /**
-   * The one place that orders a route's guards, cheapest first: a deny rule, the source deny and allow lists,
-   * [rate limit], authentication, and the webhook signature last, because it reads the body.
+   * The one place that orders a route's guards, by what each needs and cheapest first:
+   * <ol>
+   *   <li>the source: a deny rule, the deny and allow lists (the client address only);
+   *   <li>authentication, which establishes the identity;
+   *   <li>rules keyed by that identity (groups, MFA, a rate limit by identity), which must come after it;
+   *   <li>the webhook signature last, because it reads the body.
+   * </ol>
    */
   private Route route(RouteConfig config, WebhookDirectory webhooks, ReplayStore replays, ServerConfig server) {
     long maxBody = config.maxBody().orElse(server.maxBody());
@@ -88,8 +94,9 @@ record GatewayStateFactory(
             bodyBudget, server.timeouts().requestBody(), clock, events));
       }
     }
-    return new Route(config.name(), config.match(), new GuardChain(guards), config.upstream(), config.logPayloads(),
-        maxBody);
+    Route.Target target = config.upstream().<Route.Target>map(Route.Target.Upstream::new)
+        .orElseGet(Route.Target.Refusing::new);
+    return new Route(config.name(), config.match(), new GuardChain(guards), target, config.logPayloads(), maxBody);
   }
 
   private static Optional<Guard> authentication(RouteConfig.AuthMode mode) {

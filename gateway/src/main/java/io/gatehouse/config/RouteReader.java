@@ -20,6 +20,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * unique, upstreams defined, SSO configured where used, no route hidden behind an earlier one.
  */
 final class RouteReader {
+  /** Gatehouse's own endpoints; the same prefix as {@code io.gatehouse.route.ReservedRoute}, which config may not use. */
+  static final String RESERVED_PREFIX = "/_gatehouse/";
   private static final List<String> KEYS = List.of("name", "match", "upstream", "allow", "deny", "auth",
       "require_groups", "require_mfa", "rate_limit", "signature", "log_payloads", "replay_store_down", "max_body");
   private static final List<String> RATE_LIMIT_KEYS = List.of("key", "rate", "burst");
@@ -112,6 +114,11 @@ final class RouteReader {
     String prefix = text.value();
     if (!prefix.startsWith("/")) {
       problems.error(node, path, text.shown("\"" + prefix + "\" does not start with / (expected e.g. \"/webhook/\")"));
+      return null;
+    }
+    if (prefix.toLowerCase(Locale.ROOT).startsWith(RESERVED_PREFIX.substring(0, RESERVED_PREFIX.length() - 1))) {
+      problems.error(node, path, text.shown("\"" + prefix + "\" is under " + RESERVED_PREFIX + ", which Gatehouse serves"
+          + " itself (login callback, logout, whoami) and never forwards (expected a path outside it)"));
       return null;
     }
     if (prefix.contains("//") || prefix.contains("/./") || prefix.contains("/../") || prefix.endsWith("/..")
@@ -231,7 +238,7 @@ final class RouteReader {
     }
   }
 
-  /** The same prefix rule as {@code io.gatehouse.route.Route#matches}, which config may not depend on. */
+  /** The same prefix rule as {@code io.gatehouse.core.Route#matches}, which config may not depend on. */
   static boolean matches(List<String> prefixes, String path) {
     String p = lower(path);
     for (String prefix : prefixes) {

@@ -1,6 +1,7 @@
 package io.gatehouse.forward;
 
-import io.gatehouse.route.Exchange;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.UpstreamHeaderEdits;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
@@ -44,21 +45,25 @@ public final class ForwardedHeaders {
    *
    * @param upgrade true for a WebSocket handshake, whose {@code Upgrade}/{@code Connection} must go through
    */
-  public static void copyRequest(MultiMap from, MultiMap to, boolean upgrade) {
-    copyRequest(from, from.getAll("connection"), to::add);
+  public static void copyRequest(MultiMap from, MultiMap to, boolean upgrade, Exchange exchange) {
+    copyRequest(from, from.getAll("connection"), to::add, exchange.upstreamEditsIfAny());
     if (upgrade) {
       to.set("Connection", "Upgrade");
       to.set("Upgrade", "websocket");
     }
   }
 
-  /** {@link #copyRequest(MultiMap, MultiMap, boolean)} into the head of a request to n8n on the gateway's own client. */
-  public static void copyRequest(HttpHeaders from, HttpHeaders to) {
-    copyRequest(from, from.getAll("connection"), to::add);
+  /** {@link #copyRequest(MultiMap, MultiMap, boolean, Exchange)} into the head of a request to n8n on our own client. */
+  public static void copyRequest(HttpHeaders from, HttpHeaders to, Exchange exchange) {
+    copyRequest(from, from.getAll("connection"), to::add, exchange.upstreamEditsIfAny());
   }
 
-  private static void copyRequest(
-      Iterable<Map.Entry<String, String>> from, List<String> connection, BiConsumer<String, String> to) {
+  /**
+   * The one place where the exchange's {@link UpstreamHeaderEdits} apply: removed headers and cookies are not
+   * copied, and a header a guard sets replaces every client copy of it.
+   */
+  private static void copyRequest(Iterable<Map.Entry<String, String>> from, List<String> connection,
+      BiConsumer<String, String> to, UpstreamHeaderEdits edits) {
     Set<String> nominated = nominatedByConnection(connection);
     List<String> cookies = new ArrayList<>(1);
     for (Map.Entry<String, String> field : from) {
@@ -67,13 +72,33 @@ public final class ForwardedHeaders {
       String lower = name.toLowerCase(Locale.ROOT);
       if (lower.startsWith(":") || GATEWAY_OWNED_REQUEST.contains(lower)) continue;
       if (HOP_BY_HOP.contains(lower) || nominated.contains(lower)) continue;
+      if (edits != null && edits.replaces(lower)) continue;
       if (lower.equals("cookie")) {
         if (!value.isBlank()) cookies.add(value.strip());
         continue;
       }
       to.accept(name, value);
     }
-    if (!cookies.isEmpty()) to.accept("Cookie", String.join("; ", cookies));
+    String cookie = String.join("; ", cookies);
+    if (edits != null && !edits.removedCookies().isEmpty()) cookie = withoutCookies(cookie, edits.removedCookies());
+    if (!cookie.isEmpty()) to.accept("Cookie", cookie);
+    if (edits != null) for (UpstreamHeaderEdits.Replacement header : edits.set()) to.accept(header.name(), header.value());
+  }
+
+  /** The cookie header without the named cookies (exact names, RFC 6265 §5.4's {@code name=value} pairs). */
+  static String withoutCookies(String cookieHeader, List<String> names) {
+    if (cookieHeader.isEmpty()) return cookieHeader;
+    StringBuilder kept = new StringBuilder(cookieHeader.length());
+    for (String pair : cookieHeader.split(";")) {
+      String crumb = pair.strip();
+      if (crumb.isEmpty()) continue;
+      int eq = crumb.indexOf('=');
+      String name = (eq < 0 ? crumb : crumb.substring(0, eq)).strip();
+      if (names.contains(name)) continue;
+      if (kept.length() > 0) kept.append("; ");
+      kept.append(crumb);
+    }
+    return kept.toString();
   }
 
   /**

@@ -2,17 +2,17 @@ package io.gatehouse.forward;
 
 import io.gatehouse.admin.GatewayMetrics;
 import io.gatehouse.admin.UpstreamErrorKind;
-import io.gatehouse.guard.Reason;
-import io.gatehouse.route.BufferedBody;
-import io.gatehouse.route.Exchange;
-import io.gatehouse.route.MalformedBodyException;
-import io.gatehouse.route.Route;
+import io.gatehouse.core.BufferedBody;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.MalformedBodyException;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Route;
+import io.gatehouse.http.ClientRequest;
+import io.gatehouse.http.ClientResponse;
 import io.gatehouse.upstream.UpstreamCall;
 import io.gatehouse.upstream.UpstreamConnection;
 import io.gatehouse.upstream.UpstreamConnectionPools;
 import io.gatehouse.upstream.UpstreamResponseHandler;
-import io.gatehouse.http.ClientRequest;
-import io.gatehouse.http.ClientResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -99,7 +99,7 @@ public final class HttpForwarder {
 
     private void prepareHeaders() {
       var headers = upstream.headers();
-      ForwardedHeaders.copyRequest(request.headers(), headers);
+      ForwardedHeaders.copyRequest(request.headers(), headers, exchange);
       ForwardedHeaders.setGatewayOwned(headers, exchange, settings);
       String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
       if (exchange.body() != null) {
@@ -195,6 +195,7 @@ public final class HttpForwarder {
       response.status(status);
       exchange.status(status);
       ForwardedHeaders.copyResponse(head.headers(), response.headers());
+      exchange.responseHeaders().addTo(response.headers()::add);
       String length = head.headers().get(HttpHeaderNames.CONTENT_LENGTH);
       boolean bodiless = HttpMethod.HEAD.equals(request.method()) || status == 204 || status == 304;
       if (length != null) {

@@ -2,8 +2,8 @@ package io.gatehouse.forward;
 
 import io.gatehouse.admin.GatewayMetrics;
 import io.gatehouse.admin.UpstreamErrorKind;
-import io.gatehouse.guard.Reason;
-import io.gatehouse.route.Exchange;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Reason;
 import io.gatehouse.upstream.PoolWaitTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.http.ConnectionPoolTooBusyException;

@@ -1,6 +1,6 @@
 package io.gatehouse.forward;
 
-import io.gatehouse.guard.Reason;
+import io.gatehouse.core.Reason;
 
 /**
  * Why forwarding ended without a complete upstream response. When {@link #responseStarted()} is false the

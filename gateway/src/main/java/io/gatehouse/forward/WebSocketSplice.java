@@ -1,12 +1,12 @@
 package io.gatehouse.forward;
 
 import io.gatehouse.admin.GatewayMetrics;
-import io.gatehouse.route.Exchange;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.http.RawStream;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.gatehouse.http.RawStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 

@@ -1,16 +1,16 @@
 package io.gatehouse.forward;
 
 import io.gatehouse.admin.GatewayMetrics;
-import io.gatehouse.guard.Reason;
-import io.gatehouse.route.Exchange;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Reason;
 import io.gatehouse.http.ClientRequest;
 import io.gatehouse.http.ClientResponse;
 import io.gatehouse.http.RawStream;
 import io.netty.buffer.Unpooled;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.impl.headers.HeadersAdaptor;
 import io.vertx.core.net.NetSocket;
 
@@ -46,7 +46,7 @@ public final class WebSocketTunnel {
             upstream.reset();
             return Future.failedFuture(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "ended before forwarding"));
           }
-          ForwardedHeaders.copyRequest(new HeadersAdaptor(request.headers()), upstream.headers(), true);
+          ForwardedHeaders.copyRequest(new HeadersAdaptor(request.headers()), upstream.headers(), true, exchange);
           ForwardedHeaders.setGatewayOwned(upstream.headers(), exchange, settings);
           // After a 101 the request never "ends": when the spliced socket closes, Vert.x fails it with "Connection
           // was closed" and, without a handler, logs that at ERROR for every push channel that closes. Failures
@@ -74,6 +74,7 @@ public final class WebSocketTunnel {
     request.response().status(101);
     exchange.status(101);
     ForwardedHeaders.copyResponse(upstreamResponse.headers(), new HeadersAdaptor(request.response().headers()), true);
+    exchange.responseHeaders().addTo(request.response().headers()::add);
     // From here the two sides' close handlers tell how the tunnel ends.
     RawStream clientSide = request.switchProtocols();
     metrics.webSocketOpened();
@@ -88,6 +89,7 @@ public final class WebSocketTunnel {
     response.status(upstreamResponse.statusCode());
     exchange.status(upstreamResponse.statusCode());
     ForwardedHeaders.copyResponse(upstreamResponse.headers(), new HeadersAdaptor(response.headers()), false);
+    exchange.responseHeaders().addTo(response.headers()::add);
     // Read whole: Vert.x has already taken in this answer to a connect() by the time it is handed over (streaming it
     // lost the body). It is n8n's short refusal of a handshake, not a client's body.
     return upstreamResponse.body().compose(body -> {

@@ -1,6 +1,9 @@
 package io.gatehouse.guard;
 
-import io.gatehouse.route.Exchange;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Guard;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Verdict;
 import io.vertx.core.Future;
 
 /**

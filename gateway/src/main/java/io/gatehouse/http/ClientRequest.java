@@ -41,7 +41,7 @@ public interface ClientRequest {
   void endHandler(Runnable onEnd);
 
   /**
-   * Told once when the body cannot complete: a {@link io.gatehouse.route.MalformedBodyException} for framing the
+   * Told once when the body cannot complete: a {@link io.gatehouse.core.MalformedBodyException} for framing the
    * decoder refused, a {@link ClientGoneException} for a client that left or reset the stream.
    */
   void exceptionHandler(Consumer<Throwable> onFailure);

@@ -1,6 +1,6 @@
 package io.gatehouse.server;
 
-import io.gatehouse.route.MalformedBodyException;
+import io.gatehouse.core.MalformedBodyException;
 import io.netty.buffer.ByteBuf;
 
 /**

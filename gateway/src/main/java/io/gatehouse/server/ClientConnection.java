@@ -1,8 +1,8 @@
 package io.gatehouse.server;
 
 import io.gatehouse.config.Timeouts;
-import io.gatehouse.route.Deadline;
-import io.gatehouse.route.Exchange;
+import io.gatehouse.core.Deadline;
+import io.gatehouse.core.Exchange;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;

@@ -1,9 +1,9 @@
 package io.gatehouse.server;
 
+import io.gatehouse.core.MalformedBodyException;
 import io.gatehouse.http.ClientGoneException;
 import io.gatehouse.http.ClientRequest;
 import io.gatehouse.http.ClientResponse;
-import io.gatehouse.route.MalformedBodyException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

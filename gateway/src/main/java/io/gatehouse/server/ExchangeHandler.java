@@ -1,20 +1,22 @@
 package io.gatehouse.server;
 
 import io.gatehouse.admin.GatewayMetrics;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.LocalAnswer;
+import io.gatehouse.core.LocalEndpoint;
+import io.gatehouse.core.MalformedBodyException;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Route;
+import io.gatehouse.core.Verdict;
 import io.gatehouse.forward.HttpForwarder;
 import io.gatehouse.forward.UpstreamFailure;
 import io.gatehouse.forward.UpstreamPool;
 import io.gatehouse.forward.WebSocketTunnel;
-import io.gatehouse.guard.Reason;
-import io.gatehouse.guard.Verdict;
-import io.gatehouse.route.Exchange;
-import io.gatehouse.route.MalformedBodyException;
+import io.gatehouse.http.ClientGoneException;
+import io.gatehouse.http.ClientRequest;
 import io.gatehouse.route.Normalized;
 import io.gatehouse.route.PathNormalizer;
 import io.gatehouse.route.RequestHygiene;
-import io.gatehouse.route.Route;
-import io.gatehouse.http.ClientGoneException;
-import io.gatehouse.http.ClientRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.Future;
 import java.util.Optional;
@@ -31,6 +33,7 @@ final class ExchangeHandler {
   private final WebSocketTunnel webSockets;
   private final ExchangeRecorder recorder;
   private final RefusalResponder refusals;
+  private final LocalAnswerWriter localAnswers = new LocalAnswerWriter();
   private final GatewayMetrics metrics;
   private final GuardFailureLog guardFailures = new GuardFailureLog();
 
@@ -71,7 +74,7 @@ final class ExchangeHandler {
       if (verdict instanceof Verdict.Refuse refusal) {
         exchange.guardFailure().ifPresent(failure -> reportGuardFailure(exchange, route, failure));
         // A guard may have said why (for the audit log only); keep that rather than a bare "guard".
-        refuse(exchange, refusal.reason(), exchange.detail() != null ? exchange.detail() : "guard", true);
+        refuse(exchange, refusal, exchange.detail() != null ? exchange.detail() : "guard", true);
       } else {
         forward(exchange, route, current);
       }
@@ -122,7 +125,40 @@ final class ExchangeHandler {
   }
 
   private void forward(Exchange exchange, Route route, GatewayState current) {
-    UpstreamPool pool = current.pools().get(route.upstream().orElseThrow());
+    if (route.target() instanceof Route.Target.Upstream upstream) {
+      forwardTo(exchange, current.pools().get(upstream.pool()), current);
+    } else if (route.target() instanceof Route.Target.Local local) {
+      serveLocally(exchange, local.endpoint());
+    } else {
+      // Only a deny rule has no target, and it refuses before this; should a pass reach here, it is still refused.
+      refuse(exchange, Reason.ROUTE_DENIED, "route has no upstream", true);
+    }
+  }
+
+  /** One of Gatehouse's own endpoints: its answer is written here, like a refusal, and recorded the same way. */
+  private void serveLocally(Exchange exchange, LocalEndpoint endpoint) {
+    Future<LocalAnswer> answer;
+    try {
+      answer = endpoint.serve(exchange);
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    answer.onComplete(ar -> {
+      if (exchange.finished()) return;
+      if (ar.failed()) {
+        Route route = exchange.route().orElseThrow();
+        reportGuardFailure(exchange, route, new Exchange.GuardFailure(endpoint.getClass().getSimpleName(), ar.cause()));
+        refuse(exchange, Reason.GUARD_ERROR, exchange.detail(), true);
+      } else if (ar.result() instanceof LocalAnswer.Refusal refusal) {
+        refuse(exchange, refusal.refusal(), exchange.detail() != null ? exchange.detail() : "gatehouse endpoint", true);
+      } else {
+        LocalAnswer.Response response = (LocalAnswer.Response) ar.result();
+        localAnswers.send(exchange, response, hasUnreadBody(exchange.request())).onComplete(v -> recorder.finish(exchange, null));
+      }
+    });
+  }
+
+  private void forwardTo(Exchange exchange, UpstreamPool pool, GatewayState current) {
     Future<Void> done = exchange.request().isWebSocketHandshake()
         ? webSockets.tunnel(exchange, pool, current.forwardSettings())
         : forwarder.forward(exchange, pool, current.forwardSettings());
@@ -145,9 +181,12 @@ final class ExchangeHandler {
   }
 
   private void refuse(Exchange exchange, Reason reason, String detail, boolean bodyMayBeUnread) {
-    ClientRequest request = exchange.request();
-    boolean close = bodyMayBeUnread && !request.isEnded() && hasBody(request);
-    refusals.send(exchange, reason, close).onComplete(v -> recorder.finish(exchange, detail));
+    refuse(exchange, new Verdict.Refuse(reason), detail, bodyMayBeUnread);
+  }
+
+  private void refuse(Exchange exchange, Verdict.Refuse refusal, String detail, boolean bodyMayBeUnread) {
+    boolean close = bodyMayBeUnread && hasUnreadBody(exchange.request());
+    refusals.send(exchange, refusal, close).onComplete(v -> recorder.finish(exchange, detail));
   }
 
   /**
@@ -157,6 +196,10 @@ final class ExchangeHandler {
    */
   private void refuseAndClose(Exchange exchange, String detail) {
     refusals.send(exchange, Reason.BAD_REQUEST, true).onComplete(v -> recorder.finish(exchange, detail));
+  }
+
+  private static boolean hasUnreadBody(ClientRequest request) {
+    return !request.isEnded() && hasBody(request);
   }
 
   private static boolean hasBody(ClientRequest request) {

@@ -1,6 +1,6 @@
 package io.gatehouse.server;
 
-import io.gatehouse.route.Exchange;
+import io.gatehouse.core.Exchange;
 
 /**
  * Logs guards that failed instead of deciding (a bug, an exhausted resource), at most one line per guard and route

@@ -1,7 +1,7 @@
 package io.gatehouse.server;
 
-import io.gatehouse.guard.Reason;
-import io.gatehouse.route.Exchange;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Reason;
 import io.netty.handler.codec.TooLongFrameException;
 import java.util.function.Supplier;
 

@@ -1,7 +1,8 @@
 package io.gatehouse.server;
 
-import io.gatehouse.guard.Reason;
-import io.gatehouse.route.Exchange;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Verdict;
 import io.gatehouse.http.ClientRequest;
 import io.gatehouse.http.ClientResponse;
 import io.vertx.core.Future;
@@ -19,10 +20,16 @@ final class RefusalResponder {
    * next request), closes an HTTP/1.x connection after it.
    */
   Future<Void> send(Exchange exchange, Reason reason, boolean closeConnection) {
+    return send(exchange, new Verdict.Refuse(reason), closeConnection);
+  }
+
+  /** Sends a guard's refusal: its status and headers, or for a redirect only those (no body to render). */
+  Future<Void> send(Exchange exchange, Verdict.Refuse refusal, boolean closeConnection) {
     ClientRequest request = exchange.request();
     ClientResponse response = request.response();
+    Reason reason = refusal.reason();
     exchange.reason(reason);
-    exchange.status(reason.status());
+    exchange.status(refusal.status());
     if (reason == Reason.CLIENT_CLOSED) {
       // Nobody is listening: record it and answer nothing. An HTTP/1.x connection is closed to be sure; an HTTP/2
       // stream was reset by the client, and its connection's other streams are none of this one's business.
@@ -33,9 +40,12 @@ final class RefusalResponder {
       response.reset();
       return Future.succeededFuture();
     }
-    response.status(reason.status());
+    response.status(refusal.status());
     response.headers().remove("Content-Length");
     response.headers().set("Cache-Control", "no-store");
+    // What earlier guards passed on for the response (a refreshed cookie) and what this refusal needs.
+    exchange.responseHeaders().addTo(response.headers()::add);
+    refusal.headers().addTo(response.headers()::add);
     if (reason == Reason.RATE_LIMITED && !response.headers().contains("Retry-After")) {
       response.headers().set("Retry-After", "1");
     }
@@ -47,9 +57,11 @@ final class RefusalResponder {
       response.headers().set("Connection", "close");
     }
     String body;
-    if (wantsHtml(request)) {
+    if (refusal.isRedirect()) {
+      body = "";
+    } else if (wantsHtml(request)) {
       response.headers().set("Content-Type", "text/html; charset=utf-8");
-      body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + reason.status() + "</title></head>"
+      body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + refusal.status() + "</title></head>"
           + "<body><h1>Request refused</h1><p>Reason: <code>" + reason.code() + "</code></p>"
           + "<p>Request id: <code>" + exchange.requestId() + "</code></p></body></html>\n";
     } else {

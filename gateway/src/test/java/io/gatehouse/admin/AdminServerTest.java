@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.config.AdminConfig;
 import io.gatehouse.config.HostPort;
-import io.gatehouse.guard.Reason;
+import io.gatehouse.core.Reason;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

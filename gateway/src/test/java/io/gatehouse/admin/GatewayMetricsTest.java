@@ -2,7 +2,7 @@ package io.gatehouse.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.guard.Reason;
+import io.gatehouse.core.Reason;
 import org.junit.jupiter.api.Test;
 
 class GatewayMetricsTest {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gatehouse.guard.Reason;
+import io.gatehouse.core.Reason;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,12 +2,13 @@ package io.gatehouse.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.guard.GuardChain;
-import io.gatehouse.guard.Reason;
-import io.gatehouse.route.Exchange;
-import io.gatehouse.route.Route;
-import io.netty.handler.codec.http.HttpMethod;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.GuardChain;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Route;
 import io.gatehouse.http.ClientRequest;
+import io.netty.handler.codec.http.HttpMethod;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.util.List;
@@ -22,8 +23,8 @@ class AccessRecordTest {
     exchange.path("/webhook/claims-intake");
     exchange.query("id=7&signature=abc");
     exchange.clientAddress(InetAddress.getByName("192.0.2.10"));
-    exchange.route(new Route("webhooks", List.of("/webhook/"), new GuardChain(List.of()), Optional.of("webhook"), true, 1 << 20));
-    exchange.identity("svc-42");
+    exchange.route(new Route("webhooks", List.of("/webhook/"), new GuardChain(List.of()), new Route.Target.Upstream("webhook"), true, 1 << 20));
+    exchange.identity(Identity.ofSubject("svc-42"));
     exchange.clientCertificateSubject("CN=sender");
     exchange.status(200);
     exchange.addBytesIn(512);

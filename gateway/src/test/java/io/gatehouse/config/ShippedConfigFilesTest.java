@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.config.RouteConfig.AuthMode;
 import io.gatehouse.config.RouteConfig.SignatureMode;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.GuardChain;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Route;
+import io.gatehouse.core.Verdict;
 import io.gatehouse.guard.DenyAllGuard;
-import io.gatehouse.guard.GuardChain;
-import io.gatehouse.guard.Reason;
-import io.gatehouse.guard.Verdict;
-import io.gatehouse.route.Exchange;
 import io.gatehouse.route.Normalized;
 import io.gatehouse.route.PathNormalizer;
-import io.gatehouse.route.Route;
+import io.gatehouse.route.ReservedRoute;
 import io.gatehouse.route.RouteTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,10 +79,11 @@ class ShippedConfigFilesTest {
   private static Route classify(GatehouseConfig config, String target) {
     List<Route> routes = config.routes().stream()
         .map(r -> new Route(r.name(), r.match(), new GuardChain(r.denyAll() ? List.of(new DenyAllGuard()) : List.of()),
-            r.upstream(), false, config.server().maxBody()))
+            r.upstream().<Route.Target>map(Route.Target.Upstream::new).orElseGet(Route.Target.Refusing::new), false,
+            config.server().maxBody()))
         .toList();
     String path = ((Normalized.Ok) PathNormalizer.normalize(target)).path();
-    return new RouteTable(routes).match(path).orElseThrow();
+    return new RouteTable(ReservedRoute.empty(config.server().maxBody()), routes).match(path).orElseThrow();
   }
 
   private LoadResult loadExample() throws Exception {

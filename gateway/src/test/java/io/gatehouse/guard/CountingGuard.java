@@ -1,6 +1,8 @@
 package io.gatehouse.guard;
 
-import io.gatehouse.route.Exchange;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Guard;
+import io.gatehouse.core.Verdict;
 import io.vertx.core.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 

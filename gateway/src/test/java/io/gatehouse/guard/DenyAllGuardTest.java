@@ -3,7 +3,10 @@ package io.gatehouse.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.config.IpLiteral;
-import io.gatehouse.route.Exchange;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.GuardChain;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Verdict;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

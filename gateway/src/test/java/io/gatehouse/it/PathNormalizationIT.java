@@ -133,7 +133,14 @@ class PathNormalizationIT {
         // Matched as the test webhook it normalizes to, not as the production webhook it starts with.
         Arguments.of("/webhook/%2e%2e/webhook-test/x", 403, "route_denied", "/webhook-test/x"),
         Arguments.of("/webhook/./../%77ebhook-test/x", 403, "route_denied", "/webhook-test/x"),
-        Arguments.of("//webhook-test/x", 403, "route_denied", "/webhook-test/x"));
+        Arguments.of("//webhook-test/x", 403, "route_denied", "/webhook-test/x"),
+        // Gatehouse's reserved paths are never forwarded, however spelled, even under the catch-all editor route:
+        // a path under the prefix with no endpoint is 404 (and logged under the reserved route).
+        Arguments.of("/_gatehouse/not-an-endpoint", 404, "no_route", "/_gatehouse/not-an-endpoint"),
+        Arguments.of("/_GATEHOUSE/not-an-endpoint", 404, "no_route", "/_GATEHOUSE/not-an-endpoint"),
+        Arguments.of("/%5Fgatehouse/x", 404, "no_route", "/_gatehouse/x"),
+        Arguments.of("//_gatehouse/./x", 404, "no_route", "/_gatehouse/x"),
+        Arguments.of("/rest/../_gatehouse/x", 404, "no_route", "/_gatehouse/x"));
   }
 
   @ParameterizedTest(name = "{0} is refused {1} {2}")

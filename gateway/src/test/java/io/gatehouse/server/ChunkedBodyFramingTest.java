@@ -2,7 +2,7 @@ package io.gatehouse.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.route.MalformedBodyException;
+import io.gatehouse.core.MalformedBodyException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.gatehouse.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.route.MalformedBodyException;
+import io.gatehouse.core.MalformedBodyException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContent;

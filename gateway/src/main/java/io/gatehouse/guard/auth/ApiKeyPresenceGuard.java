@@ -1,9 +1,9 @@
 package io.gatehouse.guard.auth;
 
-import io.gatehouse.guard.Guard;
-import io.gatehouse.guard.Reason;
-import io.gatehouse.guard.Verdict;
-import io.gatehouse.route.Exchange;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Guard;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Verdict;
 import io.vertx.core.Future;
 import java.util.List;
 

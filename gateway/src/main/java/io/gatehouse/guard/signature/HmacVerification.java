@@ -1,10 +1,10 @@
 package io.gatehouse.guard.signature;
 
-import io.netty.buffer.ByteBuf;
-import io.vertx.core.internal.buffer.BufferInternal;
-import io.gatehouse.guard.Reason;
+import io.gatehouse.core.Reason;
 import io.gatehouse.guard.signature.SignatureScheme.Start;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.security.MessageDigest;
 import java.util.List;
 import javax.crypto.Mac;

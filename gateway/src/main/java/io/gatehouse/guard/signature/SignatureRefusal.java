@@ -1,6 +1,6 @@
 package io.gatehouse.guard.signature;
 
-import io.gatehouse.guard.Reason;
+import io.gatehouse.core.Reason;
 import io.gatehouse.guard.signature.SignatureScheme.Start;
 
 /**

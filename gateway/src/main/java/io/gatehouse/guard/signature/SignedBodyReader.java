@@ -1,17 +1,17 @@
 package io.gatehouse.guard.signature;
 
-import io.gatehouse.guard.Reason;
-import io.gatehouse.route.BodyBudget;
-import io.gatehouse.route.BufferedBody;
-import io.gatehouse.route.Exchange;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
+import io.gatehouse.core.BodyBudget;
+import io.gatehouse.core.BufferedBody;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Reason;
 import io.gatehouse.http.ClientGoneException;
 import io.gatehouse.http.ClientRequest;
 import io.netty.buffer.Unpooled;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

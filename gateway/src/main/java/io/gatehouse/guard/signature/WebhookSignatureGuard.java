@@ -1,17 +1,17 @@
 package io.gatehouse.guard.signature;
 
-import io.vertx.core.http.impl.headers.HeadersAdaptor;
 import io.gatehouse.config.RouteConfig.ReplayStoreDown;
 import io.gatehouse.config.RouteConfig.SignatureMode;
-import io.gatehouse.guard.Guard;
-import io.gatehouse.guard.Reason;
-import io.gatehouse.guard.Verdict;
+import io.gatehouse.core.BodyBudget;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Guard;
+import io.gatehouse.core.MalformedBodyException;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Verdict;
 import io.gatehouse.guard.replay.ReplayKeys;
 import io.gatehouse.guard.replay.ReplayStore;
-import io.gatehouse.route.BodyBudget;
-import io.gatehouse.route.Exchange;
-import io.gatehouse.route.MalformedBodyException;
 import io.vertx.core.Future;
+import io.vertx.core.http.impl.headers.HeadersAdaptor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package io.gatehouse.guard.source;
 
 import io.gatehouse.config.Cidr;
-import io.gatehouse.guard.Guard;
-import io.gatehouse.guard.Reason;
-import io.gatehouse.guard.Verdict;
-import io.gatehouse.route.Exchange;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Guard;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Verdict;
 import io.vertx.core.Future;
 import java.net.InetAddress;
 import java.util.List;

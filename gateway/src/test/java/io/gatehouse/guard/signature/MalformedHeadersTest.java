@@ -3,7 +3,7 @@ package io.gatehouse.guard.signature;
 import static io.gatehouse.guard.signature.SchemeCase.BODY;
 import static io.gatehouse.guard.signature.SchemeCase.NOW;
 
-import io.gatehouse.guard.Reason;
+import io.gatehouse.core.Reason;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -102,7 +102,7 @@ class MultipleSignaturesTest {
 
     assertThat(standard.verifies(svix)).isTrue();
     // With any webhook-* header present the standard names are the ones read, and their signature is missing.
-    standard.refused(mixed, io.gatehouse.guard.Reason.SIGNATURE_MISSING);
+    standard.refused(mixed, io.gatehouse.core.Reason.SIGNATURE_MISSING);
   }
 
   @Test

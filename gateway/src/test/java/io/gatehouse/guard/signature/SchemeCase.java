@@ -3,10 +3,10 @@ package io.gatehouse.guard.signature;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.config.Secret;
-import io.gatehouse.config.WebhookConfig.GenericHmac;
 import io.gatehouse.config.WebhookConfig.GenericHmac.Encoding;
 import io.gatehouse.config.WebhookConfig.GenericHmac.Signed;
-import io.gatehouse.guard.Reason;
+import io.gatehouse.config.WebhookConfig.GenericHmac;
+import io.gatehouse.core.Reason;
 import io.gatehouse.guard.signature.SignatureScheme.Start;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;

@@ -6,7 +6,7 @@ import static io.gatehouse.guard.signature.SchemeCase.TOLERANCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gatehouse.guard.Reason;
+import io.gatehouse.core.Reason;
 import io.gatehouse.guard.signature.SignatureScheme.Start;
 import io.gatehouse.guard.signature.SignatureScheme.Verification;
 import io.vertx.core.MultiMap;

@@ -1,7 +1,7 @@
 package io.gatehouse.guard.signature;
 
 import io.gatehouse.config.Secret;
-import io.gatehouse.guard.Reason;
+import io.gatehouse.core.Reason;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.security.GeneralSecurityException;

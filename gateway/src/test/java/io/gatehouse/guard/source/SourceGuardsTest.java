@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.config.Cidr;
 import io.gatehouse.config.IpLiteral;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Guard;
+import io.gatehouse.core.GuardChain;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.ResponseHeaders;
+import io.gatehouse.core.Verdict;
 import io.gatehouse.guard.CountingGuard;
-import io.gatehouse.guard.Guard;
-import io.gatehouse.guard.GuardChain;
-import io.gatehouse.guard.Reason;
-import io.gatehouse.guard.Verdict;
-import io.gatehouse.route.Exchange;
 import io.vertx.core.Future;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class SourceGuardsTest {
   private static final Verdict REFUSED = new Verdict.Refuse(Reason.SOURCE_NOT_ALLOWED);
-  private static final Verdict PASSED = new Verdict.Pass();
+  private static final Verdict PASSED = new Verdict.Pass(java.util.Optional.empty(), ResponseHeaders.NONE);
 
   private final CountingGuard next = new CountingGuard();
 

@@ -1,6 +1,5 @@
-package io.gatehouse.guard;
+package io.gatehouse.core;
 
-import io.gatehouse.route.Exchange;
 import io.vertx.core.Future;
 
 /**

@@ -1,6 +1,5 @@
-package io.gatehouse.guard;
+package io.gatehouse.core;
 
-import io.gatehouse.route.Exchange;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -35,7 +34,14 @@ public final class GuardChain {
     }
     return result
         .recover(failure -> failed(exchange, guard, failure))
-        .compose(verdict -> verdict instanceof Verdict.Pass ? runFrom(index + 1, exchange) : Future.succeededFuture(verdict));
+        .compose(verdict -> {
+          if (!(verdict instanceof Verdict.Pass pass)) return Future.succeededFuture(verdict);
+          // What a pass established is the exchange's from here on: later guards (a group rule, a rate limit by
+          // identity) and the forwarder see it.
+          pass.identity().ifPresent(exchange::identity);
+          if (!pass.headers().isEmpty()) exchange.addResponseHeaders(pass.headers());
+          return runFrom(index + 1, exchange);
+        });
   }
 
   private static Future<Verdict> failed(Exchange exchange, Guard guard, Throwable failure) {

@@ -1,4 +1,4 @@
-package io.gatehouse.route;
+package io.gatehouse.core;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,20 +1,35 @@
-package io.gatehouse.route;
+package io.gatehouse.core;
 
-import io.gatehouse.guard.GuardChain;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A route: the path prefixes it claims, the guards a request must pass, and the upstream pool it goes to.
+ * A route: the path prefixes it claims, the guards a request must pass, and where a request that passes goes.
  *
- * @param upstream empty for a route that only refuses
+ * @param target an upstream pool, one of Gatehouse's own endpoints, or nothing (a route that only refuses)
  * @param logPayloads whether scrubbed bodies may go to the audit log
  * @param maxBody the largest request body this route takes: its own {@code max_body} or the server's
  */
 public record Route(
-    String name, List<String> prefixes, GuardChain guards, Optional<String> upstream, boolean logPayloads,
-    long maxBody) {
+    String name, List<String> prefixes, GuardChain guards, Target target, boolean logPayloads, long maxBody) {
+
+  /** Where a request that passed the guards goes. */
+  public sealed interface Target {
+    /** Forwarded to the named upstream pool. */
+    record Upstream(String pool) implements Target {}
+
+    /** Answered by the gateway itself. */
+    record Local(LocalEndpoint endpoint) implements Target {}
+
+    /** Nowhere: every request is refused by the route's guards (a deny rule). */
+    record Refusing() implements Target {}
+  }
+
+  /** The upstream pool's name, for a forwarding route. */
+  public Optional<String> upstream() {
+    return target instanceof Target.Upstream upstream ? Optional.of(upstream.pool()) : Optional.empty();
+  }
 
   public Route {
     prefixes = prefixes.stream().map(p -> p.toLowerCase(Locale.ROOT)).toList();

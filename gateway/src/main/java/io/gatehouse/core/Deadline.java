@@ -1,4 +1,4 @@
-package io.gatehouse.route;
+package io.gatehouse.core;
 
 import java.time.Duration;
 

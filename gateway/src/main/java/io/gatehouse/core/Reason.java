@@ -1,4 +1,4 @@
-package io.gatehouse.guard;
+package io.gatehouse.core;
 
 /**
  * Why a request was refused (or {@link #NONE} when it was not). The stable snake_case {@link #code()} is what

@@ -1,6 +1,4 @@
-package io.gatehouse.route;
-
-import io.gatehouse.guard.Reason;
+package io.gatehouse.core;
 
 /**
  * A request body whose framing the gateway refused while decoding it: a chunked body that two HTTP parsers could

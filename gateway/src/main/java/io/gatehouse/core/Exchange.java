@@ -1,6 +1,5 @@
-package io.gatehouse.route;
+package io.gatehouse.core;
 
-import io.gatehouse.guard.Reason;
 import io.gatehouse.http.ClientRequest;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -22,7 +21,9 @@ public final class Exchange {
   private InetAddress clientAddress;
   private Route route;
   private String clientCertificateSubject;
-  private String identity;
+  private Identity identity;
+  private ResponseHeaders responseHeaders = ResponseHeaders.NONE;
+  private UpstreamHeaderEdits upstreamEdits;
   private Reason reason = Reason.NONE;
   private int status;
   private long bytesIn;
@@ -71,9 +72,22 @@ public final class Exchange {
   public Optional<String> clientCertificateSubject() { return Optional.ofNullable(clientCertificateSubject); }
   public void clientCertificateSubject(String subject) { this.clientCertificateSubject = subject; }
 
-  /** The authenticated subject (never a display name), once an authentication guard has set it. */
-  public Optional<String> identity() { return Optional.ofNullable(identity); }
-  public void identity(String subject) { this.identity = subject; }
+  /** Who the request is from, once an authentication guard has established it. */
+  public Optional<Identity> identity() { return Optional.ofNullable(identity); }
+  public void identity(Identity authenticated) { this.identity = authenticated; }
+
+  /** Headers guards added for the client's response, whatever it turns out to be (a refreshed session cookie). */
+  public ResponseHeaders responseHeaders() { return responseHeaders; }
+  public void addResponseHeaders(ResponseHeaders more) { this.responseHeaders = responseHeaders.and(more); }
+
+  /** What guards changed in the headers sent upstream; created on first use, most exchanges have none. */
+  public UpstreamHeaderEdits upstreamEdits() {
+    if (upstreamEdits == null) upstreamEdits = new UpstreamHeaderEdits();
+    return upstreamEdits;
+  }
+
+  /** The edits, or null when no guard made any (the forwarder's fast path). */
+  public UpstreamHeaderEdits upstreamEditsIfAny() { return upstreamEdits; }
 
   /** Why the exchange was refused or cut, for the audit log only; null when it went through. */
   public String detail() { return detail; }
