@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param rateLimit empty when the route has none
  * @param replayStoreDown what a signed webhook gets when the replay store cannot be reached
  * @param maxBody this route's largest request body, at most {@code server.max_body}; empty for the server's
+ * @param bearer what a bearer token must carry on an {@code auth: bearer} route
  */
 public record RouteConfig(
     String name,
@@ -29,7 +30,8 @@ public record RouteConfig(
     SignatureMode signature,
     boolean logPayloads,
     ReplayStoreDown replayStoreDown,
-    Optional<Long> maxBody) {
+    Optional<Long> maxBody,
+    Optional<BearerConfig> bearer) {
 
   public RouteConfig {
     java.util.Objects.requireNonNull(replayStoreDown, "replayStoreDown");
@@ -52,6 +54,18 @@ public record RouteConfig(
    * through unchecked for replays.
    */
   public enum ReplayStoreDown { REFUSE, ALLOW }
+
+  /**
+   * An {@code auth: bearer} route's token rules.
+   *
+   * @param issuer empty for {@code sso.issuer}
+   * @param scopes every one must be granted
+   */
+  public record BearerConfig(Optional<java.net.URI> issuer, String audience, List<String> scopes) {
+    public BearerConfig {
+      scopes = List.copyOf(scopes);
+    }
+  }
 
   /** A token bucket: {@code rate} refills, {@code burst} is the bucket size. */
   public record RateLimitConfig(String key, Rate rate, long burst) {}

@@ -1,6 +1,7 @@
 package io.gatehouse.config;
 
 import io.gatehouse.config.RouteConfig.AuthMode;
+import io.gatehouse.config.RouteConfig.BearerConfig;
 import io.gatehouse.config.RouteConfig.RateLimitConfig;
 import io.gatehouse.config.RouteConfig.ReplayStoreDown;
 import io.gatehouse.config.RouteConfig.SignatureMode;
@@ -23,7 +24,8 @@ final class RouteReader {
   /** Gatehouse's own endpoints; the same prefix as {@code io.gatehouse.route.ReservedRoute}, which config may not use. */
   static final String RESERVED_PREFIX = "/_gatehouse/";
   private static final List<String> KEYS = List.of("name", "match", "upstream", "allow", "deny", "auth",
-      "require_groups", "require_mfa", "rate_limit", "signature", "log_payloads", "replay_store_down", "max_body");
+      "require_groups", "require_mfa", "rate_limit", "signature", "log_payloads", "replay_store_down", "max_body",
+      "bearer");
   private static final List<String> RATE_LIMIT_KEYS = List.of("key", "rate", "burst");
   private static final List<String> AUTH = List.of("sso", "bearer", "n8n-api-key", "none");
   private static final List<String> SIGNATURE = List.of("required", "optional", "off");
@@ -98,11 +100,12 @@ final class RouteReader {
           : "is larger than server.max_body (" + serverMaxBody + " bytes); a route can only lower it");
       maxBody = null;
     }
+    BearerConfig bearer = nodes.optional(m, "bearer", null, this::bearer);
     RouteConfig route = new RouteConfig(name, match == null ? List.of() : match, Optional.ofNullable(upstream),
         allow, deny, denyAll, enumOf(AuthMode.class, auth), groups, Boolean.TRUE.equals(mfa),
         Optional.ofNullable(rateLimit), enumOf(SignatureMode.class, signature), Boolean.TRUE.equals(logPayloads),
         replayStoreDown == null ? ReplayStoreDown.REFUSE : enumOf(ReplayStoreDown.class, replayStoreDown),
-        Optional.ofNullable(maxBody));
+        Optional.ofNullable(maxBody), Optional.ofNullable(bearer));
     lintRoute(route, m);
     routes.add(new Read(route, m));
     return route;
@@ -161,8 +164,27 @@ final class RouteReader {
     return new RateLimitConfig(key, rate, burst == null ? 0 : burst);
   }
 
+  private BearerConfig bearer(Node node, String path) {
+    MappingReader m = nodes.mapping(node, path, List.of("issuer", "audience", "scopes"));
+    if (m == null) return null;
+    java.net.URI issuer = nodes.optional(m, "issuer", null, (n, p) -> nodes.httpUrl(n, p, false));
+    String audience = nodes.required(m, "audience", "\"n8n-api\"", nodes::string);
+    List<String> scopes = nodes.optional(m, "scopes", List.of(), (n, p) -> nodes.list(n, p, nodes::string));
+    return audience == null ? null : new BearerConfig(Optional.ofNullable(issuer), audience, scopes);
+  }
+
   /** Checks that need only this route: SSO configured, options that cannot take effect. */
   private void lintRoute(RouteConfig route, MappingReader m) {
+    if (route.auth() == AuthMode.BEARER && !route.denyAll() && route.bearer().isEmpty()) {
+      problems.error(m.get("auth"), m.pathOf("auth"), "\"bearer\" needs a bearer section with the audience tokens"
+          + " must be issued for (expected e.g. bearer: { audience: \"n8n-api\" })");
+    }
+    if (route.auth() == AuthMode.BEARER && route.bearer().map(b -> b.issuer().isEmpty()).orElse(false) && !ssoPresent) {
+      problems.error(m.keyNode("bearer"), m.pathOf("bearer"), "has no issuer: set bearer.issuer, or sso.issuer");
+    }
+    if (m.get("bearer") != null && route.auth() != AuthMode.BEARER) {
+      problems.warning(m.keyNode("bearer"), m.pathOf("bearer"), "has no effect: auth is not bearer");
+    }
     if (route.auth() == AuthMode.SSO && !ssoPresent) {
       problems.error(m.get("auth"), m.pathOf("auth"), "\"sso\" needs an sso section (issuer, client_id,"
           + " client_secret, cookie_secret)");

@@ -223,11 +223,12 @@ class ConfigLoaderTest {
     SsoConfig sso = config.sso().orElseThrow();
     assertThat(sso.issuer()).isEqualTo(URI.create("http://127.0.0.1:8080/realms/dev"));
     assertThat(sso.clientSecret()).isEqualTo(new Secret("o".repeat(20), true));
-    assertThat(sso.cookieSecret()).isEqualTo(new Secret("k".repeat(48), true));
+    assertThat(sso.cookieSecrets()).containsExactly(new Secret("k".repeat(48), true));
     assertThat(sso.scopes()).containsExactly("openid", "profile", "email");
     assertThat(sso.groupsClaim()).isEqualTo("groups");
     assertThat(sso.session()).isEqualTo(
-        new SsoConfig.Session(Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofMinutes(5)));
+        new SsoConfig.Session(Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofMinutes(5), Duration.ofMinutes(10),
+            "local"));
     WebhookConfig hook = config.webhooks().get(0);
     assertThat(hook.secrets()).containsExactly(new Secret("h".repeat(16), true));
     assertThat(hook.tolerance()).isEqualTo(Duration.ofMinutes(5));

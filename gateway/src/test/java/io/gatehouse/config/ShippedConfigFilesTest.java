@@ -100,6 +100,7 @@ class ShippedConfigFilesTest {
     Map<String, String> env = Map.of(
         "GATEHOUSE_OIDC_SECRET", "oidc-client-secret-0123456789",
         "GATEHOUSE_COOKIE_SECRET", "cookie-secret-0123456789abcdef0123456789abcdef",
+        "GATEHOUSE_N8N_HOOK_SECRET", "n8n-hook-secret-0123456789abcdef0123456789",
         "CLAIMS_SECRET", "claims-secret-0123456789abcdef",
         "CLAIMS_SECRET_PREVIOUS", "claims-secret-previous-0123456789");
 
