@@ -77,7 +77,7 @@ function checkVersion(n8n, allowUntested) {
   const message = `this hook was tested with n8n ${TESTED_N8N_VERSION}, not ${n8n.version}: it relies on n8n `
     + 'internals that change between versions';
   if (!allowUntested) {
-    throw setupError(`${message}. Test it against ${n8n.version} (mvn verify -Dit.test=N8nIdentityHookIT), then set `
+    throw setupError(`${message}. Test it against ${n8n.version} (Gatehouse's N8nIdentityHookIT), then set `
       + 'GATEHOUSE_HOOK_ALLOW_UNTESTED_N8N=1 to run it anyway');
   }
   console.warn(`${TAG} ${message}; running anyway because GATEHOUSE_HOOK_ALLOW_UNTESTED_N8N=1`);

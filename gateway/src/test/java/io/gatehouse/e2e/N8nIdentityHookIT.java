@@ -16,10 +16,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
@@ -121,6 +126,28 @@ class N8nIdentityHookIT {
     assertThat(again.status()).as(again.body()).isEqualTo(200);
     assertThat(again.data().get("id").asText()).isEqualTo(first.data().get("id").asText());
     assertThat(again.setCookies()).as("no new session for a fitting one").noneMatch(l -> l.startsWith("n8n-auth="));
+  }
+
+  @Test
+  void parallelFirstRequestsOfOnePersonMakeOneUser() throws Exception {
+    String email = unique("judy") + "@example.test";
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        replies.add(pool.submit(() -> rest.send("GET", "/rest/login", null, HEADER, assertion(email, null, false))));
+      }
+      Set<String> ids = new HashSet<>();
+      for (Future<Reply> reply : replies) {
+        Reply answered = reply.get(30, TimeUnit.SECONDS);
+        assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+        ids.add(answered.data().get("id").asText());
+      }
+      assertThat(ids).as("one n8n user for one person").hasSize(1);
+      assertThat(usersWithEmail(email)).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
@@ -401,14 +428,23 @@ class N8nIdentityHookIT {
 
   /** The role of the n8n user with {@code email} as the owner sees it, or null when there is none. */
   private static String roleOf(String email) throws Exception {
+    return usersAsOwner().stream().filter(user -> email.equalsIgnoreCase(user.path("email").asText()))
+        .map(user -> user.path("role").asText()).findFirst().orElse(null);
+  }
+
+  private static long usersWithEmail(String email) throws Exception {
+    return usersAsOwner().stream().filter(user -> email.equalsIgnoreCase(user.path("email").asText())).count();
+  }
+
+  private static List<JsonNode> usersAsOwner() throws Exception {
     Reply users = rest.send("GET", "/rest/users", null, "Cookie", N8nRest.cookie(ownerSession));
     assertThat(users.status()).as(users.body()).isEqualTo(200);
     JsonNode data = users.data();
-    JsonNode items = data.isArray() ? data : data.get("items");
-    for (JsonNode user : items) {
-      if (email.equalsIgnoreCase(user.path("email").asText())) return user.path("role").asText();
-    }
-    return null;
+    List<JsonNode> list = new ArrayList<>();
+    (data.isArray() ? data : data.get("items")).forEach(list::add);
+    assertThat(list).as("n8n's user list has the owner").anyMatch(
+        user -> N8nServer.OWNER_EMAIL.equals(user.path("email").asText()));
+    return list;
   }
 
   /** n8n has no REST call to disable a user in its community edition (LDAP does it); the database does. */
