@@ -1,0 +1,110 @@
+package io.gatehouse.sso.jwt;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Checks JWS-signed JWTs locally against one issuer's JWKS: API bearer tokens and the login flow's ID token.
+ *
+ * <p>In order: the token's shape and header ({@link CompactJws}: size, parts, {@code alg} in RS256/PS256/ES256/EdDSA,
+ * no {@code crit}), a key under its {@code kid} whose type, curve, {@code use} and {@code alg} fit the token's alg,
+ * the signature, and only then the claims: {@code iss} equal to the configured issuer, {@code exp} present and not
+ * passed, {@code nbf} and {@code iat} not ahead, each with the configured skew (at most 60 s). Header members that
+ * point at keys ({@code jku}, {@code x5u}, {@code jwk}, {@code x5c}) are ignored: keys come from the JWKS only.
+ *
+ * <p>Nothing a client sends reaches the IdP, except that a {@code kid} missing from the cached keys may cause the
+ * one shared re-fetch {@link JwksCache} allows per 30 s. A token whose kid is cached completes synchronously (an
+ * already-completed future), so the hot path has no callbacks. A token without {@code kid} is checked against the
+ * cached keys that fit its alg, and never causes a fetch.
+ */
+public final class JwtVerifier {
+  public static final Duration MAX_SKEW = Duration.ofSeconds(60);
+
+  private final ClaimsCheck claimsCheck;
+  private final JwksCache keys;
+
+  /**
+   * @param issuer the exact {@code iss} tokens must carry
+   * @param skew clock skew allowed on {@code exp}, {@code nbf} and {@code iat}; more than 60 s is cut to 60 s
+   * @param clock for the validity times and the re-fetch interval
+   */
+  public JwtVerifier(String issuer, JwksSource source, Duration skew, Clock clock) {
+    if (skew.isNegative()) throw new IllegalArgumentException("skew must not be negative");
+    long skewSeconds = Math.min(skew.getSeconds(), MAX_SKEW.getSeconds());
+    this.claimsCheck = new ClaimsCheck(Objects.requireNonNull(issuer, "issuer"), skewSeconds, clock);
+    this.keys = new JwksCache(source, clock);
+  }
+
+  /** Fetches the JWKS now (at startup, or from a timer); completes once the keys are in place or kept. */
+  public Future<Void> refresh() {
+    return keys.refresh().mapEmpty();
+  }
+
+  /** How many keys are cached, for readiness and metrics. */
+  public int cachedKeyCount() {
+    return keys.current().size();
+  }
+
+  /**
+   * Verifies {@code token}. Completes (never fails) with the verified claims or a refusal; already completed unless
+   * the kid is unknown and a re-fetch is due or under way. A continuation returns to the calling Vert.x context.
+   */
+  public Future<JwtResult> verify(String token) {
+    CompactJws jws;
+    try {
+      jws = CompactJws.parse(token);
+    } catch (CompactJws.Refusal refusal) {
+      return refused(refusal.reason);
+    }
+    if (jws.keyId() == null) return Future.succeededFuture(check(jws, keys.current().all(), false));
+    List<JsonWebKey> cached = keys.current().withKid(jws.keyId());
+    if (cached != null) return Future.succeededFuture(check(jws, cached, true));
+    return afterRefetch(jws);
+  }
+
+  private Future<JwtResult> afterRefetch(CompactJws jws) {
+    Context caller = Vertx.currentContext();
+    Promise<JwtResult> result = Promise.promise();
+    keys.afterMiss().onComplete(ar -> {
+      List<JsonWebKey> found = ar.succeeded() ? ar.result().withKid(jws.keyId()) : null;
+      JwtResult outcome = found == null ? new JwtResult.Refused(JwtRefusal.UNKNOWN_KEY) : check(jws, found, true);
+      if (caller == null || Vertx.currentContext() == caller) {
+        result.complete(outcome);
+      } else {
+        caller.runOnContext(v -> result.complete(outcome));
+      }
+    });
+    return result.future();
+  }
+
+  /** Signature, then claims, against the keys named by the token's kid (or all keys when it names none). */
+  private JwtResult check(CompactJws jws, List<JsonWebKey> candidates, boolean namedByKid) {
+    boolean anyFits = false;
+    boolean verified = false;
+    for (JsonWebKey key : candidates) {
+      if (!key.usableFor(jws.algorithm())) continue;
+      anyFits = true;
+      if (jws.algorithm().verifies(key.key(), jws.signingInput(), 0, jws.signingInputLength(), jws.signature())) {
+        verified = true;
+        break;
+      }
+    }
+    if (!anyFits) return new JwtResult.Refused(namedByKid ? JwtRefusal.ALG_NOT_ALLOWED : JwtRefusal.UNKNOWN_KEY);
+    if (!verified) return new JwtResult.Refused(JwtRefusal.BAD_SIGNATURE);
+    ObjectNode claims = jws.claimsOrNull();
+    if (claims == null) return new JwtResult.Refused(JwtRefusal.MALFORMED);
+    return claimsCheck.check(jws, claims);
+  }
+
+  private static Future<JwtResult> refused(JwtRefusal reason) {
+    return Future.succeededFuture(new JwtResult.Refused(reason));
+  }
+
+}
