@@ -1,7 +1,6 @@
 package io.gatehouse.sso.jwt;
 
 import java.security.GeneralSecurityException;
-import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
@@ -14,9 +13,10 @@ public enum JwsAlgorithm {
   RS256("RS256", "RSA", null, "SHA256withRSA"),
   /** RSASSA-PSS, SHA-256, MGF1 with SHA-256, 32-byte salt (RFC 7518 §3.5). */
   PS256("PS256", "RSA", null, "RSASSA-PSS"),
-  /** JOSE carries ECDSA as raw r||s (64 bytes), which is the JDK's P1363 format (RFC 7518 §3.4). */
-  ES256("ES256", "EC", "P-256", "SHA256withECDSAinP1363Format"),
-  EDDSA("EdDSA", "OKP", "Ed25519", "Ed25519");
+  /** JOSE carries ECDSA as raw r||s (64 bytes), RFC 7518 §3.4; verified by {@link BouncyCastleKeys}. */
+  ES256("ES256", "EC", "P-256", null),
+  /** Verified by {@link BouncyCastleKeys}. */
+  EDDSA("EdDSA", "OKP", "Ed25519", null);
 
   private static final PSSParameterSpec PSS_SHA256 =
       new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, PSSParameterSpec.TRAILER_FIELD_BC);
@@ -57,17 +57,25 @@ public enum JwsAlgorithm {
   }
 
   /** Whether {@code signature} is this algorithm's signature of {@code data[offset, offset+length)} by {@code key}. */
-  boolean verifies(PublicKey key, byte[] data, int offset, int length, byte[] signature) {
-    if (this == ES256 && signature.length != 64) return false;
+  boolean verifies(JsonWebKey key, byte[] data, int offset, int length, byte[] signature) {
     try {
-      Signature verifier = Signature.getInstance(jcaName);
-      if (this == PS256) verifier.setParameter(PSS_SHA256);
-      verifier.initVerify(key);
-      verifier.update(data, offset, length);
-      return verifier.verify(signature);
+      return switch (this) {
+        case ES256 -> BouncyCastleKeys.verifiesEs256(key.p256(), data, offset, length, signature);
+        case EDDSA -> BouncyCastleKeys.verifiesEd25519(key.ed25519(), data, offset, length, signature);
+        case RS256, PS256 -> verifiesRsa(key, data, offset, length, signature);
+      };
     } catch (GeneralSecurityException | RuntimeException e) {
-      // A key of the wrong kind for the provider, or a signature of the wrong length: not a valid signature.
+      // A signature of the wrong length or form for the key: not a valid signature.
       return false;
     }
+  }
+
+  private boolean verifiesRsa(JsonWebKey key, byte[] data, int offset, int length, byte[] signature)
+      throws GeneralSecurityException {
+    Signature verifier = Signature.getInstance(jcaName);
+    if (this == PS256) verifier.setParameter(PSS_SHA256);
+    verifier.initVerify(key.key());
+    verifier.update(data, offset, length);
+    return verifier.verify(signature);
   }
 }

@@ -91,7 +91,7 @@ public final class JwtVerifier {
     for (JsonWebKey key : candidates) {
       if (!key.usableFor(jws.algorithm())) continue;
       anyFits = true;
-      if (jws.algorithm().verifies(key.key(), jws.signingInput(), 0, jws.signingInputLength(), jws.signature())) {
+      if (jws.algorithm().verifies(key, jws.signingInput(), 0, jws.signingInputLength(), jws.signature())) {
         verified = true;
         break;
       }

@@ -32,11 +32,14 @@ class JwkSetParserTest {
     String rsa1024 = TestKey.rsa("small", 1024).jwkJson().toString();
     String offCurve = EC.jwkJson().deepCopy().put("kid", "off").put("y", EC.jwkJson().get("x").textValue()).toString();
     String shortX = ED.jwkJson().deepCopy().put("kid", "short").put("x", "AAAA").toString();
+    byte[] notAPoint = new byte[32];
+    java.util.Arrays.fill(notAPoint, (byte) 0xFF); // y = 2^255 - 1 is not below the field prime
+    String badEd = ED.jwkJson().deepCopy().put("kid", "bad-ed").put("x", CanonicalBase64Url.encode(notAPoint)).toString();
     String noKty = "{\"kid\":\"nokty\",\"n\":\"AQAB\",\"e\":\"AQAB\"}";
     String badBase64 = RSA.jwkJson().deepCopy().put("kid", "bad").put("n", "!!!").toString();
     String notObject = "\"text\"";
 
-    List<JsonWebKey> keys = parse("{\"keys\":[" + String.join(",", oct, p384, x25519, rsa1024, offCurve, shortX, noKty,
+    List<JsonWebKey> keys = parse("{\"keys\":[" + String.join(",", oct, p384, x25519, rsa1024, offCurve, shortX, badEd, noKty,
         badBase64, notObject, RSA.jwkJson().toString()) + "]}");
 
     assertThat(keys).extracting(JsonWebKey::kid).containsExactly("rsa");

@@ -172,6 +172,15 @@ class JwtVerifierTest {
   }
 
   @Test
+  void refusesAllZeroEcdsaAndEd25519Signatures() {
+    for (TestKey key : List.of(EC, ED)) {
+      String alg = key == EC ? "ES256" : "EdDSA";
+      String zero = jws(header(alg, key.kid()), claims(NOW), input -> new byte[64]);
+      assertThat(refusal(zero)).as(alg).isEqualTo(JwtRefusal.BAD_SIGNATURE);
+    }
+  }
+
+  @Test
   void refusesATokenSignedByAnotherKeyUnderAKnownKidAndIgnoresAKeyEmbeddedInTheHeader() {
     String sameKid = token("RS256", OTHER_RSA, claims(NOW));
     String embedded = jws("{\"alg\":\"RS256\",\"kid\":\"rsa-1\",\"jwk\":" + OTHER_RSA.jwkJson() + ",\"jku\":"
