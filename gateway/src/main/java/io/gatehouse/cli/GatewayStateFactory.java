@@ -15,7 +15,9 @@ import io.gatehouse.forward.ForwardSettings;
 import io.gatehouse.forward.UpstreamPool;
 import io.gatehouse.guard.DenyAllGuard;
 import io.gatehouse.guard.auth.ApiKeyPresenceGuard;
-import io.gatehouse.guard.auth.NotYetEnforcedGuard;
+import io.gatehouse.guard.auth.BearerTokenGuard;
+import io.gatehouse.guard.auth.IdentityRuleGuard;
+import io.gatehouse.guard.auth.SsoSessionGuard;
 import io.gatehouse.guard.replay.ReplayStore;
 import io.gatehouse.guard.signature.SignatureScheme;
 import io.gatehouse.guard.signature.WebhookDirectory;
@@ -27,6 +29,8 @@ import io.gatehouse.route.ClientAddressResolver;
 import io.gatehouse.route.ReservedRoute;
 import io.gatehouse.route.RouteTable;
 import io.gatehouse.server.GatewayState;
+import io.gatehouse.sso.jwt.BearerRequirements;
+import io.gatehouse.sso.oidc.OidcProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +49,7 @@ import java.util.function.Function;
  */
 record GatewayStateFactory(
     Function<WebhookConfig, SignatureScheme> schemes, WebhookSignatureEvents events, Clock clock,
-    BodyBudget bodyBudget) {
+    BodyBudget bodyBudget, SsoRegistry ssoRegistry) {
   /** How long a target that refused a connection is skipped. */
   private static final Duration EJECT_FOR = Duration.ofSeconds(5);
 
@@ -62,10 +66,14 @@ record GatewayStateFactory(
       pools.put(upstream.name(), same ? kept : new UpstreamPool(upstream, EJECT_FOR));
     }
     WebhookDirectory webhooks = WebhookDirectory.of(config.webhooks(), schemes);
-    List<Route> routes = config.routes().stream().map(r -> route(r, webhooks, replays, config.server())).toList();
+    SsoRegistry.Sso sso = config.sso().isPresent() ? ssoRegistry.sso(config) : null;
+    List<Route> routes = config.routes().stream()
+        .map(r -> route(r, webhooks, replays, config, sso)).toList();
+    Route reserved = sso == null ? ReservedRoute.empty(config.server().maxBody())
+        : ReservedRoute.of(sso.endpoints(), config.server().maxBody());
     return new GatewayState(
         config,
-        new RouteTable(ReservedRoute.empty(config.server().maxBody()), routes),
+        new RouteTable(reserved, routes),
         pools,
         new ClientAddressResolver(config.server().trustedProxies()),
         ForwardSettings.from(config.server()));
@@ -80,7 +88,9 @@ record GatewayStateFactory(
    *   <li>the webhook signature last, because it reads the body.
    * </ol>
    */
-  private Route route(RouteConfig config, WebhookDirectory webhooks, ReplayStore replays, ServerConfig server) {
+  private Route route(RouteConfig config, WebhookDirectory webhooks, ReplayStore replays, GatehouseConfig gatehouse,
+      SsoRegistry.Sso sso) {
+    ServerConfig server = gatehouse.server();
     long maxBody = config.maxBody().orElse(server.maxBody());
     List<Guard> guards = new ArrayList<>();
     if (config.denyAll()) {
@@ -88,7 +98,11 @@ record GatewayStateFactory(
     } else {
       if (!config.deny().isEmpty()) guards.add(new SourceDenyListGuard(config.deny()));
       guards.add(new SourceAllowListGuard(config.allow()));
-      authentication(config.auth()).ifPresent(guards::add);
+      authentication(config, gatehouse, sso).ifPresent(guards::add);
+      if (!config.requireGroups().isEmpty() || config.requireMfa()) {
+        guards.add(new IdentityRuleGuard(config.requireGroups(), config.requireMfa(),
+            config.auth() == RouteConfig.AuthMode.SSO ? sso.logins() : null));
+      }
       if (config.signature() != SignatureMode.OFF) {
         guards.add(new WebhookSignatureGuard(config.signature(), webhooks, replays, config.replayStoreDown(), maxBody,
             bodyBudget, server.timeouts().requestBody(), clock, events));
@@ -99,12 +113,20 @@ record GatewayStateFactory(
     return new Route(config.name(), config.match(), new GuardChain(guards), target, config.logPayloads(), maxBody);
   }
 
-  private static Optional<Guard> authentication(RouteConfig.AuthMode mode) {
-    return switch (mode) {
+  private Optional<Guard> authentication(RouteConfig route, GatehouseConfig gatehouse, SsoRegistry.Sso sso) {
+    return switch (route.auth()) {
       case NONE -> Optional.empty();
       case N8N_API_KEY -> Optional.of(new ApiKeyPresenceGuard());
-      // Not implemented in this version: such a route must fail closed, never forward unauthenticated.
-      case SSO, BEARER -> Optional.of(new NotYetEnforcedGuard(Reason.UNAUTHENTICATED));
+      case SSO -> Optional.of(new SsoSessionGuard(sso.context(), sso.sessions(), sso.logins()));
+      case BEARER -> Optional.of(bearer(route.bearer().orElseThrow(), gatehouse));
     };
+  }
+
+  private Guard bearer(RouteConfig.BearerConfig bearer, GatehouseConfig gatehouse) {
+    var sso = gatehouse.sso();
+    OidcProvider issuer = bearer.issuer().isEmpty() || sso.map(s -> s.issuer().equals(bearer.issuer().get())).orElse(false)
+        ? ssoRegistry.provider(sso.orElseThrow().issuer(), sso.get().clientId(), sso.get().clientSecret())
+        : ssoRegistry.provider(bearer.issuer().get(), "gatehouse", null);
+    return new BearerTokenGuard(issuer, new BearerRequirements(bearer.audience(), bearer.scopes()));
   }
 }

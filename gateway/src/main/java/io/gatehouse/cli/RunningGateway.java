@@ -80,7 +80,8 @@ public final class RunningGateway {
     this.metrics = new GatewayMetrics();
     this.bodyBudget = new BodyBudget(config.server().maxBufferedBodies().orElseGet(BodyBudget::defaultLimit));
     metrics.bufferedBodies(bodyBudget::used);
-    this.stateFactory = new GatewayStateFactory(schemes, metrics, Clock.systemUTC(), bodyBudget);
+    this.stateFactory = new GatewayStateFactory(schemes, metrics, Clock.systemUTC(), bodyBudget,
+        new SsoRegistry(vertx, Clock.systemUTC()));
     this.replays = openReplayStore(vertx, config.replay());
     this.state = new AtomicReference<>(stateFactory.build(config, null, replays));
     String replica = System.getenv().getOrDefault("GATEHOUSE_REPLICA_ID", UUID.randomUUID().toString().substring(0, 8));

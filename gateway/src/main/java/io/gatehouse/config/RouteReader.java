@@ -189,12 +189,8 @@ final class RouteReader {
       problems.error(m.get("auth"), m.pathOf("auth"), "\"sso\" needs an sso section (issuer, client_id,"
           + " client_secret, cookie_secret)");
     }
-    // Said loudly because these keys are part of the file format before this version enforces them: such a
-    // route fails closed (auth) or is simply not limited (rate_limit), and the operator must know which.
-    if (!route.denyAll() && (route.auth() == AuthMode.SSO || route.auth() == AuthMode.BEARER)) {
-      problems.warning(m.get("auth"), m.pathOf("auth"), "is not enforced by this version of Gatehouse yet, so the"
-          + " route refuses every request (401 unauthenticated) until it is");
-    }
+    // Said loudly because the key is part of the file format before this version enforces it: such a route is
+    // simply not limited, and the operator must know.
     if (!route.denyAll() && route.rateLimit().isPresent()) {
       problems.warning(m.keyNode("rate_limit"), m.pathOf("rate_limit"), "is not enforced by this version of"
           + " Gatehouse yet: requests on this route are not rate-limited");

@@ -11,6 +11,8 @@ import java.util.Optional;
  * @param cookieSecrets the current secret first, then earlier ones that still open existing cookies (rotation)
  * @param n8nUsers present when each person is to be a named n8n user (the hook in {@code n8n/})
  * @param forwardHeaders the identity headers set for the upstream (client copies are always removed)
+ * @param mfaAcr the {@code acr} value asked for at a step-up and taken as MFA in an ID token (besides an {@code amr}
+ *     naming a second factor); when it is a number, a higher number counts too
  */
 public record SsoConfig(
     URI issuer,
@@ -21,7 +23,8 @@ public record SsoConfig(
     String groupsClaim,
     Session session,
     Optional<N8nUsers> n8nUsers,
-    ForwardHeaders forwardHeaders) {
+    ForwardHeaders forwardHeaders,
+    String mfaAcr) {
 
   public SsoConfig {
     cookieSecrets = List.copyOf(cookieSecrets);

@@ -9,7 +9,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** Reads the {@code sso} section: the OIDC client, the browser session policy, and what n8n is told. */
 final class SsoReader {
   private static final List<String> KEYS = List.of("issuer", "client_id", "client_secret", "cookie_secret", "scopes",
-      "groups_claim", "session", "n8n_users", "forward_headers");
+      "groups_claim", "session", "n8n_users", "forward_headers", "mfa_acr");
   private static final List<String> SESSION_KEYS =
       List.of("idle_timeout", "max_lifetime", "revalidate_every", "idp_down_grace", "revocations");
   static final int MIN_SECRET_BYTES = 16;
@@ -52,9 +52,11 @@ final class SsoReader {
     SsoConfig.N8nUsers n8nUsers = nodes.optional(m, "n8n_users", null, this::n8nUsers);
     SsoConfig.ForwardHeaders forward =
         nodes.optional(m, "forward_headers", SsoConfig.ForwardHeaders.DEFAULT, this::forwardHeaders);
-    if (cookieSecrets == null || session == null || forward == null) return null;
+    // Keycloak's level of authentication 2 (OTP in a step-up flow) when no acr.loa.map names the levels.
+    String mfaAcr = nodes.optional(m, "mfa_acr", "2", nodes::string);
+    if (cookieSecrets == null || session == null || forward == null || mfaAcr == null) return null;
     return new SsoConfig(issuer, clientId, clientSecret, cookieSecrets, scopes, groupsClaim, session,
-        java.util.Optional.ofNullable(n8nUsers), forward);
+        java.util.Optional.ofNullable(n8nUsers), forward, mfaAcr);
   }
 
   /** One secret, or a list: the first seals new cookies, the others only open existing ones (rotation). */

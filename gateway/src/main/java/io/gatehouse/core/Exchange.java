@@ -31,6 +31,7 @@ public final class Exchange {
   private String upstreamTarget;
   private boolean finished;
   private String detail;
+  private String publicNote;
   private BufferedBody body;
   private BodyBudget.Reservation bodyReservation;
   private Runnable onFailedDelivery;
@@ -88,6 +89,13 @@ public final class Exchange {
 
   /** The edits, or null when no guard made any (the forwarder's fast path). */
   public UpstreamHeaderEdits upstreamEditsIfAny() { return upstreamEdits; }
+
+  /**
+   * A fixed sentence the gateway may show the client with a refusal page (which rule refused a signed-in person);
+   * never data from the request or the identity. Null when there is none.
+   */
+  public String publicNote() { return publicNote; }
+  public void publicNote(String note) { this.publicNote = note; }
 
   /** Why the exchange was refused or cut, for the audit log only; null when it went through. */
   public String detail() { return detail; }

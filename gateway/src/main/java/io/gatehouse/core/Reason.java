@@ -14,6 +14,8 @@ public enum Reason {
   TIMESTAMP_OUT_OF_TOLERANCE(401, "timestamp_out_of_tolerance"),
   SOURCE_NOT_ALLOWED(403, "source_not_allowed"),
   FORBIDDEN(403, "forbidden"),
+  /** n8n's own password login on a route where people sign in through the IdP. */
+  SSO_REQUIRED(403, "sso_required"),
   ROUTE_DENIED(403, "route_denied"),
   NO_ROUTE(404, "no_route"),
   REPLAYED(409, "replayed"),
@@ -25,6 +27,8 @@ public enum Reason {
   UPSTREAM_TIMEOUT(504, "upstream_timeout"),
   AUDIT_UNAVAILABLE(503, "audit_unavailable"),
   OVERLOADED(503, "overloaded"),
+  /** A login cannot start or finish, or a token cannot be checked, because the IdP does not answer. */
+  IDP_UNAVAILABLE(503, "idp_unavailable"),
   /**
    * Never sent: the client went away before its answer (mid-body, or while n8n was working). Recorded with status 499,
    * nginx's convention for the same event, so it is not mistaken for a guard failure or an upstream error.

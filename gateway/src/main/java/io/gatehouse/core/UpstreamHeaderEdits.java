@@ -25,7 +25,10 @@ public final class UpstreamHeaderEdits {
     removed.add(name.toLowerCase(Locale.ROOT));
   }
 
-  /** Drops one cookie (by exact name) from the {@code Cookie} header, keeping the others. */
+  /**
+   * Drops one cookie (by exact name; a trailing {@code *} drops every cookie with that prefix) from the
+   * {@code Cookie} header, keeping the others.
+   */
   public void removeCookie(String cookieName) {
     removedCookies.add(cookieName);
   }

@@ -85,7 +85,10 @@ public final class ForwardedHeaders {
     if (edits != null) for (UpstreamHeaderEdits.Replacement header : edits.set()) to.accept(header.name(), header.value());
   }
 
-  /** The cookie header without the named cookies (exact names, RFC 6265 §5.4's {@code name=value} pairs). */
+  /**
+   * The cookie header without the named cookies (exact names, RFC 6265 §5.4's {@code name=value} pairs; a name
+   * ending in {@code *} removes every cookie starting with what precedes it).
+   */
   static String withoutCookies(String cookieHeader, List<String> names) {
     if (cookieHeader.isEmpty()) return cookieHeader;
     StringBuilder kept = new StringBuilder(cookieHeader.length());
@@ -94,7 +97,7 @@ public final class ForwardedHeaders {
       if (crumb.isEmpty()) continue;
       int eq = crumb.indexOf('=');
       String name = (eq < 0 ? crumb : crumb.substring(0, eq)).strip();
-      if (names.contains(name)) continue;
+      if (removes(names, name)) continue;
       if (kept.length() > 0) kept.append("; ");
       kept.append(crumb);
     }
@@ -145,6 +148,13 @@ public final class ForwardedHeaders {
       }
       to.accept(name, field.getValue());
     }
+  }
+
+  private static boolean removes(List<String> names, String cookie) {
+    for (String name : names) {
+      if (name.endsWith("*") ? cookie.startsWith(name.substring(0, name.length() - 1)) : name.equals(cookie)) return true;
+    }
+    return false;
   }
 
   /** Header names a sender listed in {@code Connection} are hop-by-hop too (RFC 9110 §7.6.1). */

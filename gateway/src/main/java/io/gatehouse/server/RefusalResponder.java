@@ -63,6 +63,8 @@ final class RefusalResponder {
       response.headers().set("Content-Type", "text/html; charset=utf-8");
       body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + refusal.status() + "</title></head>"
           + "<body><h1>Request refused</h1><p>Reason: <code>" + reason.code() + "</code></p>"
+          // A fixed sentence of the gateway's own (no request or identity data), so it needs no escaping.
+          + (exchange.publicNote() == null ? "" : "<p>" + exchange.publicNote() + "</p>")
           + "<p>Request id: <code>" + exchange.requestId() + "</code></p></body></html>\n";
     } else {
       response.headers().set("Content-Type", "application/json");
@@ -75,6 +77,9 @@ final class RefusalResponder {
 
   /** A browser navigation asks for HTML; fetch/XHR, curl and webhook senders get JSON. */
   private static boolean wantsHtml(ClientRequest request) {
+    // A browser says what a request is for: only a navigation shows a page; fetch/XHR get JSON whatever they accept.
+    String mode = request.headers().get("Sec-Fetch-Mode");
+    if (mode != null) return mode.equalsIgnoreCase("navigate");
     String accept = request.headers().get("Accept");
     if (accept == null || !accept.contains("text/html")) return false;
     String requestedWith = request.headers().get("X-Requested-With");

@@ -97,7 +97,7 @@ class ConfigLoaderTest {
     LoadResult result = ConfigLoader.load(TestFiles.minimalConfig(dir, yaml), env::get);
 
     // Only the remarks on keys this version parses but does not enforce yet.
-    assertThat(result.problems()).extracting(ConfigProblem::path).containsExactly("routes[0].auth", "routes[0].rate_limit");
+    assertThat(result.problems()).extracting(ConfigProblem::path).containsExactly("routes[0].rate_limit");
     assertThat(result.problems()).allSatisfy(p -> assertThat(p.message()).contains("not enforced by this version"));
     RouteConfig route = result.config().orElseThrow().routes().get(0);
     assertThat(route.name()).isEqualTo("editor");

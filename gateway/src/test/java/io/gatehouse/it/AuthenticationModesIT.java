@@ -13,8 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Routes that ask for authentication: an n8n API key must be present before n8n sees the request, and modes
- * this version cannot check yet fail closed rather than forward.
+ * Routes that ask for authentication: an n8n API key must be present before n8n sees the request, and a bearer
+ * route whose issuer cannot be reached fails closed (503 {@code idp_unavailable}) rather than forward. Bearer tokens
+ * against a real IdP: {@code io.gatehouse.idp.SsoLoginIT}.
  */
 class AuthenticationModesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,6 +31,8 @@ class AuthenticationModesIT {
           upstream: "main"
           allow: ["127.0.0.0/8"]
           auth: "bearer"
+          # Nothing listens on port 1: the issuer's keys can never be fetched.
+          bearer: { issuer: "http://127.0.0.1:1/realms/none", audience: "n8n-api" }
       """;
 
   private static Vertx vertx;
@@ -76,11 +79,20 @@ class AuthenticationModesIT {
         .satisfies(seen -> assertThat(seen.header("x-n8n-api-key")).isEqualTo("n8n_api_key_value"));
   }
 
-  @Test void failsClosedOnAnAuthModeThisVersionDoesNotEnforceYet() throws Exception {
+  @Test void failsClosedWhenTheBearerIssuersKeysCannotBeFetched() throws Exception {
     HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(gateway.url("/bearer/x")))
-        .header("Authorization", "Bearer anything"));
+        .header("Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"));
+
+    assertRefused(response, 503, "idp_unavailable");
+    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+    assertThat(upstream.seen()).isEmpty();
+  }
+
+  @Test void aBearerRouteWithoutATokenAnswers401WithABearerChallenge() throws Exception {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(gateway.url("/bearer/x"))));
 
     assertRefused(response, 401, "unauthenticated");
+    assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Bearer");
     assertThat(upstream.seen()).isEmpty();
   }
 

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.ECPublicKey;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
@@ -17,7 +18,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * point and that signature scalars are in range.
  */
 final class BouncyCastleKeys {
-  private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
+  private static final X9ECParameters P256 = CustomNamedCurves.getByOID(SECObjectIdentifiers.secp256r1);
   private static final ECDomainParameters P256_DOMAIN =
       new ECDomainParameters(P256.getCurve(), P256.getG(), P256.getN(), P256.getH());
 

@@ -1,0 +1,101 @@
+package io.gatehouse.cli;
+
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.RouteConfig;
+import io.gatehouse.config.Secret;
+import io.gatehouse.config.SsoConfig;
+import io.gatehouse.core.LocalEndpoint;
+import io.gatehouse.sso.n8n.N8nIdentityAssertion;
+import io.gatehouse.sso.oidc.OidcProvider;
+import io.gatehouse.sso.oidc.TokenEndpoint;
+import io.gatehouse.sso.session.LoginStateCodec;
+import io.gatehouse.sso.session.SessionCodec;
+import io.gatehouse.sso.web.LoginRedirect;
+import io.gatehouse.sso.web.LogoutEndpoint;
+import io.gatehouse.sso.web.OidcCallbackEndpoint;
+import io.gatehouse.sso.web.SessionCheck;
+import io.gatehouse.sso.web.SessionRevocations;
+import io.gatehouse.sso.web.SsoContext;
+import io.gatehouse.sso.web.WhoamiEndpoint;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What SSO keeps across config reloads: the IdPs (discovery and keys, per issuer and client), the token endpoint
+ * clients and the revocations (a logout must not be forgotten by a reload). Each config's {@link Sso} is built from
+ * these. Owned by {@link RunningGateway}; called only when a config is built or reloaded.
+ */
+final class SsoRegistry {
+  /** One config's SSO: its context and the pieces its guards and endpoints share. */
+  record Sso(SsoContext context, SessionCheck sessions, LoginRedirect logins) {
+    Map<String, LocalEndpoint> endpoints() {
+      return Map.of(
+          SsoContext.CALLBACK_PATH, new OidcCallbackEndpoint(context),
+          SsoContext.LOGOUT_PATH, new LogoutEndpoint(context),
+          SsoContext.WHOAMI_PATH, new WhoamiEndpoint(context, sessions));
+    }
+  }
+
+  private final Vertx vertx;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<List<Object>, OidcProvider> providers = new HashMap<>();
+  private final Map<List<Object>, TokenEndpoint> tokenEndpoints = new HashMap<>();
+  private SessionRevocations revocations;
+  private java.time.Duration revocationsKeepFor;
+
+  SsoRegistry(Vertx vertx, Clock clock) {
+    this.vertx = vertx;
+    this.clock = clock;
+  }
+
+  /** The issuer's provider; {@code clientSecret} null for one that only verifies bearer tokens. */
+  synchronized OidcProvider provider(URI issuer, String clientId, Secret clientSecret) {
+    List<Object> key = List.of(issuer, clientId, clientSecret == null ? "" : clientSecret.value());
+    return providers.computeIfAbsent(key, k -> {
+      OidcProvider provider = new OidcProvider(vertx, issuer, clientId,
+          clientSecret == null ? null : clientSecret.value(), clock);
+      provider.discovered(); // start now: the first login should not wait for discovery
+      return provider;
+    });
+  }
+
+  synchronized Sso sso(GatehouseConfig config) {
+    SsoConfig sso = config.sso().orElseThrow();
+    OidcProvider provider = provider(sso.issuer(), sso.clientId(), sso.clientSecret());
+    TokenEndpoint tokens = tokenEndpoints.computeIfAbsent(List.of(sso.clientId(), sso.clientSecret().value()),
+        k -> new TokenEndpoint(vertx, sso.clientId(), sso.clientSecret().value()));
+    if (revocations == null || sso.session().maxLifetime().compareTo(revocationsKeepFor) > 0) {
+      // Revocations are kept as long as a session can live. Only a reload that makes max_lifetime longer starts a
+      // new memory (the cache's expiry is fixed); the revocations it forgets end at their session's next
+      // revalidation, because the IdP refuses a logged-out session's refresh.
+      revocations = new SessionRevocations(sso.session().maxLifetime());
+      revocationsKeepFor = sso.session().maxLifetime();
+    }
+    List<byte[]> secrets = sso.cookieSecrets().stream().map(s -> s.value().getBytes(StandardCharsets.UTF_8)).toList();
+    URI publicUrl = config.server().publicUrl();
+    String base = publicUrl.toString().endsWith("/") ? publicUrl.toString().substring(0, publicUrl.toString().length() - 1)
+        : publicUrl.toString();
+    N8nIdentityAssertion assertion = sso.n8nUsers()
+        .map(users -> new N8nIdentityAssertion(users.secret().value().getBytes(StandardCharsets.UTF_8)))
+        .orElse(null);
+    SsoContext context = new SsoContext(sso, provider, tokens, new SessionCodec(secrets),
+        new LoginStateCodec(secrets, LoginRedirect.LOGIN_MAX_AGE), revocations, publicUrl,
+        URI.create(base + SsoContext.CALLBACK_PATH), relevantGroups(config), assertion, random, clock);
+    return new Sso(context, new SessionCheck(context), new LoginRedirect(context));
+  }
+
+  private static Set<String> relevantGroups(GatehouseConfig config) {
+    Set<String> groups = new LinkedHashSet<>();
+    for (RouteConfig route : config.routes()) groups.addAll(route.requireGroups());
+    return groups;
+  }
+}

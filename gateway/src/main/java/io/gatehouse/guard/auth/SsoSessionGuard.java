@@ -1,0 +1,101 @@
+package io.gatehouse.guard.auth;
+
+import io.gatehouse.config.SsoConfig;
+import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Guard;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.ResponseHeaders;
+import io.gatehouse.core.UpstreamHeaderEdits;
+import io.gatehouse.core.Verdict;
+import io.gatehouse.sso.n8n.N8nIdentityAssertion;
+import io.gatehouse.sso.session.Session;
+import io.gatehouse.sso.web.BrowserNavigation;
+import io.gatehouse.sso.web.LoginRedirect;
+import io.gatehouse.sso.web.SessionCheck;
+import io.gatehouse.sso.web.SsoContext;
+import io.gatehouse.sso.web.SsoCookies;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * {@code auth: sso}: the request must carry a live Gatehouse session ({@link SessionCheck}). Without one, a browser
+ * opening a page is sent to the IdP to log in; anything else (XHR, {@code /rest/}, WebSocket handshakes) gets 401
+ * {@code unauthenticated}. With one, the identity is the session's, and the request reaches n8n without Gatehouse's
+ * cookies and any {@code Authorization}, with a fresh signed identity assertion for the n8n hook (when
+ * {@code sso.n8n_users} is set) and the configured user and email headers.
+ *
+ * <p>n8n's password login ({@code POST /rest/login}) is refused with 403 {@code sso_required} on such a route: nobody
+ * keeps a shared n8n password in use. n8n's own "Sign out" ({@code POST /rest/logout}) ends the Gatehouse session too.
+ */
+public final class SsoSessionGuard implements Guard {
+  /** Short: the assertion only has to reach n8n, in the same request. */
+  static final Duration ASSERTION_TTL = Duration.ofSeconds(30);
+
+  private final SsoContext sso;
+  private final SessionCheck sessions;
+  private final LoginRedirect logins;
+
+  public SsoSessionGuard(SsoContext sso, SessionCheck sessions, LoginRedirect logins) {
+    this.sso = sso;
+    this.sessions = sessions;
+    this.logins = logins;
+  }
+
+  @Override public Future<Verdict> check(Exchange exchange) {
+    if (isN8nCall(exchange, "POST", "/rest/login")) {
+      exchange.detail("n8n password login refused: this route signs people in through the IdP");
+      return Verdict.refuse(Reason.SSO_REQUIRED);
+    }
+    StringBuilder why = new StringBuilder();
+    return sessions.check(exchange.request(), why).compose(live -> {
+      if (live.isEmpty()) return withoutSession(exchange, why.toString());
+      return Future.succeededFuture(pass(exchange, live.get()));
+    });
+  }
+
+  private Future<Verdict> withoutSession(Exchange exchange, String why) {
+    if (BrowserNavigation.isNavigation(exchange.request(), exchange.path())) return logins.start(exchange, false);
+    exchange.detail(why);
+    return Verdict.refuse(Reason.UNAUTHENTICATED);
+  }
+
+  private Verdict pass(Exchange exchange, SessionCheck.Live live) {
+    Session session = live.session();
+    Identity identity = new Identity(session.subject(), session.email(), session.name(), session.groups(),
+        session.mfa(), session.id(), session.createdAt().plus(sso.config().session().maxLifetime()));
+    UpstreamHeaderEdits edits = exchange.upstreamEdits();
+    edits.removeCookie(SsoCookies.SESSION);
+    edits.removeCookie(SsoCookies.LOGIN_PREFIX + "*");
+    edits.remove("Authorization");
+    N8nIdentityAssertion assertion = sso.n8nAssertion();
+    if (assertion != null) {
+      edits.set(N8nIdentityAssertion.HEADER, assertion.sign(session.subject(), session.email(), session.name(),
+          session.mfa(), sso.clock().instant(), ASSERTION_TTL));
+    }
+    SsoConfig.ForwardHeaders names = sso.config().forwardHeaders();
+    edits.set(names.user(), session.subject());
+    edits.set(names.email(), session.email());
+    ResponseHeaders headers = live.setCookie() == null ? ResponseHeaders.NONE : ResponseHeaders.of("Set-Cookie", live.setCookie());
+    if (isN8nCall(exchange, "POST", "/rest/logout")) {
+      // n8n's own "Sign out": this session ends here too (on every replica that sees the revocation), and at the IdP.
+      sso.revocations().revokeSession(session.id());
+      headers = ResponseHeaders.of("Set-Cookie", SsoCookies.clear(SsoCookies.SESSION));
+      endAtIdp(session);
+      exchange.detail("n8n sign-out: session ended");
+    }
+    return new Verdict.Pass(Optional.of(identity), headers);
+  }
+
+  private void endAtIdp(Session session) {
+    if (session.refreshToken() == null) return;
+    sso.provider().discovered().onSuccess(idp -> {
+      if (idp.endSession() != null) sso.tokens().endSession(idp.endSession(), session.refreshToken());
+    });
+  }
+
+  private static boolean isN8nCall(Exchange exchange, String method, String path) {
+    return exchange.request().method().name().equals(method) && exchange.path().equalsIgnoreCase(path);
+  }
+}

@@ -1,0 +1,139 @@
+package io.gatehouse.sso.web;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.gatehouse.config.SsoConfig;
+import io.gatehouse.http.ClientRequest;
+import io.gatehouse.sso.jwt.JwtResult;
+import io.gatehouse.sso.oidc.IdTokenClaims;
+import io.gatehouse.sso.oidc.OidcProvider;
+import io.gatehouse.sso.oidc.TokenEndpoint;
+import io.gatehouse.sso.session.CookieTooLargeException;
+import io.gatehouse.sso.session.Session;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Whether a request carries a live session: the cookie opens, the session is within {@code idle_timeout} and
+ * {@code max_lifetime}, it was not revoked, and, every {@code revalidate_every}, the IdP still accepts its refresh
+ * token. The hot path (a session checked recently) is a cookie decryption and a few comparisons: no IdP call, an
+ * already completed future.
+ *
+ * <p>A revalidation is one refresh grant per session at a time on this replica, however many requests of that
+ * session arrive meanwhile (they share its outcome). The IdP refusing it (the user disabled or logged out there)
+ * ends the session at once; the IdP not answering lets it go on until {@code idp_down_grace} past when it was due.
+ */
+public final class SessionCheck {
+  /** lastSeen is rewritten at most this often: the idle timeout is that coarse, and most answers set no cookie. */
+  static final Duration LAST_SEEN_GRANULARITY = Duration.ofSeconds(60);
+  static final Duration RETRY_UNREACHABLE_AFTER = Duration.ofSeconds(5);
+
+  /** A live session, with the cookie to set when it changed (else null). */
+  public record Live(Session session, String setCookie) {}
+
+  private final SsoContext sso;
+  private final Map<String, Future<Optional<Session>>> revalidating = new ConcurrentHashMap<>();
+  /** Sessions whose revalidation found the IdP unreachable in the last few seconds. */
+  private final Cache<String, Instant> unreachableAt = Caffeine.newBuilder()
+      .expireAfterWrite(RETRY_UNREACHABLE_AFTER).maximumSize(100_000).executor(Runnable::run).build();
+
+  public SessionCheck(SsoContext sso) {
+    this.sso = sso;
+  }
+
+  /** Empty when there is no live session; the detail of why goes to {@code why}. */
+  public Future<Optional<Live>> check(ClientRequest request, StringBuilder why) {
+    Optional<String> cookie = SsoCookies.read(request, SsoCookies.SESSION);
+    if (cookie.isEmpty()) {
+      why.append("no session");
+      return Future.succeededFuture(Optional.empty());
+    }
+    Optional<Session> opened = sso.sessions().decode(cookie.get());
+    if (opened.isEmpty()) {
+      why.append("session cookie does not open");
+      return Future.succeededFuture(Optional.empty());
+    }
+    Session session = opened.get();
+    Instant now = sso.clock().instant();
+    SsoConfig.Session policy = sso.config().session();
+    if (now.isAfter(session.createdAt().plus(policy.maxLifetime()))) return ended(why, "session past max_lifetime");
+    if (now.isAfter(session.lastSeenAt().plus(policy.idleTimeout()))) return ended(why, "session idle too long");
+    if (sso.revocations().isRevoked(session)) return ended(why, "session revoked");
+    if (!now.isBefore(session.revalidatedAt().plus(policy.revalidateEvery()))) {
+      return revalidate(session, now, why).map(s -> s.map(fresh -> live(fresh, now, true)));
+    }
+    boolean touch = now.isAfter(session.lastSeenAt().plus(LAST_SEEN_GRANULARITY));
+    return Future.succeededFuture(Optional.of(live(touch ? session.withLastSeen(now) : session, now, touch)));
+  }
+
+  private Live live(Session session, Instant now, boolean changed) {
+    if (!changed) return new Live(session, null);
+    Session seen = session.lastSeenAt().isBefore(now) ? session.withLastSeen(now) : session;
+    try {
+      return new Live(seen, SsoCookies.set(SsoCookies.SESSION, sso.sessions().encode(seen), null));
+    } catch (CookieTooLargeException e) {
+      // Cannot happen for a session that was encoded before with the same fields; keep the old cookie.
+      return new Live(seen, null);
+    }
+  }
+
+  private static Future<Optional<Live>> ended(StringBuilder why, String reason) {
+    why.append(reason);
+    return Future.succeededFuture(Optional.empty());
+  }
+
+  private Future<Optional<Session>> revalidate(Session session, Instant now, StringBuilder why) {
+    Future<Optional<Session>> shared = revalidating.computeIfAbsent(session.id(), id -> refresh(session, now)
+        .andThen(done -> revalidating.remove(id)));
+    return shared.map(result -> {
+      if (result.isEmpty()) why.append("revalidation refused by the IdP");
+      return result;
+    });
+  }
+
+  private Future<Optional<Session>> refresh(Session session, Instant now) {
+    if (session.refreshToken() == null) return Future.succeededFuture(Optional.empty());
+    SsoConfig.Session policy = sso.config().session();
+    boolean withinGrace = now.isBefore(session.revalidatedAt().plus(policy.revalidateEvery()).plus(policy.idpDownGrace()));
+    Instant failedAt = unreachableAt.getIfPresent(session.id());
+    if (failedAt != null) return Future.succeededFuture(withinGrace ? Optional.of(session) : Optional.empty());
+    return sso.provider().discovered()
+        .compose(idp -> sso.tokens().refresh(idp.token(), session.refreshToken())
+            .compose(answer -> apply(idp, session, answer, now)))
+        .recover(failure -> {
+          // The IdP did not answer (or discovery failed): the session carries on within the grace, unrevalidated,
+          // and this session does not ask again for a while (every request would otherwise try).
+          unreachableAt.put(session.id(), now);
+          return Future.succeededFuture(withinGrace ? Optional.of(session) : Optional.empty());
+        });
+  }
+
+  private Future<Optional<Session>> apply(OidcProvider.Discovered idp, Session session, TokenEndpoint.Answer answer,
+      Instant now) {
+    if (answer instanceof TokenEndpoint.Answer.Refused) return Future.succeededFuture(Optional.empty());
+    TokenEndpoint.Answer.Tokens tokens = (TokenEndpoint.Answer.Tokens) answer;
+    if (tokens.idToken() == null) {
+      // Nothing to read groups from: the IdP confirmed the session, the groups stay as they were.
+      return Future.succeededFuture(Optional.of(
+          session.withRevalidation(now, tokens.refreshToken(), session.groups(), session.mfa(), session.acr())));
+    }
+    return idp.tokens().verify(tokens.idToken()).map(result -> {
+      if (!(result instanceof JwtResult.Verified verified)) return Optional.<Session>empty();
+      IdTokenClaims claims;
+      try {
+        claims = IdTokenClaims.from(verified.jwt(), sso.config().clientId(), null, sso.config().groupsClaim(),
+            sso.relevantGroups(), sso.config().mfaAcr());
+      } catch (IdTokenClaims.Rejected e) {
+        return Optional.<Session>empty();
+      }
+      if (!claims.subject().equals(session.subject())) return Optional.<Session>empty();
+      // MFA is a property of the login: a refresh does not undo it, nor can it add it.
+      return Optional.of(session.withRevalidation(now, tokens.refreshToken(), claims.groups(), session.mfa(),
+          session.acr()));
+    });
+  }
+}

@@ -1,0 +1,43 @@
+package io.gatehouse.sso.web;
+
+import io.gatehouse.config.SsoConfig;
+import io.gatehouse.sso.n8n.N8nIdentityAssertion;
+import io.gatehouse.sso.oidc.OidcProvider;
+import io.gatehouse.sso.oidc.TokenEndpoint;
+import io.gatehouse.sso.session.LoginStateCodec;
+import io.gatehouse.sso.session.SessionCodec;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * What the SSO guards and endpoints of one config share: the IdP, the cookie codecs and the rules' groups. Built by
+ * the wiring; the revocations and the provider outlive a reload there.
+ *
+ * @param callbackUri {@code public_url} + {@code /_gatehouse/oidc/callback}, registered at the IdP
+ * @param relevantGroups the groups some route's {@code require_groups} names: only these go into a session
+ * @param n8nAssertion null when {@code sso.n8n_users} is not configured
+ */
+public record SsoContext(
+    SsoConfig config,
+    OidcProvider provider,
+    TokenEndpoint tokens,
+    SessionCodec sessions,
+    LoginStateCodec logins,
+    SessionRevocations revocations,
+    URI publicUrl,
+    URI callbackUri,
+    Set<String> relevantGroups,
+    N8nIdentityAssertion n8nAssertion,
+    SecureRandom random,
+    Clock clock) {
+
+  public static final String CALLBACK_PATH = "/_gatehouse/oidc/callback";
+  public static final String LOGOUT_PATH = "/_gatehouse/logout";
+  public static final String WHOAMI_PATH = "/_gatehouse/whoami";
+
+  public SsoContext {
+    relevantGroups = Set.copyOf(relevantGroups);
+  }
+}

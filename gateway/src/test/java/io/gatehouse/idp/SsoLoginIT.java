@@ -1,0 +1,376 @@
+package io.gatehouse.idp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.it.GatewayHarness;
+import io.gatehouse.it.GatewayProcess;
+import io.gatehouse.it.TestUpstream;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code auth: sso} and {@code auth: bearer} end to end against a real Keycloak (the test realm of
+ * {@link TestRealm}): the code flow with PKCE through Keycloak's own login form, the session it leaves, the rules on
+ * groups, revalidation cutting off a disabled user, logout, n8n's password login refused, and bearer tokens minted
+ * by Keycloak, forged and foreign ones refused. A plain HTTP client plays the browser (one cookie jar per person);
+ * {@code SsoBrowserIT} does the same in Chromium.
+ */
+class SsoLoginIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern LOGIN_FORM = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
+
+  private static Vertx vertx;
+  private static TestUpstream upstream;
+  private static KeycloakServer keycloak;
+  private static GatewayHarness gateway;
+  private static String publicUrl;
+
+  @BeforeAll static void start() throws Exception {
+    keycloak = KeycloakServer.shared();
+    vertx = Vertx.vertx();
+    upstream = new TestUpstream(vertx);
+    int port = GatewayProcess.freePort();
+    publicUrl = "https://localhost:" + port;
+    keycloak.admin().configureGatehouseClient(List.of(publicUrl + "/_gatehouse/oidc/callback"),
+        List.of(publicUrl + "/"), Optional.empty());
+    String sections = """
+        sso:
+          issuer: "%s"
+          client_id: "%s"
+          client_secret: "%s"
+          cookie_secret: "cookie-secret-for-the-sso-login-test-0123456789"
+          groups_claim: "groups"
+          mfa_acr: "%s"
+          session: { idle_timeout: "30m", max_lifetime: "1h", revalidate_every: "5s", idp_down_grace: "10s" }
+        routes:
+          - name: "public-api"
+            match: ["/api/v1/"]
+            upstream: "main"
+            allow: ["127.0.0.0/8", "::1/128"]
+            auth: "bearer"
+            bearer: { audience: "%s", scopes: ["%s"] }
+          - name: "editor"
+            match: ["/"]
+            upstream: "main"
+            allow: ["127.0.0.0/8", "::1/128"]
+            auth: "sso"
+            require_groups: ["%s"]
+        """.formatted(keycloak.issuer(), keycloak.clientId(), keycloak.clientSecret(), TestRealm.ACR_MFA,
+        TestRealm.API_AUDIENCE, TestRealm.API_SCOPE, TestRealm.GROUP);
+    gateway = GatewayHarness.start(upstream.url(), sections, "",
+        GatewayHarness.Options.DEFAULTS.withListen("127.0.0.1:" + port).withPublicUrl(publicUrl));
+  }
+
+  @AfterAll static void stop() {
+    if (gateway != null) gateway.close();
+    if (upstream != null) upstream.close();
+    if (vertx != null) vertx.close().await();
+  }
+
+  @BeforeEach void clear() {
+    upstream.clear();
+  }
+
+  @Test void aBrowserWithoutASessionIsSentToTheIdpWithPkceStateAndNonceAndNothingReachesN8n() throws Exception {
+    Browser browser = new Browser();
+
+    HttpResponse<String> answer = browser.navigate(publicUrl + "/workflow/42?tab=x");
+
+    assertThat(answer.statusCode()).isEqualTo(302);
+    URI location = URI.create(answer.headers().firstValue("Location").orElseThrow());
+    assertThat(location.toString()).startsWith(keycloak.issuer() + "/protocol/openid-connect/auth");
+    Map<String, String> query = query(location);
+    assertThat(query).containsEntry("client_id", keycloak.clientId())
+        .containsEntry("redirect_uri", publicUrl + "/_gatehouse/oidc/callback")
+        .containsEntry("code_challenge_method", "S256")
+        .containsEntry("response_type", "code");
+    assertThat(query.get("state")).hasSizeGreaterThanOrEqualTo(22);
+    assertThat(query.get("nonce")).hasSizeGreaterThanOrEqualTo(22);
+    assertThat(query.get("code_challenge")).hasSize(43);
+    assertThat(answer.headers().allValues("Set-Cookie")).anySatisfy(cookie -> assertThat(cookie)
+        .startsWith("__Host-gatehouse-login-").contains("Secure").contains("HttpOnly").contains("SameSite=Lax")
+        .contains("Path=/"));
+    assertThat(upstream.seen()).isEmpty();
+  }
+
+  @Test void xhrRestCallsAndWebSocketHandshakesWithoutASessionGet401JsonNeverARedirect() throws Exception {
+    Browser browser = new Browser();
+    for (HttpRequest.Builder request : List.of(
+        browser.request(publicUrl + "/rest/settings").header("Accept", "application/json"),
+        browser.request(publicUrl + "/rest/settings").header("Accept", "text/html").header("Sec-Fetch-Mode", "cors"),
+        browser.request(publicUrl + "/assets/x.js").header("Sec-Fetch-Mode", "no-cors"))) {
+      HttpResponse<String> answer = browser.send(request);
+
+      assertThat(answer.statusCode()).isEqualTo(401);
+      assertThat(answer.headers().firstValue("Location")).isEmpty();
+      assertThat(JSON.readTree(answer.body()).get("error").asText()).isEqualTo("unauthenticated");
+    }
+    assertThat(upstream.seen()).isEmpty();
+  }
+
+  @Test void aMemberLogsInAtKeycloakReturnsToThePageFirstAskedForAndReachesN8nAsThemselves() throws Exception {
+    Browser alice = new Browser();
+
+    HttpResponse<String> back = alice.logIn(publicUrl + "/workflow/42?tab=x", TestRealm.ALICE);
+
+    assertThat(back.statusCode()).isEqualTo(302);
+    assertThat(back.headers().firstValue("Location")).contains("/workflow/42?tab=x");
+    String sessionCookie = back.headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.startsWith("__Host-gatehouse-session=")).findFirst().orElseThrow();
+    assertThat(sessionCookie).contains("Secure").contains("HttpOnly").contains("SameSite=Lax").contains("Path=/");
+    assertThat(sessionCookie.length()).isLessThan(4096);
+
+    HttpResponse<String> page = alice.navigate(publicUrl + "/workflow/42?tab=x");
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    TestUpstream.Seen seen = upstream.seen().get(0);
+    JsonNode whoami = JSON.readTree(alice.send(alice.request(publicUrl + "/_gatehouse/whoami")).body());
+    assertThat(whoami.get("email").asText()).isEqualTo(TestRealm.ALICE.email());
+    assertThat(whoami.get("groups")).extracting(JsonNode::asText).containsExactly(TestRealm.GROUP);
+    assertThat(whoami.has("refresh_token")).isFalse();
+    assertThat(seen.header("X-Forwarded-User")).isEqualTo(whoami.get("subject").asText());
+    assertThat(seen.header("X-Forwarded-Email")).isEqualTo(TestRealm.ALICE.email());
+    assertThat(String.valueOf(seen.header("Cookie"))).doesNotContain("__Host-gatehouse");
+    assertThat(seen.header("Authorization")).isNull();
+    JsonNode record = gateway.accessRecord(page.headers().firstValue("X-Request-Id").orElseThrow());
+    assertThat(record.get("identity").asText()).isEqualTo(whoami.get("subject").asText());
+    assertThat(record.toString()).doesNotContain(sessionCookie.substring(25, 60));
+  }
+
+  @Test void aPersonOutsideTheRequiredGroupsIsRefused403WithAPageNamingTheRuleButNotTheirClaims() throws Exception {
+    Browser bob = new Browser();
+    bob.logIn(publicUrl + "/", TestRealm.BOB);
+
+    HttpResponse<String> page = bob.navigate(publicUrl + "/");
+
+    assertThat(page.statusCode()).isEqualTo(403);
+    assertThat(page.body()).contains("forbidden").contains("groups").doesNotContain(TestRealm.BOB.email());
+    assertThat(upstream.seen()).isEmpty();
+  }
+
+  @Test void aCallbackReplayedOrForgedOrWithoutItsLoginCookieIsRefused() throws Exception {
+    Browser alice = new Browser();
+    String callback = alice.callbackAfterKeycloakLogin(publicUrl + "/", TestRealm.ALICE);
+    String loginCookies = alice.cookieHeader(publicUrl);
+    assertThat(alice.send(alice.request(callback)).statusCode()).isEqualTo(302);
+
+    // The same callback again, even with the spent login cookie sent back by hand.
+    HttpResponse<String> replayed = new Browser().send(HttpRequest.newBuilder(URI.create(callback))
+        .header("Cookie", loginCookies));
+    assertThat(replayed.statusCode()).isEqualTo(401);
+    // Another browser's callback (login CSRF): no login cookie of its own.
+    assertThat(new Browser().send(new Browser().request(callback)).statusCode()).isEqualTo(401);
+    // A state that was never issued.
+    assertThat(new Browser().send(new Browser().request(publicUrl + "/_gatehouse/oidc/callback?code=x&state="
+        + "A".repeat(22))).statusCode()).isEqualTo(401);
+    assertThat(new Browser().send(new Browser().request(publicUrl + "/_gatehouse/oidc/callback?error=access_denied"))
+        .statusCode()).isEqualTo(401);
+  }
+
+  @Test void openRedirectAttemptsReturnToAPathOnThisGatewayOnly() throws Exception {
+    for (String target : List.of("//evil.example/x", "/%2F%2Fevil.example", "/%5Cevil.example", "/https:/evil.example")) {
+      Browser alice = new Browser();
+      HttpResponse<String> first = alice.send(alice.request(publicUrl + target).header("Sec-Fetch-Mode", "navigate"));
+      if (first.statusCode() != 302) {
+        // Refused as ambiguous before any login (encoded slash, backslash): nothing to redirect to.
+        assertThat(first.statusCode()).as(target).isEqualTo(400);
+        continue;
+      }
+      HttpResponse<String> back = alice.logIn(publicUrl + target, TestRealm.ALICE);
+      String location = back.headers().firstValue("Location").orElseThrow();
+      assertThat(location).as(target).startsWith("/").doesNotStartWith("//").doesNotContain("\\");
+      assertThat(URI.create(publicUrl).resolve(location).getHost()).isEqualTo("localhost");
+    }
+  }
+
+  @Test void aTamperedSessionCookieIsRefusedAndN8nsPasswordLoginIsRefusedWithSsoRequired() throws Exception {
+    Browser alice = new Browser();
+    alice.logIn(publicUrl + "/", TestRealm.ALICE);
+    String value = alice.cookie("__Host-gatehouse-session").orElseThrow();
+    char flipped = value.charAt(20) == 'A' ? 'B' : 'A';
+    String tampered = value.substring(0, 20) + flipped + value.substring(21);
+
+    HttpResponse<String> answer = new Browser().send(HttpRequest.newBuilder(URI.create(publicUrl + "/rest/settings"))
+        .header("Cookie", "__Host-gatehouse-session=" + tampered));
+    assertThat(answer.statusCode()).isEqualTo(401);
+
+    HttpResponse<String> login = alice.send(alice.request(publicUrl + "/rest/login")
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"emailOrLdapLoginId\":\"owner@x\",\"password\":\"p\"}")));
+    assertThat(login.statusCode()).isEqualTo(403);
+    assertThat(JSON.readTree(login.body()).get("error").asText()).isEqualTo("sso_required");
+    assertThat(upstream.seen()).isEmpty();
+  }
+
+  @Test void logoutEndsTheSessionHereAndACopiedCookieStopsWorking() throws Exception {
+    Browser alice = new Browser();
+    alice.logIn(publicUrl + "/", TestRealm.ALICE);
+    String copied = alice.cookie("__Host-gatehouse-session").orElseThrow();
+
+    HttpResponse<String> out = alice.send(alice.request(publicUrl + "/_gatehouse/logout"));
+
+    assertThat(out.statusCode()).isEqualTo(200);
+    assertThat(out.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c)
+        .startsWith("__Host-gatehouse-session=;").contains("Max-Age=0"));
+    HttpResponse<String> afterwards = new Browser().send(HttpRequest.newBuilder(URI.create(publicUrl + "/rest/x"))
+        .header("Cookie", "__Host-gatehouse-session=" + copied));
+    assertThat(afterwards.statusCode()).isEqualTo(401);
+  }
+
+  @Test void aUserDisabledAndLoggedOutAtTheIdpLosesAccessWithinRevalidateEvery() throws Exception {
+    Browser carol = new Browser();
+    carol.logIn(publicUrl + "/", TestRealm.CAROL);
+    assertThat(carol.send(carol.request(publicUrl + "/rest/x")).statusCode()).isEqualTo(200);
+    try {
+      keycloak.admin().cutOff(TestRealm.CAROL.username());
+      // revalidate_every is 5 s: after it, the next request makes the refresh the IdP now refuses.
+      Thread.sleep(5_500);
+
+      HttpResponse<String> cutOff = carol.send(carol.request(publicUrl + "/rest/x"));
+
+      assertThat(cutOff.statusCode()).isEqualTo(401);
+    } finally {
+      keycloak.admin().setEnabled(TestRealm.CAROL.username(), true);
+    }
+  }
+
+  @Test void bearerTokensFromTheIssuerPassAndForgedExpiredOrForeignOnesAreRefusedWithoutReachingN8n() throws Exception {
+    String token = keycloak.apiClient().clientCredentials().accessToken();
+    HttpClient http = gateway.http1();
+
+    HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(publicUrl + "/api/v1/workflows"))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    assertThat(upstream.seen().get(0).header("Authorization")).isNull();
+    upstream.clear();
+
+    String[] parts = token.split("\\.");
+    String noneAlg = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}"
+        .getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + ".";
+    String tamperedPayload = parts[0] + "." + parts[1].substring(0, parts[1].length() - 2) + "xx." + parts[2];
+    for (String bad : List.of(noneAlg, tamperedPayload, parts[0] + "." + parts[1] + "." + parts[2].substring(3),
+        "not.a.jwt", token + "x")) {
+      HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(publicUrl + "/api/v1/workflows"))
+          .header("Authorization", "Bearer " + bad).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).as(bad).isEqualTo(401);
+      assertThat(refused.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("invalid_token");
+    }
+    HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create(publicUrl + "/api/v1/workflows")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Bearer");
+    assertThat(upstream.seen()).isEmpty();
+  }
+
+  private static Map<String, String> query(URI uri) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : uri.getRawQuery().split("&")) {
+      int eq = pair.indexOf('=');
+      out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  /**
+   * One person's browser: a cookie jar per host, no automatic redirects, the gateway's dev CA trusted. The jar is
+   * ours because Java's {@code CookieManager} never sends a {@code Secure} cookie over plain http, and the test
+   * Keycloak on loopback http marks its login cookies Secure (a browser treats loopback as a secure context).
+   */
+  private static final class Browser {
+    private final Map<String, Map<String, String>> jar = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder()
+        .sslContext(gateway.sslContext())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+
+    HttpRequest.Builder request(String url) {
+      return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+      HttpRequest built = request.build();
+      String host = built.uri().getHost();
+      Map<String, String> cookies = jar.computeIfAbsent(host, h -> new LinkedHashMap<>());
+      if (!cookies.isEmpty() && built.headers().firstValue("Cookie").isEmpty()) {
+        request.header("Cookie", String.join("; ", cookies.entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        built = request.build();
+      }
+      HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+      for (String set : response.headers().allValues("Set-Cookie")) {
+        String pair = set.split(";", 2)[0];
+        int eq = pair.indexOf('=');
+        String name = pair.substring(0, eq).strip();
+        String value = pair.substring(eq + 1).strip();
+        if (value.isEmpty() || set.contains("Max-Age=0")) cookies.remove(name);
+        else cookies.put(name, value);
+      }
+      return response;
+    }
+
+    HttpResponse<String> navigate(String url) throws Exception {
+      return send(request(url).header("Sec-Fetch-Mode", "navigate").header("Accept", "text/html"));
+    }
+
+    /** Opens {@code url}, logs in on Keycloak's form, and returns the callback URL Keycloak sent the browser to. */
+    String callbackAfterKeycloakLogin(String url, DemoUser user) throws Exception {
+      HttpResponse<String> toIdp = navigate(url);
+      assertThat(toIdp.statusCode()).as("sent to the IdP").isEqualTo(302);
+      HttpResponse<String> form = send(request(toIdp.headers().firstValue("Location").orElseThrow()));
+      assertThat(form.statusCode()).as("Keycloak's login page").isEqualTo(200);
+      Matcher action = LOGIN_FORM.matcher(form.body());
+      assertThat(action.find()).as("Keycloak's login form").isTrue();
+      String post = action.group(1).replace("&amp;", "&");
+      HttpResponse<String> loggedIn = send(request(post)
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("username=" + enc(user.username()) + "&password="
+              + enc(user.password()) + "&credentialId=")));
+      assertThat(loggedIn.statusCode()).as("Keycloak accepted the password: " + loggedIn.body()).isEqualTo(302);
+      String callback = loggedIn.headers().firstValue("Location").orElseThrow();
+      assertThat(callback).startsWith(publicUrl + "/_gatehouse/oidc/callback?");
+      return callback;
+    }
+
+    /** The whole login: the gateway's answer to the callback (302 back to the page, with the session cookie). */
+    HttpResponse<String> logIn(String url, DemoUser user) throws Exception {
+      HttpResponse<String> back = send(request(callbackAfterKeycloakLogin(url, user)));
+      assertThat(back.statusCode()).as("callback: " + back.body()).isEqualTo(302);
+      return back;
+    }
+
+    Optional<String> cookie(String name) {
+      return Optional.ofNullable(jar.getOrDefault("localhost", Map.of()).get(name));
+    }
+
+    String cookieHeader(String url) {
+      return String.join("; ", jar.getOrDefault(URI.create(url).getHost(), Map.of()).entrySet().stream()
+          .map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+
+    private static String enc(String value) {
+      return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+  }
+}
