@@ -4,6 +4,7 @@ import io.gatehouse.audit.AccessLogEvents;
 import io.gatehouse.audit.Decision;
 import io.gatehouse.core.Reason;
 import io.gatehouse.guard.signature.WebhookSignatureEvents;
+import io.gatehouse.sso.web.SsoEvents;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -23,7 +24,7 @@ import java.nio.charset.StandardCharsets;
  * {@link Reason} codes and small enums, and the webhook paths written in the config. Never a request's path, a
  * client address or an identity.
  */
-public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEvents {
+public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEvents, SsoEvents {
   /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
@@ -93,6 +94,11 @@ public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEv
       .name("gatehouse_tls_handshakes_total")
       .help("TLS handshakes on the public listener, by result (ok, failed).")
       .labelNames("result")
+      .register(registry);
+  private final Counter ssoEvents = Counter.builder()
+      .name("gatehouse_sso_events_total")
+      .help("SSO events (login, logout, backchannel_logout, revalidation, step_up), by outcome (ok or a short reason).")
+      .labelNames("event", "outcome")
       .register(registry);
   private final Counter configReloads = Counter.builder()
       .name("gatehouse_config_reloads_total")
@@ -233,6 +239,11 @@ public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEv
   @Override
   public void webhookVerified(String webhook, String result) {
     webhookVerifications.labelValues(webhook, result).inc();
+  }
+
+  @Override
+  public void ssoEvent(String event, String outcome) {
+    ssoEvents.labelValues(event, outcome).inc();
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.gatehouse.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code java -jar gatehouse.jar <command>}: the commands of CONTRACT.md. */
 @Command(
@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
         SignWebhookCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+  private static final java.util.logging.Logger AUTH_LOGGER =
+      java.util.logging.Logger.getLogger("io.vertx.ext.auth.oauth2.impl.OAuth2AuthProviderImpl");
+
   public static void main(String[] args) {
     // One line per log record, ISO time first, unless the operator configured java.util.logging otherwise.
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
@@ -26,6 +29,10 @@ public final class Main implements Runnable {
     // pooled one (loadtest/profile.py: atomic queue offers on every buffer release). Read once, when Netty's
     // buffer classes load, so it is set before anything touches them; an operator's -D wins.
     if (System.getProperty("io.netty.allocator.type") == null) System.setProperty("io.netty.allocator.type", "pooled");
+    // vertx-auth-oauth2 logs a stack trace for every JWKS key it cannot use for signatures (Keycloak always
+    // publishes an RSA-OAEP encryption key), at each discovery. Gatehouse verifies tokens with its own key reader,
+    // which skips such keys silently; the library's warning is noise. Kept in a field: JUL holds loggers weakly.
+    AUTH_LOGGER.setLevel(java.util.logging.Level.SEVERE);
     System.exit(new CommandLine(new Main()).execute(args));
   }
 

@@ -81,7 +81,7 @@ public final class RunningGateway {
     this.bodyBudget = new BodyBudget(config.server().maxBufferedBodies().orElseGet(BodyBudget::defaultLimit));
     metrics.bufferedBodies(bodyBudget::used);
     this.stateFactory = new GatewayStateFactory(schemes, metrics, Clock.systemUTC(), bodyBudget,
-        new SsoRegistry(vertx, Clock.systemUTC()));
+        new SsoRegistry(vertx, Clock.systemUTC(), metrics));
     this.replays = openReplayStore(vertx, config.replay());
     this.state = new AtomicReference<>(stateFactory.build(config, null, replays));
     String replica = System.getenv().getOrDefault("GATEHOUSE_REPLICA_ID", UUID.randomUUID().toString().substring(0, 8));

@@ -10,12 +10,14 @@ import io.gatehouse.sso.oidc.OidcProvider;
 import io.gatehouse.sso.oidc.TokenEndpoint;
 import io.gatehouse.sso.session.LoginStateCodec;
 import io.gatehouse.sso.session.SessionCodec;
+import io.gatehouse.sso.web.BackchannelLogoutEndpoint;
 import io.gatehouse.sso.web.LoginRedirect;
 import io.gatehouse.sso.web.LogoutEndpoint;
 import io.gatehouse.sso.web.OidcCallbackEndpoint;
 import io.gatehouse.sso.web.SessionCheck;
 import io.gatehouse.sso.web.SessionRevocations;
 import io.gatehouse.sso.web.SsoContext;
+import io.gatehouse.sso.web.SsoEvents;
 import io.gatehouse.sso.web.WhoamiEndpoint;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -35,26 +37,32 @@ import java.util.Set;
  */
 final class SsoRegistry {
   /** One config's SSO: its context and the pieces its guards and endpoints share. */
-  record Sso(SsoContext context, SessionCheck sessions, LoginRedirect logins) {
+  record Sso(SsoContext context, SessionCheck sessions, LoginRedirect logins, BackchannelLogoutEndpoint backchannel) {
     Map<String, LocalEndpoint> endpoints() {
       return Map.of(
           SsoContext.CALLBACK_PATH, new OidcCallbackEndpoint(context),
           SsoContext.LOGOUT_PATH, new LogoutEndpoint(context),
-          SsoContext.WHOAMI_PATH, new WhoamiEndpoint(context, sessions));
+          SsoContext.WHOAMI_PATH, new WhoamiEndpoint(context, sessions),
+          SsoContext.BACKCHANNEL_LOGOUT_PATH, backchannel);
     }
   }
 
   private final Vertx vertx;
   private final Clock clock;
+  private final SsoEvents events;
   private final SecureRandom random = new SecureRandom();
   private final Map<List<Object>, OidcProvider> providers = new HashMap<>();
   private final Map<List<Object>, TokenEndpoint> tokenEndpoints = new HashMap<>();
+  /** Logout tokens' jti values, so a replayed one is refused also across a reload. */
+  private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> seenLogoutTokens =
+      BackchannelLogoutEndpoint.newReplayMemory();
   private SessionRevocations revocations;
   private java.time.Duration revocationsKeepFor;
 
-  SsoRegistry(Vertx vertx, Clock clock) {
+  SsoRegistry(Vertx vertx, Clock clock, SsoEvents events) {
     this.vertx = vertx;
     this.clock = clock;
+    this.events = events;
   }
 
   /** The issuer's provider; {@code clientSecret} null for one that only verifies bearer tokens. */
@@ -89,8 +97,9 @@ final class SsoRegistry {
         .orElse(null);
     SsoContext context = new SsoContext(sso, provider, tokens, new SessionCodec(secrets),
         new LoginStateCodec(secrets, LoginRedirect.LOGIN_MAX_AGE), revocations, publicUrl,
-        URI.create(base + SsoContext.CALLBACK_PATH), relevantGroups(config), assertion, random, clock);
-    return new Sso(context, new SessionCheck(context), new LoginRedirect(context));
+        URI.create(base + SsoContext.CALLBACK_PATH), relevantGroups(config), assertion, random, clock, events);
+    return new Sso(context, new SessionCheck(context), new LoginRedirect(context),
+        new BackchannelLogoutEndpoint(context, seenLogoutTokens));
   }
 
   private static Set<String> relevantGroups(GatehouseConfig config) {

@@ -253,6 +253,29 @@ class SsoLoginIT {
     }
   }
 
+  @Test void theBackChannelLogoutEndpointRefusesWhatIsNotASignedLogoutTokenAndLoginsAreCounted() throws Exception {
+    String accessToken = keycloak.apiClient().clientCredentials().accessToken();
+    Browser idp = new Browser();
+    for (HttpRequest.Builder request : List.of(
+        idp.request(publicUrl + "/_gatehouse/oidc/backchannel-logout"),
+        idp.request(publicUrl + "/_gatehouse/oidc/backchannel-logout").header("Content-Type", "text/plain")
+            .POST(HttpRequest.BodyPublishers.ofString("logout_token=x")),
+        idp.request(publicUrl + "/_gatehouse/oidc/backchannel-logout")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("logout_token=eyJhbGciOiJub25lIn0.eyJzaWQiOiJ4In0.")),
+        // An access token is signed by the IdP, but it is not a logout token (no events, not for this client).
+        idp.request(publicUrl + "/_gatehouse/oidc/backchannel-logout")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + accessToken)))) {
+      HttpResponse<String> answer = idp.send(request);
+
+      assertThat(answer.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(answer.body()).get("error").asText()).isEqualTo("bad_request");
+    }
+    new Browser().logIn(publicUrl + "/", TestRealm.ALICE);
+    assertThat(gateway.metrics()).containsPattern("gatehouse_sso_events_total\\{event=\"login\",outcome=\"ok\"\\} [1-9]");
+  }
+
   @Test void bearerTokensFromTheIssuerPassAndForgedExpiredOrForeignOnesAreRefusedWithoutReachingN8n() throws Exception {
     String token = keycloak.apiClient().clientCredentials().accessToken();
     HttpClient http = gateway.http1();

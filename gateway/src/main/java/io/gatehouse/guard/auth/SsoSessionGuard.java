@@ -15,6 +15,7 @@ import io.gatehouse.sso.web.LoginRedirect;
 import io.gatehouse.sso.web.SessionCheck;
 import io.gatehouse.sso.web.SsoContext;
 import io.gatehouse.sso.web.SsoCookies;
+import io.gatehouse.sso.web.SsoEvents;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Optional;
@@ -84,6 +85,7 @@ public final class SsoSessionGuard implements Guard {
       headers = ResponseHeaders.of("Set-Cookie", SsoCookies.clear(SsoCookies.SESSION));
       endAtIdp(session);
       exchange.detail("n8n sign-out: session ended");
+      sso.events().ssoEvent(SsoEvents.LOGOUT, "ok");
     }
     return new Verdict.Pass(Optional.of(identity), headers);
   }

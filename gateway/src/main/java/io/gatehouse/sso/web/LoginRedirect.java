@@ -45,6 +45,7 @@ public final class LoginRedirect {
       String location = ar.result().auth().authorizeURL(request);
       String cookie = SsoCookies.set(SsoCookies.loginCookieName(login.state()), sso.logins().encode(login), LOGIN_MAX_AGE);
       exchange.detail(stepUp ? "sent to the IdP for MFA (step-up)" : "sent to the IdP to log in");
+      if (stepUp) sso.events().ssoEvent(SsoEvents.STEP_UP, "sent");
       return Verdict.redirect(Reason.UNAUTHENTICATED, location, ResponseHeaders.of("Set-Cookie", cookie));
     });
   }

@@ -33,6 +33,7 @@ public final class LogoutEndpoint implements LocalEndpoint {
       exchange.detail("logout of session " + session.id());
     });
     if (exchange.detail() == null) exchange.detail("logout without a session");
+    sso.events().ssoEvent(SsoEvents.LOGOUT, "ok");
     ResponseHeaders clear = ResponseHeaders.of("Set-Cookie", SsoCookies.clear(SsoCookies.SESSION))
         .and("Set-Cookie", SsoCookies.clearN8n());
     return Future.succeededFuture(LocalAnswer.Response.html(200, PAGE, clear));

@@ -40,25 +40,25 @@ public final class OidcCallbackEndpoint implements LocalEndpoint {
   }
 
   @Override public Future<LocalAnswer> serve(Exchange exchange) {
-    if (!exchange.request().method().name().equals("GET")) return refuse(exchange, Reason.BAD_REQUEST, "callback not a GET");
+    if (!exchange.request().method().name().equals("GET")) return refuse(exchange, Reason.BAD_REQUEST, "bad_request", "callback not a GET");
     Map<String, List<String>> params = new QueryStringDecoder(exchange.query() == null ? "" : exchange.query(),
         StandardCharsets.UTF_8, false, 16).parameters();
     String error = single(params, "error");
     if (error != null) {
       String code = error.matches("[a-z_]{1,64}") ? error : "unrecognised";
-      return refuse(exchange, Reason.UNAUTHENTICATED, "login failed at the IdP: " + code);
+      return refuse(exchange, Reason.UNAUTHENTICATED, "idp_error", "login failed at the IdP: " + code);
     }
     String state = single(params, "state");
     String code = single(params, "code");
     if (state == null || code == null || state.length() < 12) {
-      return refuse(exchange, Reason.BAD_REQUEST, "callback without one state and one code");
+      return refuse(exchange, Reason.BAD_REQUEST, "bad_request", "callback without one state and one code");
     }
     String cookieName = SsoCookies.loginCookieName(state);
     Optional<LoginState> login = SsoCookies.read(exchange.request(), cookieName)
         .flatMap(value -> sso.logins().decode(value, sso.clock().instant()));
     if (login.isEmpty() || !MessageDigest.isEqual(login.get().state().getBytes(StandardCharsets.UTF_8),
         state.getBytes(StandardCharsets.UTF_8))) {
-      return refuse(exchange, Reason.UNAUTHENTICATED, "callback state matches no login of this browser (expired,"
+      return refuse(exchange, Reason.UNAUTHENTICATED, "bad_state", "callback state matches no login of this browser (expired,"
           + " replayed or not started here)");
     }
     // The login cookie is spent whatever happens next: a second use of this callback finds nothing.
@@ -69,27 +69,27 @@ public final class OidcCallbackEndpoint implements LocalEndpoint {
                 login.get().codeVerifier())
             .compose(answer -> {
               if (answer instanceof TokenEndpoint.Answer.Refused refused) {
-                return refuse(exchange, Reason.UNAUTHENTICATED, "the IdP refused the code: " + refused.error());
+                return refuse(exchange, Reason.UNAUTHENTICATED, "code_refused", "the IdP refused the code: " + refused.error());
               }
               String idToken = ((TokenEndpoint.Answer.Tokens) answer).idToken();
-              if (idToken == null) return refuse(exchange, Reason.UNAUTHENTICATED, "the IdP sent no ID token");
+              if (idToken == null) return refuse(exchange, Reason.UNAUTHENTICATED, "bad_id_token", "the IdP sent no ID token");
               String refreshToken = ((TokenEndpoint.Answer.Tokens) answer).refreshToken();
               return idp.tokens().verify(idToken).compose(result -> start(exchange, login.get(), result, refreshToken));
             }))
-        .recover(failure -> refuse(exchange, Reason.IDP_UNAVAILABLE,
+        .recover(failure -> refuse(exchange, Reason.IDP_UNAVAILABLE, "idp_unavailable",
             "login cannot finish: IdP unavailable (" + failure.getClass().getSimpleName() + ")"));
   }
 
   private Future<LocalAnswer> start(Exchange exchange, LoginState login, JwtResult result, String refreshToken) {
     if (result instanceof JwtResult.Refused refused) {
-      return refuse(exchange, Reason.UNAUTHENTICATED, "ID token refused: " + refused.reason().code());
+      return refuse(exchange, Reason.UNAUTHENTICATED, "bad_id_token", "ID token refused: " + refused.reason().code());
     }
     IdTokenClaims claims;
     try {
       claims = IdTokenClaims.from(((JwtResult.Verified) result).jwt(), sso.config().clientId(), login.nonce(),
           sso.config().groupsClaim(), sso.relevantGroups(), sso.config().mfaAcr());
     } catch (IdTokenClaims.Rejected e) {
-      return refuse(exchange, Reason.UNAUTHENTICATED, "ID token refused: " + e.getMessage());
+      return refuse(exchange, Reason.UNAUTHENTICATED, "bad_id_token", "ID token refused: " + e.getMessage());
     }
     Instant now = sso.clock().instant();
     Session session = Session.start(sso.random(), claims.subject(), claims.email(), claims.name(), claims.groups(),
@@ -98,11 +98,12 @@ public final class OidcCallbackEndpoint implements LocalEndpoint {
     try {
       cookie = sso.sessions().encode(session);
     } catch (CookieTooLargeException e) {
-      return refuse(exchange, Reason.GUARD_ERROR, "session cookie too large (" + e.length() + " bytes)");
+      return refuse(exchange, Reason.GUARD_ERROR, "cookie_too_large", "session cookie too large (" + e.length() + " bytes)");
     }
     exchange.identity(new Identity(session.subject(), session.email(), session.name(), session.groups(),
         session.mfa(), session.id(), now.plus(sso.config().session().maxLifetime())));
     exchange.detail("login" + (session.mfa() ? " with MFA" : ""));
+    sso.events().ssoEvent(SsoEvents.LOGIN, "ok");
     String back = ReturnPath.isSafe(login.returnTo()) ? login.returnTo() : ReturnPath.HOME;
     return Future.succeededFuture(new LocalAnswer.Response(302, ResponseHeaders.of("Location", back)
         .and("Set-Cookie", SsoCookies.set(SsoCookies.SESSION, cookie, null)), null, new byte[0]));
@@ -113,8 +114,9 @@ public final class OidcCallbackEndpoint implements LocalEndpoint {
     return values == null || values.size() != 1 ? null : values.get(0);
   }
 
-  private static Future<LocalAnswer> refuse(Exchange exchange, Reason reason, String detail) {
+  private Future<LocalAnswer> refuse(Exchange exchange, Reason reason, String outcome, String detail) {
     exchange.detail(detail);
+    sso.events().ssoEvent(SsoEvents.LOGIN, outcome);
     if (reason == Reason.UNAUTHENTICATED) {
       exchange.publicNote("Signing in did not complete. Go back to the page you wanted and try again.");
     }

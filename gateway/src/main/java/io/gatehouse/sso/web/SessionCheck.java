@@ -108,13 +108,18 @@ public final class SessionCheck {
           // The IdP did not answer (or discovery failed): the session carries on within the grace, unrevalidated,
           // and this session does not ask again for a while (every request would otherwise try).
           unreachableAt.put(session.id(), now);
+          sso.events().ssoEvent(SsoEvents.REVALIDATION, "idp_unavailable");
           return Future.succeededFuture(withinGrace ? Optional.of(session) : Optional.empty());
         });
   }
 
   private Future<Optional<Session>> apply(OidcProvider.Discovered idp, Session session, TokenEndpoint.Answer answer,
       Instant now) {
-    if (answer instanceof TokenEndpoint.Answer.Refused) return Future.succeededFuture(Optional.empty());
+    if (answer instanceof TokenEndpoint.Answer.Refused) {
+      sso.events().ssoEvent(SsoEvents.REVALIDATION, "refused");
+      return Future.succeededFuture(Optional.empty());
+    }
+    sso.events().ssoEvent(SsoEvents.REVALIDATION, "ok");
     TokenEndpoint.Answer.Tokens tokens = (TokenEndpoint.Answer.Tokens) answer;
     if (tokens.idToken() == null) {
       // Nothing to read groups from: the IdP confirmed the session, the groups stay as they were.

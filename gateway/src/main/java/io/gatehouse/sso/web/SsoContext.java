@@ -31,11 +31,13 @@ public record SsoContext(
     Set<String> relevantGroups,
     N8nIdentityAssertion n8nAssertion,
     SecureRandom random,
-    Clock clock) {
+    Clock clock,
+    SsoEvents events) {
 
   public static final String CALLBACK_PATH = "/_gatehouse/oidc/callback";
   public static final String LOGOUT_PATH = "/_gatehouse/logout";
   public static final String WHOAMI_PATH = "/_gatehouse/whoami";
+  public static final String BACKCHANNEL_LOGOUT_PATH = "/_gatehouse/oidc/backchannel-logout";
 
   public SsoContext {
     relevantGroups = Set.copyOf(relevantGroups);

@@ -1,0 +1,18 @@
+package io.gatehouse.sso.web;
+
+/**
+ * What SSO reports for metrics ({@code gatehouse_sso_events_total{event,outcome}}), so the SSO code does not depend
+ * on the metrics library. Both labels are fixed words: the events below, and {@code ok} or a refusal's short code.
+ * What happened to whom goes to the access log (the exchange's identity and detail), never to a label.
+ */
+public interface SsoEvents {
+  String LOGIN = "login";
+  String LOGOUT = "logout";
+  String BACKCHANNEL_LOGOUT = "backchannel_logout";
+  String REVALIDATION = "revalidation";
+  String STEP_UP = "step_up";
+
+  void ssoEvent(String event, String outcome);
+
+  SsoEvents NONE = (event, outcome) -> { };
+}
