@@ -32,6 +32,7 @@ public final class Exchange {
   private boolean finished;
   private String detail;
   private String publicNote;
+  private CredentialWatch credentialWatch;
   private BufferedBody body;
   private BodyBudget.Reservation bodyReservation;
   private Runnable onFailedDelivery;
@@ -76,6 +77,10 @@ public final class Exchange {
   /** Who the request is from, once an authentication guard has established it. */
   public Optional<Identity> identity() { return Optional.ofNullable(identity); }
   public void identity(Identity authenticated) { this.identity = authenticated; }
+
+  /** How a tunnel opened by this exchange learns that its credential ended; empty when nothing can end it. */
+  public Optional<CredentialWatch> credentialWatch() { return Optional.ofNullable(credentialWatch); }
+  public void credentialWatch(CredentialWatch watch) { this.credentialWatch = watch; }
 
   /** Headers guards added for the client's response, whatever it turns out to be (a refreshed session cookie). */
   public ResponseHeaders responseHeaders() { return responseHeaders; }

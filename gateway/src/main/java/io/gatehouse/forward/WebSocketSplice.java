@@ -1,6 +1,7 @@
 package io.gatehouse.forward;
 
 import io.gatehouse.admin.GatewayMetrics;
+import io.gatehouse.core.CredentialWatch;
 import io.gatehouse.core.Exchange;
 import io.gatehouse.http.RawStream;
 import io.vertx.core.Future;
@@ -35,6 +36,7 @@ final class WebSocketSplice {
   private final WebSocketPingWriter pings;
   private long lastClientByte = System.nanoTime();
   private long timerId = -1;
+  private long credentialTimerId = -1;
   private boolean closed;
   private boolean logged;
 
@@ -75,7 +77,22 @@ final class WebSocketSplice {
     client.closeHandler(() -> { upstream.close(); end(done); });
     upstream.closeHandler(() -> { client.close(); end(done); });
     scheduleCheck(pingIntervalNanos);
+    exchange.credentialWatch().ifPresent(this::watchCredential);
     return done.future();
+  }
+
+  /** Closes the tunnel once the credential it was opened with has ended (a session logged out or cut off). */
+  private void watchCredential(CredentialWatch watch) {
+    long every = Math.max(1_000, watch.every().toMillis());
+    credentialTimerId = vertx.setPeriodic(every, id -> {
+      if (closed) return;
+      watch.stillValid().get().onComplete(ar -> {
+        if (closed || (ar.succeeded() && ar.result())) return;
+        exchange.detail("tunnel closed: the session it was opened with ended");
+        client.close();
+        upstream.close();
+      });
+    });
   }
 
   /** Client silent for an interval: ping; then look again one interval after its last byte (or our ping). */
@@ -99,6 +116,8 @@ final class WebSocketSplice {
     closed = true;
     if (timerId >= 0) vertx.cancelTimer(timerId);
     timerId = -1;
+    if (credentialTimerId >= 0) vertx.cancelTimer(credentialTimerId);
+    credentialTimerId = -1;
     done.tryComplete();
   }
 

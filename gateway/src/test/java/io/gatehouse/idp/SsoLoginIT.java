@@ -236,6 +236,34 @@ class SsoLoginIT {
     assertThat(afterwards.statusCode()).isEqualTo(401);
   }
 
+  @Test void anOpenWebSocketOfASessionThatEndsIsClosedWithinRevalidateEvery() throws Exception {
+    Browser alice = new Browser();
+    alice.logIn(publicUrl + "/", TestRealm.ALICE);
+    String session = alice.cookie("__Host-gatehouse-session").orElseThrow();
+    try (javax.net.ssl.SSLSocket socket = gateway.connect()) {
+      socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Origin: " + publicUrl + "\r\nCookie: __Host-gatehouse-session=" + session + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      byte[] head = new byte[12];
+      int read = 0;
+      while (read < head.length) read += socket.getInputStream().read(head, read, head.length - read);
+      assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 101");
+
+      alice.send(alice.request(publicUrl + "/_gatehouse/logout"));
+
+      // revalidate_every is 5 s: the tunnel is checked at that pace and closed once the session is revoked.
+      socket.setSoTimeout(12_000);
+      long started = System.nanoTime();
+      int b;
+      do {
+        b = socket.getInputStream().read();
+      } while (b != -1);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(11));
+    }
+  }
+
   @Test void aUserDisabledAndLoggedOutAtTheIdpLosesAccessWithinRevalidateEvery() throws Exception {
     Browser carol = new Browser();
     carol.logIn(publicUrl + "/", TestRealm.CAROL);

@@ -1,6 +1,7 @@
 package io.gatehouse.guard.auth;
 
 import io.gatehouse.config.SsoConfig;
+import io.gatehouse.core.CredentialWatch;
 import io.gatehouse.core.Exchange;
 import io.gatehouse.core.Guard;
 import io.gatehouse.core.Identity;
@@ -19,6 +20,7 @@ import io.gatehouse.sso.web.SsoEvents;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code auth: sso}: the request must carry a live Gatehouse session ({@link SessionCheck}). Without one, a browser
@@ -79,6 +81,15 @@ public final class SsoSessionGuard implements Guard {
     edits.set(names.user(), session.subject());
     edits.set(names.email(), session.email());
     ResponseHeaders headers = live.setCookie() == null ? ResponseHeaders.NONE : ResponseHeaders.of("Set-Cookie", live.setCookie());
+    if (exchange.request().isWebSocketHandshake()) {
+      // The push channel stays open for hours: it must close when the session ends, within revalidate_every.
+      AtomicReference<Session> current = new AtomicReference<>(session);
+      exchange.credentialWatch(new CredentialWatch(sso.config().session().revalidateEvery(),
+          () -> sessions.recheck(current.get()).map(now -> {
+            now.ifPresent(current::set);
+            return now.isPresent();
+          })));
+    }
     if (isN8nCall(exchange, "POST", "/rest/logout")) {
       // n8n's own "Sign out": this session ends here too (on every replica that sees the revocation), and at the IdP.
       sso.revocations().revokeSession(session.id());

@@ -60,9 +60,8 @@ public final class SessionCheck {
     Session session = opened.get();
     Instant now = sso.clock().instant();
     SsoConfig.Session policy = sso.config().session();
-    if (now.isAfter(session.createdAt().plus(policy.maxLifetime()))) return ended(why, "session past max_lifetime");
-    if (now.isAfter(session.lastSeenAt().plus(policy.idleTimeout()))) return ended(why, "session idle too long");
-    if (sso.revocations().isRevoked(session)) return ended(why, "session revoked");
+    String over = ended(session, now, policy, true);
+    if (over != null) return ended(why, over);
     if (!now.isBefore(session.revalidatedAt().plus(policy.revalidateEvery()))) {
       return revalidate(session, now, why).map(s -> s.map(fresh -> live(fresh, now, true)));
     }
@@ -79,6 +78,29 @@ public final class SessionCheck {
       // Cannot happen for a session that was encoded before with the same fields; keep the old cookie.
       return new Live(seen, null);
     }
+  }
+
+  /**
+   * Whether a session that an open WebSocket tunnel was let in with is still live: its lifetime, revocation and,
+   * when due, revalidation at the IdP (not idleness: a tunnel in use is not idle). Completes with the session as it
+   * now is (revalidated, perhaps), or empty when it ended.
+   */
+  public Future<Optional<Session>> recheck(Session session) {
+    Instant now = sso.clock().instant();
+    SsoConfig.Session policy = sso.config().session();
+    if (ended(session, now, policy, false) != null) return Future.succeededFuture(Optional.empty());
+    if (!now.isBefore(session.revalidatedAt().plus(policy.revalidateEvery()))) {
+      return revalidate(session, now, new StringBuilder());
+    }
+    return Future.succeededFuture(Optional.of(session));
+  }
+
+  /** Why the session is over at {@code now}, or null when it is not. */
+  private String ended(Session session, Instant now, SsoConfig.Session policy, boolean idleCounts) {
+    if (now.isAfter(session.createdAt().plus(policy.maxLifetime()))) return "session past max_lifetime";
+    if (idleCounts && now.isAfter(session.lastSeenAt().plus(policy.idleTimeout()))) return "session idle too long";
+    if (sso.revocations().isRevoked(session)) return "session revoked";
+    return null;
   }
 
   private static Future<Optional<Live>> ended(StringBuilder why, String reason) {
