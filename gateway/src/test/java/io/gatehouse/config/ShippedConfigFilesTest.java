@@ -2,6 +2,8 @@ package io.gatehouse.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.config.RouteConfig.AuthMode;
 import io.gatehouse.config.RouteConfig.SignatureMode;
 import io.gatehouse.core.Exchange;
@@ -17,8 +19,11 @@ import io.gatehouse.route.RouteTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,11 +32,16 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /var/log/gatehouse}), so it is copied into a temporary directory with those prefixes rewritten and the
  * files and environment variables it refers to provided; nothing else in it is changed. The development file uses
  * paths relative to itself, so it is copied next to a {@code run/certs/} with a certificate and key and a
- * {@code run/secrets/} with the example webhook's secret, as the dev run script lays them out.
+ * {@code run/secrets/} with the example webhook's secret and the SSO secrets, as the dev run script lays them out.
+ * The development Keycloak realm the dev config signs in at is read as JSON and checked against the dev config.
  */
 class ShippedConfigFilesTest {
   private static final Path CONFIG_DIR = Path.of(System.getProperty("basedir", "."), "..", "config").normalize();
   private static final String DEV_WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  private static final String DEV_CLIENT_SECRET = "dev0client0secret0Xq7Lk2Vw9Rt4Yb8Nc3Mz6";
+  private static final String DEV_COOKIE_SECRET = "dev0cookie0secret0Hs5Jd8Kf2Lg6Pq9Wr3Tx7Vb1Nm4Zc8Ae2Uy5Io0Ek6";
+  private static final String DEV_HOOK_SECRET = "dev0hook0secret0Bn4Mv7Cx1Zl5Kj8Hg2Fd6Sa9Qw3Er7Ty0Ui4Op8Gh2Jk";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
@@ -153,7 +163,68 @@ class ShippedConfigFilesTest {
     assertThat(config.routes().get(2).denyAll()).isTrue();
     assertThat(config.routes().get(3).denyAll()).as("MCP stays closed in development until opened").isTrue();
     assertThat(config.routes().get(4).auth()).isEqualTo(AuthMode.N8N_API_KEY);
-    assertThat(config.routes().get(5).auth()).isEqualTo(AuthMode.NONE);
+    RouteConfig editor = config.routes().get(5);
+    assertThat(editor.auth()).isEqualTo(AuthMode.SSO);
+    assertThat(editor.requireGroups()).containsExactly("n8n-users");
+    SsoConfig sso = config.sso().orElseThrow();
+    assertThat(sso.issuer().toString()).isEqualTo("http://127.0.0.1:8180/realms/gatehouse-dev");
+    assertThat(sso.clientId()).isEqualTo("gatehouse");
+    assertThat(sso.clientSecret().value()).isEqualTo(DEV_CLIENT_SECRET);
+    assertThat(sso.cookieSecrets()).extracting(Secret::value).containsExactly(DEV_COOKIE_SECRET);
+    assertThat(sso.n8nUsers()).hasValueSatisfying(users -> {
+      assertThat(users.secret().value()).isEqualTo(DEV_HOOK_SECRET);
+      assertThat(users.role()).isEqualTo("global:member");
+    });
+  }
+
+  /**
+   * ./gatehouse-dev imports the realm file into Keycloak and starts Gatehouse with the dev config: the realm's name,
+   * client, redirect URIs and groups must be the ones the config uses, or the sign-in fails only when someone tries.
+   */
+  @Test
+  void devRealmHasTheClientGroupAndPeopleTheDevConfigSignsInWith() throws Exception {
+    GatehouseConfig config = loadDev().config().orElseThrow();
+    SsoConfig sso = config.sso().orElseThrow();
+    JsonNode realm = JSON.readTree(CONFIG_DIR.resolve("keycloak/gatehouse-dev-realm.json").toFile());
+
+    assertThat(sso.issuer().getPath()).isEqualTo("/realms/" + realm.path("realm").asText());
+    JsonNode client = single(realm.path("clients"), c -> sso.clientId().equals(c.path("clientId").asText()));
+    assertThat(client.path("publicClient").asBoolean(true)).as("confidential").isFalse();
+    assertThat(client.path("standardFlowEnabled").asBoolean()).isTrue();
+    assertThat(client.path("directAccessGrantsEnabled").asBoolean(true)).isFalse();
+    assertThat(client.path("attributes").path("pkce.code.challenge.method").asText()).isEqualTo("S256");
+    assertThat(client.path("redirectUris")).extracting(JsonNode::asText)
+        .containsExactly(config.server().publicUrl() + "/_gatehouse/oidc/callback");
+    assertThat(client.path("attributes").path("post.logout.redirect.uris").asText())
+        .isEqualTo(config.server().publicUrl() + "/*");
+    assertThat(client.path("secret").asText()).as("filled in by Keycloak from gatehouse-dev's environment")
+        .isEqualTo("${GATEHOUSE_DEV_CLIENT_SECRET}");
+    JsonNode groupsMapper = single(client.path("protocolMappers"),
+        m -> "oidc-group-membership-mapper".equals(m.path("protocolMapper").asText()));
+    assertThat(groupsMapper.path("config").path("claim.name").asText()).isEqualTo(sso.groupsClaim());
+    assertThat(groupsMapper.path("config").path("full.path").asText()).as("names, not paths").isEqualTo("false");
+    assertThat(groupsMapper.path("config").path("id.token.claim").asText()).isEqualTo("true");
+
+    String group = config.routes().get(5).requireGroups().get(0);
+    assertThat(realm.path("groups")).extracting(g -> g.path("name").asText()).containsExactly(group);
+    JsonNode alice = single(realm.path("users"), u -> "alice".equals(u.path("username").asText()));
+    JsonNode bob = single(realm.path("users"), u -> "bob".equals(u.path("username").asText()));
+    assertThat(alice.path("groups")).extracting(JsonNode::asText).containsExactly("/" + group);
+    assertThat(bob.path("groups")).isEmpty();
+    for (JsonNode person : List.of(alice, bob)) {
+      assertThat(person.path("email").asText()).endsWith("@gatehouse.local");
+      JsonNode password = single(person.path("credentials"), c -> "password".equals(c.path("type").asText()));
+      assertThat(password.path("value").asText()).as("generated by gatehouse-dev, never in the file")
+          .isEqualTo("${GATEHOUSE_DEV_" + person.path("username").asText().toUpperCase(Locale.ROOT)
+              + "_PASSWORD}");
+    }
+  }
+
+  private static JsonNode single(JsonNode array, Predicate<JsonNode> which) {
+    List<JsonNode> found = new ArrayList<>();
+    array.forEach(node -> { if (which.test(node)) found.add(node); });
+    assertThat(found).as("exactly one match in %s", array).hasSize(1);
+    return found.get(0);
   }
 
   /** Only the dev file is written; the example's lives in its own directory, so both can load in one test. */
@@ -164,6 +235,9 @@ class ShippedConfigFilesTest {
     TestFiles.write(dir.resolve("run/certs/server.crt"), TestFiles.CERT);
     TestFiles.write(dir.resolve("run/certs/server.key"), TestFiles.KEY);
     TestFiles.write(dir.resolve("run/secrets/claims-intake.secret"), DEV_WEBHOOK_SECRET + "\n");
+    TestFiles.write(dir.resolve("run/secrets/oidc-client.secret"), DEV_CLIENT_SECRET + "\n");
+    TestFiles.write(dir.resolve("run/secrets/session-cookie.secret"), DEV_COOKIE_SECRET + "\n");
+    TestFiles.write(dir.resolve("run/secrets/n8n-hook.secret"), DEV_HOOK_SECRET + "\n");
     return ConfigLoader.load(file, name -> null);
   }
 }
