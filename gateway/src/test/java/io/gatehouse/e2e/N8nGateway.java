@@ -45,8 +45,10 @@ final class N8nGateway {
   static final String DEV_SCHEME = "standard";
 
   /**
-   * The routes of config/gatehouse.dev.yaml, every pool being {@code main}; {@code %s} is the {@code webhooks:}
-   * section.
+   * The routes of config/gatehouse.dev.yaml, every pool being {@code main}, except that the editor has
+   * {@code auth: none}: these tests act as n8n's owner through its password login, which the dev file's
+   * {@code auth: sso} refuses ({@code SsoLoginIT} covers sign-in, {@code N8nIdentityHookIT} the hook).
+   * {@code %s} is the {@code webhooks:} section.
    */
   static final String DEV_ROUTES = """
       %s
