@@ -42,13 +42,11 @@ public final class HeadlessBrowser implements AutoCloseable {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final ChromeDriver driver;
-  private final Path profile;
-  private final Path driverLog;
+  private final Path workDir;
 
-  private HeadlessBrowser(ChromeDriver driver, Path profile, Path driverLog) {
+  private HeadlessBrowser(ChromeDriver driver, Path workDir) {
     this.driver = driver;
-    this.profile = profile;
-    this.driverLog = driverLog;
+    this.workDir = workDir;
   }
 
   /**
@@ -59,8 +57,10 @@ public final class HeadlessBrowser implements AutoCloseable {
   public static HeadlessBrowser start(List<Path> trustedCaCertificates) throws Exception {
     Path chromium = executable("gatehouse.chromium", "/usr/bin/chromium");
     Path chromedriver = executable("gatehouse.chromedriver", "/usr/bin/chromedriver");
-    Path profile = Files.createTempDirectory("gatehouse-chromium");
-    Path driverLog = profile.resolveSibling(profile.getFileName() + "-chromedriver.log");
+    // The profile and chromedriver's log, deleted on close; kept when Chromium does not start, for its log.
+    Path workDir = Files.createTempDirectory("gatehouse-chromium");
+    Path profile = Files.createDirectory(workDir.resolve("profile"));
+    Path driverLog = workDir.resolve("chromedriver.log");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toFile());
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -75,9 +75,8 @@ public final class HeadlessBrowser implements AutoCloseable {
         .withLogFile(driverLog.toFile())
         .build();
     try {
-      return new HeadlessBrowser(new ChromeDriver(service, options), profile, driverLog);
+      return new HeadlessBrowser(new ChromeDriver(service, options), workDir);
     } catch (WebDriverException e) {
-      deleteTree(profile);
       throw new AssertionError("headless Chromium did not start (" + chromium + " through " + chromedriver
           + "); chromedriver's log: " + driverLog, e);
     }
@@ -160,17 +159,13 @@ public final class HeadlessBrowser implements AutoCloseable {
     }
   }
 
-  public Path driverLog() {
-    return driverLog;
-  }
-
-  /** Quits Chromium and chromedriver and deletes the profile. */
+  /** Quits Chromium and chromedriver and deletes the profile and the driver's log. */
   @Override
   public void close() {
     try {
       driver.quit();
     } finally {
-      deleteTree(profile);
+      deleteTree(workDir);
     }
   }
 

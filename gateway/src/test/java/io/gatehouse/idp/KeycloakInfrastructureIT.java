@@ -37,6 +37,8 @@ class KeycloakInfrastructureIT {
   private static KeycloakServer keycloak;
   private static Path certs;
   private static LoopbackCallbackServer callback;
+  /** Keycloak refuses an OTP code used once: the next login waits for a new one. */
+  private static String lastOtpUsed;
 
   @BeforeAll
   static void startKeycloak() throws Exception {
@@ -50,6 +52,11 @@ class KeycloakInfrastructureIT {
   static void stopKeycloak() throws Exception {
     if (callback != null) callback.close();
     if (keycloak != null) keycloak.close();
+    if (certs != null) {
+      try (var paths = Files.walk(certs)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
   }
 
   @Test
@@ -97,6 +104,7 @@ class KeycloakInfrastructureIT {
     assertThat(id.string("sid")).as("sid, which back-channel logout tokens name").isNotBlank();
     JwtPayload access = JwtPayload.of(login.tokens().accessToken());
     assertThat(access.strings(TestRealm.GROUPS_CLAIM)).containsExactly(TestRealm.GROUP);
+    assertThat(login.passwordAsked()).isTrue();
     assertThat(login.otpAsked()).as("OTP form shown for a password-level login").isFalse();
   }
 
@@ -111,14 +119,47 @@ class KeycloakInfrastructureIT {
   }
 
   @Test
-  void carolAskedForMfaStepsUpWithHerOtpAndGetsTheHigherAcr() throws Exception {
+  void carolSignedInWithHerPasswordStepsUpWithOtpWhenMfaIsAskedFor() throws Exception {
+    try (HeadlessBrowser browser = startBrowser()) {
+      Login password = signIn(browser, TestRealm.CAROL, Optional.empty());
+      assertThat(password.passwordAsked()).isTrue();
+      assertThat(password.otpAsked()).as("OTP form without acr_values, though carol has OTP").isFalse();
+      assertThat(JwtPayload.of(password.tokens().idToken()).string("acr")).isEqualTo(TestRealm.ACR_PASSWORD);
+
+      // The same browser, so Keycloak's SSO cookie is there: only the missing factor is asked for.
+      Login stepUp = signIn(browser, TestRealm.CAROL, Optional.of(TestRealm.ACR_MFA));
+
+      assertThat(stepUp.passwordAsked()).as("password form again during the step-up").isFalse();
+      assertThat(stepUp.otpAsked()).as("Keycloak's OTP form during the step-up").isTrue();
+      JwtPayload id = JwtPayload.of(stepUp.tokens().idToken());
+      assertThat(id.string("acr")).isEqualTo(TestRealm.ACR_MFA);
+      assertThat(id.strings("amr")).contains(TestRealm.AMR_OTP);
+      assertThat(id.string("sid")).as("the same Keycloak session").isEqualTo(
+          JwtPayload.of(password.tokens().idToken()).string("sid"));
+      assertThat(id.strings(TestRealm.GROUPS_CLAIM)).containsExactly(TestRealm.GROUP);
+    }
+  }
+
+  @Test
+  void carolAskedForMfaAtFirstLoginGivesPasswordAndOtp() throws Exception {
     Login login = signInWithBrowser(TestRealm.CAROL, Optional.of(TestRealm.ACR_MFA));
 
+    assertThat(login.passwordAsked()).isTrue();
     assertThat(login.otpAsked()).as("Keycloak's OTP form after the password").isTrue();
     JwtPayload id = JwtPayload.of(login.tokens().idToken());
     assertThat(id.string("acr")).isEqualTo(TestRealm.ACR_MFA);
     assertThat(id.strings("amr")).contains(TestRealm.AMR_PASSWORD, TestRealm.AMR_OTP);
-    assertThat(id.strings(TestRealm.GROUPS_CLAIM)).containsExactly(TestRealm.GROUP);
+  }
+
+  @Test
+  void browserRefusesAnHttpsServerWhoseCaItWasNotGiven() throws Exception {
+    callback.forgetCallbacks();
+    try (HeadlessBrowser browser = HeadlessBrowser.start(List.of())) {
+      browser.open(callback.redirectUri() + "?probe=1");
+      assertThat(browser.pageText()).doesNotContain(LoopbackCallbackServer.LANDED);
+    }
+    assertThatThrownBy(() -> callback.awaitCallback(Duration.ofSeconds(1))).as("a request reaching the callback")
+        .isInstanceOf(AssertionError.class);
   }
 
   @Test
@@ -139,7 +180,10 @@ class KeycloakInfrastructureIT {
 
   @Test
   void codeExchangeWithTheWrongVerifierIsRefused() throws Exception {
-    Login login = signInWithBrowser(TestRealm.BOB, Optional.empty(), false);
+    Login login;
+    try (HeadlessBrowser browser = startBrowser()) {
+      login = authorize(browser, TestRealm.BOB, Optional.empty());
+    }
 
     TokenEndpointClient.TokenResponse response = keycloak.gatehouseClient()
         .authorizationCode(login.code(), callback.redirectUri(), Pkce.create().verifier());
@@ -215,44 +259,56 @@ class KeycloakInfrastructureIT {
 
   /** What a relying party has after a login: the request it sent, the code it got, the tokens it exchanged. */
   private record Login(AuthorizationRequest request, String code, TokenEndpointClient.TokenResponse tokens,
-      boolean otpAsked) {}
+      boolean passwordAsked, boolean otpAsked) {}
 
+  private static HeadlessBrowser startBrowser() throws Exception {
+    return HeadlessBrowser.start(List.of(certs.resolve(DevCertificateWriter.CA_CERT)));
+  }
+
+  /** {@link #signIn} in a fresh browser, with the code exchanged. */
   private static Login signInWithBrowser(DemoUser user, Optional<String> acr) throws Exception {
-    return signInWithBrowser(user, acr, true);
+    try (HeadlessBrowser browser = startBrowser()) {
+      return signIn(browser, user, acr);
+    }
+  }
+
+  private static Login signIn(HeadlessBrowser browser, DemoUser user, Optional<String> acr) throws Exception {
+    Login login = authorize(browser, user, acr);
+    TokenEndpointClient.TokenResponse tokens = keycloak.gatehouseClient()
+        .authorizationCode(login.code(), callback.redirectUri(), login.request().pkce().verifier());
+    assertThat(tokens.ok()).as("code exchange: %s", tokens).isTrue();
+    return new Login(login.request(), login.code(), tokens, login.passwordAsked(), login.otpAsked());
   }
 
   /**
-   * Sends a fresh browser to Keycloak's authorization endpoint for the {@code gatehouse} client, signs in as
-   * {@code user} (with an OTP when Keycloak asks), follows the redirect to the loopback callback over HTTPS, and
-   * (when {@code exchange}) trades the code for tokens with the PKCE verifier.
+   * Sends the browser to Keycloak's authorization endpoint for the {@code gatehouse} client, answers whatever
+   * Keycloak asks of {@code user} (password, OTP, or nothing when its session cookie suffices), and follows the
+   * redirect to the loopback callback over HTTPS. The code is not exchanged.
    */
-  private static Login signInWithBrowser(DemoUser user, Optional<String> acr, boolean exchange) throws Exception {
+  private static Login authorize(HeadlessBrowser browser, DemoUser user, Optional<String> acr) throws Exception {
     keycloak.admin().configureGatehouseClient(List.of(callback.redirectUri()), List.of(), Optional.empty());
     AuthorizationRequest request = AuthorizationRequest.create(TestRealm.GATEHOUSE_CLIENT_ID, callback.redirectUri());
     if (acr.isPresent()) request = request.withAcrValues(acr.get());
     callback.forgetCallbacks();
-    boolean otpAsked = false;
-    try (HeadlessBrowser browser = HeadlessBrowser.start(List.of(certs.resolve(DevCertificateWriter.CA_CERT)))) {
-      browser.open(request.uri(keycloak.authorizationEndpoint()).toString());
+    By landed = By.xpath("//*[contains(text(), '" + LoopbackCallbackServer.LANDED + "')]");
+    browser.open(request.uri(keycloak.authorizationEndpoint()).toString());
+    browser.awaitAny(By.id("username"), By.id("otp"), landed);
+    boolean passwordAsked = browser.onKeycloakLoginForm();
+    if (passwordAsked) {
       browser.signInAtKeycloak(user);
-      browser.awaitAny(By.id("otp"), By.xpath("//*[contains(text(), '" + LoopbackCallbackServer.LANDED + "')]"));
-      if (browser.onKeycloakOtpForm()) {
-        otpAsked = true;
-        browser.enterOtpAtKeycloak(user.totp().freshCode(null));
-      }
-      browser.awaitUrlStartingWith(callback.redirectUri());
-      assertThat(browser.pageText()).as("the callback page over HTTPS").contains(LoopbackCallbackServer.LANDED);
+      browser.awaitAny(By.id("otp"), landed);
     }
+    boolean otpAsked = browser.onKeycloakOtpForm();
+    if (otpAsked) {
+      lastOtpUsed = user.totp().freshCode(lastOtpUsed);
+      browser.enterOtpAtKeycloak(lastOtpUsed);
+    }
+    browser.awaitUrlStartingWith(callback.redirectUri());
+    assertThat(browser.pageText()).as("the callback page over HTTPS").contains(LoopbackCallbackServer.LANDED);
     Map<String, String> query = callback.awaitCallback(CALLBACK_WAIT);
     assertThat(query).as("callback parameters").doesNotContainKey("error").containsKey("code");
     assertThat(query.get("state")).isEqualTo(request.state());
-    String code = query.get("code");
-    TokenEndpointClient.TokenResponse tokens = null;
-    if (exchange) {
-      tokens = keycloak.gatehouseClient().authorizationCode(code, callback.redirectUri(), request.pkce().verifier());
-      assertThat(tokens.ok()).as("code exchange: %s", tokens).isTrue();
-    }
-    return new Login(request, code, tokens, otpAsked);
+    return new Login(request, query.get("code"), null, passwordAsked, otpAsked);
   }
 
   private static JsonNode getJson(URI uri) throws IOException, InterruptedException {
