@@ -70,9 +70,19 @@ done
 kill -TERM "$KC_PID" 2>/dev/null || true
 wait "$KC_PID" 2>/dev/null || true
 KC_PID=""
-grep -q "augmentation completed" "$BUILD_LOG" || { log "start-dev did not build (unexpected): see $BUILD_LOG"; exit 1; }
+if ! grep -q "augmentation completed" "$BUILD_LOG"; then
+  log "start-dev ran without building for dev mode (unexpected); its output ends:"
+  tail -n 30 "$BUILD_LOG" >&2
+  exit 1
+fi
 rm -rf "$UNPACKED/data"
 
+# Another run (a second test JVM, gatehouse-dev) may have finished first: keep its install, which may be in use.
+if [ -f "$MARK" ]; then
+  log "Keycloak was installed meanwhile by another run: using $DIR"
+  echo "$DIR"
+  exit 0
+fi
 # A leftover install without its mark is an interrupted or damaged one: replace it.
 rm -rf "$DIR"
 mv "$UNPACKED" "$DIR"

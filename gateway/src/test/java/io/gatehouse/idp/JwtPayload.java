@@ -9,17 +9,26 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The decoded payload of a JWT Keycloak issued, for tests to read claims. The signature is NOT checked: that is
+ * The decoded payload (or header) of a JWT Keycloak issued, for tests to read claims. The signature is NOT checked: that is
  * the gateway's job and its tests'; this only reads what a token received straight from Keycloak says.
  */
 public record JwtPayload(JsonNode claims) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static JwtPayload of(String jwt) {
+    return new JwtPayload(decodePart(jwt, 1));
+  }
+
+  /** The JWT's header ({@code alg}, {@code kid}, {@code typ}), read the same way. */
+  public static JwtPayload header(String jwt) {
+    return new JwtPayload(decodePart(jwt, 0));
+  }
+
+  private static JsonNode decodePart(String jwt, int index) {
     String[] parts = jwt.split("\\.");
     if (parts.length != 3) throw new AssertionError("not a signed JWT (" + parts.length + " parts)");
     try {
-      return new JwtPayload(JSON.readTree(Base64.getUrlDecoder().decode(parts[1])));
+      return JSON.readTree(Base64.getUrlDecoder().decode(parts[index]));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

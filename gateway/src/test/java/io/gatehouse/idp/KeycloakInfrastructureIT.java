@@ -19,7 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 
@@ -29,7 +32,9 @@ import org.openqa.selenium.By;
  * admin API the gateway's SSO tests use to cut people off. If one of these fails, the SSO tests built on them
  * would fail for reasons that are not the gateway's.
  */
-@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+// Above KeycloakServer's start timeout, so a slow start reports its log rather than a bare timeout.
+@Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KeycloakInfrastructureIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CALLBACK_WAIT = Duration.ofSeconds(30);
@@ -45,7 +50,8 @@ class KeycloakInfrastructureIT {
     certs = Files.createTempDirectory("gatehouse-idp-certs");
     new DevCertificateWriter().writeServer(certs);
     callback = new LoopbackCallbackServer(certs);
-    keycloak = KeycloakServer.launch(List.of());
+    // Trusting the dev CA lets Keycloak deliver back-channel logouts to the loopback relying party over https.
+    keycloak = KeycloakServer.launch(List.of(certs.resolve(DevCertificateWriter.CA_CERT)));
   }
 
   @AfterAll
@@ -79,7 +85,7 @@ class KeycloakInfrastructureIT {
 
     assertThat(response.ok()).as("%s", response).isTrue();
     JwtPayload token = JwtPayload.of(response.accessToken());
-    assertThat(token.string("sub")).as("sub (lost when a realm import drops Keycloak's default scopes)").isNotBlank();
+    assertThat(token.string("sub")).isNotBlank();
     assertThat(token.string("iss")).isEqualTo(keycloak.issuer());
     assertThat(token.strings("aud")).contains(TestRealm.API_AUDIENCE);
     assertThat(token.scopes()).contains(TestRealm.API_SCOPE);
@@ -214,6 +220,29 @@ class KeycloakInfrastructureIT {
   }
 
   @Test
+  void loggingAliceOutAtKeycloakPostsALogoutTokenToTheClientsBackchannelUrlOverHttps() throws Exception {
+    keycloak.admin().logout("alice"); // sessions other tests left, which would get logout tokens of their own
+    Login login = signInWithBrowser(TestRealm.ALICE, Optional.empty());
+    JwtPayload id = JwtPayload.of(login.tokens().idToken());
+    keycloak.admin().configureGatehouseClient(List.of(callback.redirectUri()), List.of(),
+        Optional.of(callback.backchannelLogoutUri()));
+
+    keycloak.admin().logout("alice");
+
+    String logoutToken = callback.awaitLogoutToken(CALLBACK_WAIT);
+    JwtPayload logout = JwtPayload.of(logoutToken);
+    assertThat(JwtPayload.header(logoutToken).string("typ")).isEqualTo("logout+jwt");
+    assertThat(logout.string("iss")).isEqualTo(keycloak.issuer());
+    assertThat(logout.strings("aud")).contains(TestRealm.GATEHOUSE_CLIENT_ID);
+    assertThat(logout.string("sub")).isEqualTo(id.string("sub"));
+    assertThat(logout.string("sid")).isEqualTo(id.string("sid"));
+    assertThat(logout.claims().path("events").has("http://schemas.openid.net/event/backchannel-logout")).isTrue();
+    assertThat(logout.has("nonce")).isFalse();
+    assertThatThrownBy(() -> callback.awaitLogoutToken(Duration.ofSeconds(1))).as("a second logout token")
+        .isInstanceOf(AssertionError.class);
+  }
+
+  @Test
   void adminMovesBobIntoTheGroupAndOutAgain() throws Exception {
     KeycloakAdmin admin = keycloak.admin();
     assertThat(admin.groups("bob")).doesNotContain(TestRealm.GROUP);
@@ -243,7 +272,9 @@ class KeycloakInfrastructureIT {
     assertThat(client.path("frontchannelLogout").asBoolean()).isFalse();
   }
 
+  /** Last: if Keycloak does not come back, only this test fails. */
   @Test
+  @Order(Integer.MAX_VALUE)
   void keycloakStoppedThenStartedAnswersAgainOnTheSamePort() throws Exception {
     int port = keycloak.port();
     keycloak.stop();

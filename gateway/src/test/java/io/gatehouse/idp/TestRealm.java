@@ -16,8 +16,14 @@ import java.util.Optional;
  *   <li>{@code api-client}: a confidential service-account client (client credentials only) whose access tokens
  *       are the API's: {@code aud} contains {@link #API_AUDIENCE}, {@code scope} contains {@link #API_SCOPE}.</li>
  *   <li>The browser flow asks for the password at level 1 and adds the OTP form at level 2, so an authorization
- *       request with {@code acr_values=}{@link #ACR_MFA} makes a user with OTP step up.</li>
+ *       request with {@code acr_values=}{@link #ACR_MFA} makes a user with OTP step up (only the OTP is asked
+ *       when the browser already has a level-1 Keycloak session).</li>
  * </ul>
+ *
+ * <p>The file lists {@code clientScopes}: Keycloak 26.4.7's own defaults (copied from a fresh realm's export,
+ * ids removed) plus {@code n8n:api}. A realm import that lists any client scope gets only the listed ones, so
+ * leaving the defaults out would leave tokens without {@code email}, {@code acr}, roles and profile claims.
+ * Keycloak keeps its default authentication flows next to the listed ones.
  */
 public final class TestRealm {
   public static final String NAME = "gatehouse-test";
