@@ -27,7 +27,10 @@ public final class ForwardedHeaders {
   private static final Set<String> GATEWAY_OWNED_REQUEST = Set.of(
       "host", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port",
       "x-forwarded-prefix", "x-forwarded-server", "x-real-ip", "x-client-ip", "true-client-ip",
-      "x-request-id", "expect", "content-length");
+      "x-request-id", "expect", "content-length",
+      // What the SSO guard asserts about the person (the n8n hook's signed assertion, the default user headers):
+      // never from a client, on any route. Custom header names are dropped through ForwardSettings.
+      "x-gatehouse-identity", "x-forwarded-user", "x-forwarded-email");
 
   /** n8n's own copies are replaced by the gateway's, or removed so the stack is not advertised. */
   private static final Set<String> STRIPPED_RESPONSE = Set.of(

@@ -44,6 +44,17 @@ class ForwardedHeadersTest {
   }
 
   @Test
+  void whatTheGatewayAssertsAboutAPersonNeverComesFromTheClientOnAnyRoute() {
+    HttpHeaders client = new DefaultHttpHeaders().add("X-Gatehouse-Identity", "v1.forged.mac")
+        .add("X-Forwarded-User", "owner").add("x-forwarded-email", "owner@example.test");
+    HttpHeaders upstream = new DefaultHttpHeaders();
+
+    ForwardedHeaders.copyRequest(client, upstream, new Exchange("req-3", null));
+
+    assertThat(upstream.isEmpty()).isTrue();
+  }
+
+  @Test
   void removingTheOnlyCookieSendsNoCookieHeaderAndNamesMatchExactly() {
     assertThat(ForwardedHeaders.withoutCookies("__Host-gatehouse=x", List.of("__Host-gatehouse"))).isEmpty();
     assertThat(ForwardedHeaders.withoutCookies("__Host-gatehouse2=x; __host-gatehouse=y;;  a=1 ",

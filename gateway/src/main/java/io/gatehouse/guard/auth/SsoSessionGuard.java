@@ -108,7 +108,14 @@ public final class SsoSessionGuard implements Guard {
     });
   }
 
+  /**
+   * The way n8n's Express router matches it: any case, and with or without one trailing slash ({@code /rest/login/}
+   * is n8n's login too, so it must be refused too).
+   */
   private static boolean isN8nCall(Exchange exchange, String method, String path) {
-    return exchange.request().method().name().equals(method) && exchange.path().equalsIgnoreCase(path);
+    if (!exchange.request().method().name().equals(method)) return false;
+    String p = exchange.path();
+    if (p.length() > 1 && p.endsWith("/")) p = p.substring(0, p.length() - 1);
+    return p.equalsIgnoreCase(path);
   }
 }
