@@ -76,7 +76,7 @@ record GatewayStateFactory(
         new RouteTable(reserved, routes),
         pools,
         new ClientAddressResolver(config.server().trustedProxies()),
-        ForwardSettings.from(config.server()));
+        ForwardSettings.from(config.server(), config.sso()));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.gatehouse.forward;
 
 import io.gatehouse.config.ServerConfig;
+import io.gatehouse.config.SsoConfig;
 import java.net.URI;
 import java.time.Duration;
 
@@ -11,10 +12,16 @@ import java.time.Duration;
  *     so n8n's push-origin check compares the browser's {@code Origin} with the URL users really open
  * @param idleTimeout the longest a body streaming either way may stall
  * @param tunnelIdleTimeout the longest an SSE stream may be quiet, and a WebSocket client silent
+ * @param assertedHeaders lower-case names of headers only the gateway may set ({@code sso.forward_headers} with names
+ *     of the operator's own), dropped from every client request besides the fixed ones
  */
 public record ForwardSettings(
     long maxBody, Duration connectTimeout, Duration responseTimeout, String forwardedHost, String forwardedProto,
-    Duration idleTimeout, Duration tunnelIdleTimeout) {
+    Duration idleTimeout, Duration tunnelIdleTimeout, java.util.Set<String> assertedHeaders) {
+  public ForwardSettings {
+    assertedHeaders = java.util.Set.copyOf(assertedHeaders);
+  }
+
   private static final Duration MIN_PING_INTERVAL = Duration.ofSeconds(1);
 
   /**
@@ -28,7 +35,7 @@ public record ForwardSettings(
     return quarter.compareTo(MIN_PING_INTERVAL) < 0 ? MIN_PING_INTERVAL : quarter;
   }
 
-  public static ForwardSettings from(ServerConfig server) {
+  public static ForwardSettings from(ServerConfig server, java.util.Optional<SsoConfig> sso) {
     URI url = server.publicUrl();
     String scheme = url.getScheme().toLowerCase(java.util.Locale.ROOT);
     int port = url.getPort();
@@ -41,6 +48,8 @@ public record ForwardSettings(
         host,
         scheme,
         server.timeouts().idle(),
-        server.timeouts().websocketIdle());
+        server.timeouts().websocketIdle(),
+        sso.map(s -> java.util.Set.of(s.forwardHeaders().user().toLowerCase(java.util.Locale.ROOT),
+            s.forwardHeaders().email().toLowerCase(java.util.Locale.ROOT))).orElse(java.util.Set.of()));
   }
 }

@@ -48,17 +48,18 @@ public final class ForwardedHeaders {
    *
    * @param upgrade true for a WebSocket handshake, whose {@code Upgrade}/{@code Connection} must go through
    */
-  public static void copyRequest(MultiMap from, MultiMap to, boolean upgrade, Exchange exchange) {
-    copyRequest(from, from.getAll("connection"), to::add, exchange.upstreamEditsIfAny());
+  public static void copyRequest(MultiMap from, MultiMap to, boolean upgrade, Exchange exchange,
+      ForwardSettings settings) {
+    copyRequest(from, from.getAll("connection"), to::add, exchange.upstreamEditsIfAny(), settings.assertedHeaders());
     if (upgrade) {
       to.set("Connection", "Upgrade");
       to.set("Upgrade", "websocket");
     }
   }
 
-  /** {@link #copyRequest(MultiMap, MultiMap, boolean, Exchange)} into the head of a request to n8n on our own client. */
-  public static void copyRequest(HttpHeaders from, HttpHeaders to, Exchange exchange) {
-    copyRequest(from, from.getAll("connection"), to::add, exchange.upstreamEditsIfAny());
+  /** {@link #copyRequest(MultiMap, MultiMap, boolean, Exchange, ForwardSettings)} into the head of a request to n8n on our own client. */
+  public static void copyRequest(HttpHeaders from, HttpHeaders to, Exchange exchange, ForwardSettings settings) {
+    copyRequest(from, from.getAll("connection"), to::add, exchange.upstreamEditsIfAny(), settings.assertedHeaders());
   }
 
   /**
@@ -66,14 +67,14 @@ public final class ForwardedHeaders {
    * copied, and a header a guard sets replaces every client copy of it.
    */
   private static void copyRequest(Iterable<Map.Entry<String, String>> from, List<String> connection,
-      BiConsumer<String, String> to, UpstreamHeaderEdits edits) {
+      BiConsumer<String, String> to, UpstreamHeaderEdits edits, Set<String> asserted) {
     Set<String> nominated = nominatedByConnection(connection);
     List<String> cookies = new ArrayList<>(1);
     for (Map.Entry<String, String> field : from) {
       String name = field.getKey();
       String value = field.getValue();
       String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.startsWith(":") || GATEWAY_OWNED_REQUEST.contains(lower)) continue;
+      if (lower.startsWith(":") || GATEWAY_OWNED_REQUEST.contains(lower) || asserted.contains(lower)) continue;
       if (HOP_BY_HOP.contains(lower) || nominated.contains(lower)) continue;
       if (edits != null && edits.replaces(lower)) continue;
       if (lower.equals("cookie")) {

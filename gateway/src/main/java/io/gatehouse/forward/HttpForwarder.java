@@ -99,7 +99,7 @@ public final class HttpForwarder {
 
     private void prepareHeaders() {
       var headers = upstream.headers();
-      ForwardedHeaders.copyRequest(request.headers(), headers, exchange);
+      ForwardedHeaders.copyRequest(request.headers(), headers, exchange, settings);
       ForwardedHeaders.setGatewayOwned(headers, exchange, settings);
       String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
       if (exchange.body() != null) {

@@ -46,7 +46,7 @@ public final class WebSocketTunnel {
             upstream.reset();
             return Future.failedFuture(new UpstreamFailure(Reason.CLIENT_CLOSED, true, "ended before forwarding"));
           }
-          ForwardedHeaders.copyRequest(new HeadersAdaptor(request.headers()), upstream.headers(), true, exchange);
+          ForwardedHeaders.copyRequest(new HeadersAdaptor(request.headers()), upstream.headers(), true, exchange, settings);
           ForwardedHeaders.setGatewayOwned(upstream.headers(), exchange, settings);
           // After a 101 the request never "ends": when the spliced socket closes, Vert.x fails it with "Connection
           // was closed" and, without a handler, logs that at ERROR for every push channel that closes. Failures

@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.core.Exchange;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ForwardedHeadersTest {
+  private static final ForwardSettings SETTINGS = new ForwardSettings(1, Duration.ofSeconds(1), Duration.ofSeconds(1),
+      "h", "https", Duration.ofSeconds(1), Duration.ofSeconds(1), Set.of());
+
   @Test
   void anExchangesEditsDropItsCredentialsAndReplaceEveryClientCopyOfWhatItSets() {
     HttpHeaders client = new DefaultHttpHeaders()
@@ -24,7 +29,7 @@ class ForwardedHeadersTest {
     exchange.upstreamEdits().set("X-Gatehouse-Identity", "v1.signed");
     HttpHeaders upstream = new DefaultHttpHeaders();
 
-    ForwardedHeaders.copyRequest(client, upstream, exchange);
+    ForwardedHeaders.copyRequest(client, upstream, exchange, SETTINGS);
 
     assertThat(upstream.contains("Authorization")).isFalse();
     assertThat(upstream.getAll("Cookie")).containsExactly("n8n-auth=jwt; theme=dark");
@@ -37,7 +42,7 @@ class ForwardedHeadersTest {
     HttpHeaders client = new DefaultHttpHeaders().add("Authorization", "Basic x").add("Cookie", "a=1").add("cookie", "b=2");
     HttpHeaders upstream = new DefaultHttpHeaders();
 
-    ForwardedHeaders.copyRequest(client, upstream, new Exchange("req-2", null));
+    ForwardedHeaders.copyRequest(client, upstream, new Exchange("req-2", null), SETTINGS);
 
     assertThat(upstream.get("Authorization")).isEqualTo("Basic x");
     assertThat(upstream.getAll("Cookie")).containsExactly("a=1; b=2");
@@ -46,10 +51,13 @@ class ForwardedHeadersTest {
   @Test
   void whatTheGatewayAssertsAboutAPersonNeverComesFromTheClientOnAnyRoute() {
     HttpHeaders client = new DefaultHttpHeaders().add("X-Gatehouse-Identity", "v1.forged.mac")
-        .add("X-Forwarded-User", "owner").add("x-forwarded-email", "owner@example.test");
+        .add("X-Forwarded-User", "owner").add("x-forwarded-email", "owner@example.test")
+        .add("X-Remote-User", "owner");
     HttpHeaders upstream = new DefaultHttpHeaders();
+    ForwardSettings customNames = new ForwardSettings(1, Duration.ofSeconds(1), Duration.ofSeconds(1), "h", "https",
+        Duration.ofSeconds(1), Duration.ofSeconds(1), Set.of("x-remote-user"));
 
-    ForwardedHeaders.copyRequest(client, upstream, new Exchange("req-3", null));
+    ForwardedHeaders.copyRequest(client, upstream, new Exchange("req-3", null), customNames);
 
     assertThat(upstream.isEmpty()).isTrue();
   }

@@ -119,7 +119,7 @@ class UpstreamConnectorTest {
 
   private static ForwardSettings settings() {
     return new ForwardSettings(1 << 20, CONNECT, Duration.ofSeconds(10), "localhost", "https", Duration.ofSeconds(60),
-        Duration.ofHours(1));
+        Duration.ofHours(1), java.util.Set.of());
   }
 
   private static Exchange exchange(String path) {
