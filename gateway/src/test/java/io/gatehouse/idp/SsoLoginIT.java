@@ -37,7 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 class SsoLoginIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern LOGIN_FORM = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
 
   private static Vertx vertx;
   private static TestUpstream upstream;
@@ -92,7 +91,7 @@ class SsoLoginIT {
   }
 
   @Test void aBrowserWithoutASessionIsSentToTheIdpWithPkceStateAndNonceAndNothingReachesN8n() throws Exception {
-    Browser browser = new Browser();
+    LoginBrowser browser = new LoginBrowser(gateway.sslContext(), publicUrl);
 
     HttpResponse<String> answer = browser.navigate(publicUrl + "/workflow/42?tab=x");
 
@@ -114,7 +113,7 @@ class SsoLoginIT {
   }
 
   @Test void xhrRestCallsAndWebSocketHandshakesWithoutASessionGet401JsonNeverARedirect() throws Exception {
-    Browser browser = new Browser();
+    LoginBrowser browser = new LoginBrowser(gateway.sslContext(), publicUrl);
     for (HttpRequest.Builder request : List.of(
         browser.request(publicUrl + "/rest/settings").header("Accept", "application/json"),
         browser.request(publicUrl + "/rest/settings").header("Accept", "text/html").header("Sec-Fetch-Mode", "cors"),
@@ -129,7 +128,7 @@ class SsoLoginIT {
   }
 
   @Test void aMemberLogsInAtKeycloakReturnsToThePageFirstAskedForAndReachesN8nAsThemselves() throws Exception {
-    Browser alice = new Browser();
+    LoginBrowser alice = new LoginBrowser(gateway.sslContext(), publicUrl);
 
     HttpResponse<String> back = alice.logIn(publicUrl + "/workflow/42?tab=x", TestRealm.ALICE);
 
@@ -157,7 +156,7 @@ class SsoLoginIT {
   }
 
   @Test void aPersonOutsideTheRequiredGroupsIsRefused403WithAPageNamingTheRuleButNotTheirClaims() throws Exception {
-    Browser bob = new Browser();
+    LoginBrowser bob = new LoginBrowser(gateway.sslContext(), publicUrl);
     bob.logIn(publicUrl + "/", TestRealm.BOB);
 
     HttpResponse<String> page = bob.navigate(publicUrl + "/");
@@ -168,27 +167,27 @@ class SsoLoginIT {
   }
 
   @Test void aCallbackReplayedOrForgedOrWithoutItsLoginCookieIsRefused() throws Exception {
-    Browser alice = new Browser();
+    LoginBrowser alice = new LoginBrowser(gateway.sslContext(), publicUrl);
     String callback = alice.callbackAfterKeycloakLogin(publicUrl + "/", TestRealm.ALICE);
     String loginCookies = alice.cookieHeader(publicUrl);
     assertThat(alice.send(alice.request(callback)).statusCode()).isEqualTo(302);
 
     // The same callback again, even with the spent login cookie sent back by hand.
-    HttpResponse<String> replayed = new Browser().send(HttpRequest.newBuilder(URI.create(callback))
+    HttpResponse<String> replayed = new LoginBrowser(gateway.sslContext(), publicUrl).send(HttpRequest.newBuilder(URI.create(callback))
         .header("Cookie", loginCookies));
     assertThat(replayed.statusCode()).isEqualTo(401);
     // Another browser's callback (login CSRF): no login cookie of its own.
-    assertThat(new Browser().send(new Browser().request(callback)).statusCode()).isEqualTo(401);
+    assertThat(new LoginBrowser(gateway.sslContext(), publicUrl).send(new LoginBrowser(gateway.sslContext(), publicUrl).request(callback)).statusCode()).isEqualTo(401);
     // A state that was never issued.
-    assertThat(new Browser().send(new Browser().request(publicUrl + "/_gatehouse/oidc/callback?code=x&state="
+    assertThat(new LoginBrowser(gateway.sslContext(), publicUrl).send(new LoginBrowser(gateway.sslContext(), publicUrl).request(publicUrl + "/_gatehouse/oidc/callback?code=x&state="
         + "A".repeat(22))).statusCode()).isEqualTo(401);
-    assertThat(new Browser().send(new Browser().request(publicUrl + "/_gatehouse/oidc/callback?error=access_denied"))
+    assertThat(new LoginBrowser(gateway.sslContext(), publicUrl).send(new LoginBrowser(gateway.sslContext(), publicUrl).request(publicUrl + "/_gatehouse/oidc/callback?error=access_denied"))
         .statusCode()).isEqualTo(401);
   }
 
   @Test void openRedirectAttemptsReturnToAPathOnThisGatewayOnly() throws Exception {
     for (String target : List.of("//evil.example/x", "/%2F%2Fevil.example", "/%5Cevil.example", "/https:/evil.example")) {
-      Browser alice = new Browser();
+      LoginBrowser alice = new LoginBrowser(gateway.sslContext(), publicUrl);
       HttpResponse<String> first = alice.send(alice.request(publicUrl + target).header("Sec-Fetch-Mode", "navigate"));
       if (first.statusCode() != 302) {
         // Refused as ambiguous before any login (encoded slash, backslash): nothing to redirect to.
@@ -203,13 +202,13 @@ class SsoLoginIT {
   }
 
   @Test void aTamperedSessionCookieIsRefusedAndN8nsPasswordLoginIsRefusedWithSsoRequired() throws Exception {
-    Browser alice = new Browser();
+    LoginBrowser alice = new LoginBrowser(gateway.sslContext(), publicUrl);
     alice.logIn(publicUrl + "/", TestRealm.ALICE);
     String value = alice.cookie("__Host-gatehouse-session").orElseThrow();
     char flipped = value.charAt(20) == 'A' ? 'B' : 'A';
     String tampered = value.substring(0, 20) + flipped + value.substring(21);
 
-    HttpResponse<String> answer = new Browser().send(HttpRequest.newBuilder(URI.create(publicUrl + "/rest/settings"))
+    HttpResponse<String> answer = new LoginBrowser(gateway.sslContext(), publicUrl).send(HttpRequest.newBuilder(URI.create(publicUrl + "/rest/settings"))
         .header("Cookie", "__Host-gatehouse-session=" + tampered));
     assertThat(answer.statusCode()).isEqualTo(401);
 
@@ -225,7 +224,7 @@ class SsoLoginIT {
   }
 
   @Test void logoutEndsTheSessionHereAndACopiedCookieStopsWorking() throws Exception {
-    Browser alice = new Browser();
+    LoginBrowser alice = new LoginBrowser(gateway.sslContext(), publicUrl);
     alice.logIn(publicUrl + "/", TestRealm.ALICE);
     String copied = alice.cookie("__Host-gatehouse-session").orElseThrow();
 
@@ -234,13 +233,13 @@ class SsoLoginIT {
     assertThat(out.statusCode()).isEqualTo(200);
     assertThat(out.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c)
         .startsWith("__Host-gatehouse-session=;").contains("Max-Age=0"));
-    HttpResponse<String> afterwards = new Browser().send(HttpRequest.newBuilder(URI.create(publicUrl + "/rest/x"))
+    HttpResponse<String> afterwards = new LoginBrowser(gateway.sslContext(), publicUrl).send(HttpRequest.newBuilder(URI.create(publicUrl + "/rest/x"))
         .header("Cookie", "__Host-gatehouse-session=" + copied));
     assertThat(afterwards.statusCode()).isEqualTo(401);
   }
 
   @Test void anOpenWebSocketOfASessionThatEndsIsClosedWithinRevalidateEvery() throws Exception {
-    Browser alice = new Browser();
+    LoginBrowser alice = new LoginBrowser(gateway.sslContext(), publicUrl);
     alice.logIn(publicUrl + "/", TestRealm.ALICE);
     String session = alice.cookie("__Host-gatehouse-session").orElseThrow();
     try (javax.net.ssl.SSLSocket socket = gateway.connect()) {
@@ -268,7 +267,7 @@ class SsoLoginIT {
   }
 
   @Test void aUserDisabledAndLoggedOutAtTheIdpLosesAccessWithinRevalidateEvery() throws Exception {
-    Browser carol = new Browser();
+    LoginBrowser carol = new LoginBrowser(gateway.sslContext(), publicUrl);
     carol.logIn(publicUrl + "/", TestRealm.CAROL);
     assertThat(carol.send(carol.request(publicUrl + "/rest/x")).statusCode()).isEqualTo(200);
     try {
@@ -286,7 +285,7 @@ class SsoLoginIT {
 
   @Test void theBackChannelLogoutEndpointRefusesWhatIsNotASignedLogoutTokenAndLoginsAreCounted() throws Exception {
     String accessToken = keycloak.apiClient().clientCredentials().accessToken();
-    Browser idp = new Browser();
+    LoginBrowser idp = new LoginBrowser(gateway.sslContext(), publicUrl);
     for (HttpRequest.Builder request : List.of(
         idp.request(publicUrl + "/_gatehouse/oidc/backchannel-logout"),
         idp.request(publicUrl + "/_gatehouse/oidc/backchannel-logout").header("Content-Type", "text/plain")
@@ -303,7 +302,7 @@ class SsoLoginIT {
       assertThat(answer.statusCode()).isEqualTo(400);
       assertThat(JSON.readTree(answer.body()).get("error").asText()).isEqualTo("bad_request");
     }
-    new Browser().logIn(publicUrl + "/", TestRealm.ALICE);
+    new LoginBrowser(gateway.sslContext(), publicUrl).logIn(publicUrl + "/", TestRealm.ALICE);
     assertThat(gateway.metrics()).containsPattern("gatehouse_sso_events_total\\{event=\"login\",outcome=\"ok\"\\} [1-9]");
   }
 
@@ -343,88 +342,5 @@ class SsoLoginIT {
           URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
     return out;
-  }
-
-  /**
-   * One person's browser: a cookie jar per host, no automatic redirects, the gateway's dev CA trusted. The jar is
-   * ours because Java's {@code CookieManager} never sends a {@code Secure} cookie over plain http, and the test
-   * Keycloak on loopback http marks its login cookies Secure (a browser treats loopback as a secure context).
-   */
-  private static final class Browser {
-    private final Map<String, Map<String, String>> jar = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder()
-        .sslContext(gateway.sslContext())
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
-
-    HttpRequest.Builder request(String url) {
-      return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
-    }
-
-    HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-      HttpRequest built = request.build();
-      String host = built.uri().getHost();
-      Map<String, String> cookies = jar.computeIfAbsent(host, h -> new LinkedHashMap<>());
-      if (!cookies.isEmpty() && built.headers().firstValue("Cookie").isEmpty()) {
-        request.header("Cookie", String.join("; ", cookies.entrySet().stream()
-            .map(e -> e.getKey() + "=" + e.getValue()).toList()));
-        built = request.build();
-      }
-      HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
-      for (String set : response.headers().allValues("Set-Cookie")) {
-        String pair = set.split(";", 2)[0];
-        int eq = pair.indexOf('=');
-        String name = pair.substring(0, eq).strip();
-        String value = pair.substring(eq + 1).strip();
-        if (value.isEmpty() || set.contains("Max-Age=0")) cookies.remove(name);
-        else cookies.put(name, value);
-      }
-      return response;
-    }
-
-    HttpResponse<String> navigate(String url) throws Exception {
-      return send(request(url).header("Sec-Fetch-Mode", "navigate").header("Accept", "text/html"));
-    }
-
-    /** Opens {@code url}, logs in on Keycloak's form, and returns the callback URL Keycloak sent the browser to. */
-    String callbackAfterKeycloakLogin(String url, DemoUser user) throws Exception {
-      HttpResponse<String> toIdp = navigate(url);
-      assertThat(toIdp.statusCode()).as("sent to the IdP").isEqualTo(302);
-      HttpResponse<String> form = send(request(toIdp.headers().firstValue("Location").orElseThrow()));
-      assertThat(form.statusCode()).as("Keycloak's login page").isEqualTo(200);
-      Matcher action = LOGIN_FORM.matcher(form.body());
-      assertThat(action.find()).as("Keycloak's login form").isTrue();
-      String post = action.group(1).replace("&amp;", "&");
-      HttpResponse<String> loggedIn = send(request(post)
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString("username=" + enc(user.username()) + "&password="
-              + enc(user.password()) + "&credentialId=")));
-      assertThat(loggedIn.statusCode()).as("Keycloak accepted the password: " + loggedIn.body()).isEqualTo(302);
-      String callback = loggedIn.headers().firstValue("Location").orElseThrow();
-      assertThat(callback).startsWith(publicUrl + "/_gatehouse/oidc/callback?");
-      return callback;
-    }
-
-    /** The whole login: the gateway's answer to the callback (302 back to the page, with the session cookie). */
-    HttpResponse<String> logIn(String url, DemoUser user) throws Exception {
-      HttpResponse<String> back = send(request(callbackAfterKeycloakLogin(url, user)));
-      assertThat(back.statusCode()).as("callback: " + back.body()).isEqualTo(302);
-      return back;
-    }
-
-    Optional<String> cookie(String name) {
-      return Optional.ofNullable(jar.getOrDefault("localhost", Map.of()).get(name));
-    }
-
-    String cookieHeader(String url) {
-      return String.join("; ", jar.getOrDefault(URI.create(url).getHost(), Map.of()).entrySet().stream()
-          .map(e -> e.getKey() + "=" + e.getValue()).toList());
-    }
-
-    private static String enc(String value) {
-      return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
   }
 }

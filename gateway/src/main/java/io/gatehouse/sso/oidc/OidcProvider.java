@@ -27,6 +27,8 @@ import java.util.logging.Logger;
 public final class OidcProvider {
   private static final Logger LOG = Logger.getLogger(OidcProvider.class.getName());
   static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+  /** How long one failed call marks the IdP as down for logins. */
+  static final Duration DOWN_FOR = Duration.ofSeconds(15);
   private static final Duration IDP_TIMEOUT = Duration.ofSeconds(5);
   /** Clock skew allowed on exp, nbf and iat (the 60 s at most). */
   static final Duration SKEW = Duration.ofSeconds(60);
@@ -42,6 +44,8 @@ public final class OidcProvider {
   private final Object lock = new Object();
   private Future<Discovered> current;
   private long failedAtMillis = Long.MIN_VALUE;
+  /** When a call last found the IdP unreachable; 0 for never. */
+  private volatile long unreachableAtMillis;
 
   /** @param clientSecret null for an issuer used only to verify bearer tokens */
   public OidcProvider(Vertx vertx, URI issuer, String clientId, String clientSecret, Clock clock) {
@@ -65,6 +69,24 @@ public final class OidcProvider {
       current = discover();
       return current;
     }
+  }
+
+  /** A call to this IdP just failed for want of an answer (token endpoint, keys): logins stop for a while. */
+  public void markUnreachable() {
+    unreachableAtMillis = clock.millis();
+  }
+
+  /**
+   * Whether the IdP failed to answer in the last {@link #DOWN_FOR}: a browser is then told so (503) rather than sent
+   * to a login page that will not load. Discovery failing counts too.
+   */
+  public boolean recentlyUnreachable() {
+    long now = clock.millis();
+    synchronized (lock) {
+      if (current != null && current.failed() && now - failedAtMillis < DOWN_FOR.toMillis()) return true;
+    }
+    long at = unreachableAtMillis;
+    return at != 0 && now - at < DOWN_FOR.toMillis();
   }
 
   /** Whether discovery has succeeded, without starting it. */

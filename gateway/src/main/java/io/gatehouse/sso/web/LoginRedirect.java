@@ -25,6 +25,11 @@ public final class LoginRedirect {
   }
 
   public Future<Verdict> start(Exchange exchange, boolean stepUp) {
+    if (sso.provider().recentlyUnreachable()) {
+      exchange.detail("login cannot start: the IdP did not answer just now");
+      exchange.publicNote("The sign-in service does not answer at the moment. Try again in a minute.");
+      return Verdict.refuse(Reason.IDP_UNAVAILABLE, ResponseHeaders.of("Retry-After", "15"));
+    }
     return sso.provider().discovered().transform(ar -> {
       if (ar.failed()) {
         exchange.detail("login cannot start: IdP unavailable (" + ar.cause().getClass().getSimpleName() + ")");

@@ -76,8 +76,11 @@ public final class OidcCallbackEndpoint implements LocalEndpoint {
               String refreshToken = ((TokenEndpoint.Answer.Tokens) answer).refreshToken();
               return idp.tokens().verify(idToken).compose(result -> start(exchange, login.get(), result, refreshToken));
             }))
-        .recover(failure -> refuse(exchange, Reason.IDP_UNAVAILABLE, "idp_unavailable",
-            "login cannot finish: IdP unavailable (" + failure.getClass().getSimpleName() + ")"));
+        .recover(failure -> {
+          sso.provider().markUnreachable();
+          return refuse(exchange, Reason.IDP_UNAVAILABLE, "idp_unavailable",
+              "login cannot finish: IdP unavailable (" + failure.getClass().getSimpleName() + ")");
+        });
   }
 
   private Future<LocalAnswer> start(Exchange exchange, LoginState login, JwtResult result, String refreshToken) {

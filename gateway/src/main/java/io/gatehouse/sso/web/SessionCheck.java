@@ -130,6 +130,7 @@ public final class SessionCheck {
           // The IdP did not answer (or discovery failed): the session carries on within the grace, unrevalidated,
           // and this session does not ask again for a while (every request would otherwise try).
           unreachableAt.put(session.id(), now);
+          sso.provider().markUnreachable();
           sso.events().ssoEvent(SsoEvents.REVALIDATION, "idp_unavailable");
           return Future.succeededFuture(withinGrace ? Optional.of(session) : Optional.empty());
         });

@@ -1,0 +1,122 @@
+package io.gatehouse.idp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.it.GatewayHarness;
+import io.gatehouse.it.GatewayProcess;
+import io.gatehouse.it.TestUpstream;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * What the IdP does to sessions already open at the gateway, with a Keycloak of this class's own (it is stopped
+ * here): a logout at Keycloak reaches the gateway as a back-channel logout (over https: this Keycloak trusts the
+ * gateway's CA) and ends that session at once; while Keycloak is down, sessions go on for {@code idp_down_grace}
+ * past their due revalidation and new logins get 503 {@code idp_unavailable}; once it is back, logins work again.
+ *
+ * <p>The gateway starts first (Keycloak must trust its CA, made at start), with an issuer nothing answers at, and is
+ * then given the real one through a config reload, which also shows SSO taking a new issuer without a restart.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SsoIdpEventsIT {
+  private static Vertx vertx;
+  private static TestUpstream upstream;
+  private static KeycloakServer keycloak;
+  private static GatewayHarness gateway;
+  private static String publicUrl;
+
+  @BeforeAll static void start() throws Exception {
+    vertx = Vertx.vertx();
+    upstream = new TestUpstream(vertx);
+    int port = GatewayProcess.freePort();
+    publicUrl = "https://localhost:" + port;
+    GatewayHarness.Options options = GatewayHarness.Options.DEFAULTS.withListen("127.0.0.1:" + port)
+        .withPublicUrl(publicUrl);
+    gateway = GatewayHarness.start(upstream.url(), sections("http://127.0.0.1:1/realms/none", "gatehouse", "x".repeat(24)),
+        "", options);
+    keycloak = KeycloakServer.launch(List.of(gateway.dir().resolve("certs/ca.crt")));
+    configureClient();
+    Path config = gateway.dir().resolve("gatehouse-with-keycloak.yaml");
+    Files.writeString(config, GatewayHarness.configYaml(upstream.url(),
+        sections(keycloak.issuer(), keycloak.clientId(), keycloak.clientSecret()), "", options));
+    assertThat(gateway.gateway().apply(GatewayHarness.load(config))).as("reload problems").isEmpty();
+  }
+
+  private static void configureClient() throws Exception {
+    keycloak.admin().configureGatehouseClient(List.of(publicUrl + "/_gatehouse/oidc/callback"),
+        List.of(publicUrl + "/"), Optional.of(publicUrl + "/_gatehouse/oidc/backchannel-logout"));
+  }
+
+  private static String sections(String issuer, String clientId, String clientSecret) {
+    return """
+        sso:
+          issuer: "%s"
+          client_id: "%s"
+          client_secret: "%s"
+          cookie_secret: "cookie-secret-for-the-idp-events-test-0123456789"
+          session: { idle_timeout: "30m", max_lifetime: "1h", revalidate_every: "5s", idp_down_grace: "20s" }
+        routes:
+          - name: "editor"
+            match: ["/"]
+            upstream: "main"
+            allow: ["127.0.0.0/8", "::1/128"]
+            auth: "sso"
+        """.formatted(issuer, clientId, clientSecret);
+  }
+
+  @AfterAll static void stop() {
+    if (gateway != null) gateway.close();
+    if (keycloak != null) keycloak.close();
+    if (upstream != null) upstream.close();
+    if (vertx != null) vertx.close().await();
+  }
+
+  @Test @Order(1) void aLogoutAtTheIdpEndsTheGatewaySessionAtOnceThroughBackChannelLogout() throws Exception {
+    LoginBrowser alice = new LoginBrowser(gateway.sslContext(), publicUrl);
+    alice.logIn(publicUrl + "/", TestRealm.ALICE);
+    assertThat(alice.send(alice.request(publicUrl + "/rest/x")).statusCode()).isEqualTo(200);
+
+    keycloak.admin().logout(TestRealm.ALICE.username());
+
+    // Keycloak posts the logout token before its admin call returns: no wait for a revalidation is needed.
+    assertThat(alice.send(alice.request(publicUrl + "/rest/x")).statusCode()).isEqualTo(401);
+    assertThat(gateway.metrics())
+        .containsPattern("gatehouse_sso_events_total\\{event=\"backchannel_logout\",outcome=\"ok\"\\} [1-9]");
+  }
+
+  @Test @Order(2) void whileTheIdpIsDownSessionsGoOnForTheGraceAndNewLoginsAre503() throws Exception {
+    LoginBrowser carol = new LoginBrowser(gateway.sslContext(), publicUrl);
+    carol.logIn(publicUrl + "/", TestRealm.CAROL);
+    keycloak.stop();
+    try {
+      // Past revalidate_every (5 s) the refresh cannot be made: within idp_down_grace (20 s) the session goes on.
+      Thread.sleep(6_000);
+      assertThat(carol.send(carol.request(publicUrl + "/rest/x")).statusCode()).as("within the grace").isEqualTo(200);
+      LoginBrowser newcomer = new LoginBrowser(gateway.sslContext(), publicUrl);
+      var login = newcomer.navigate(publicUrl + "/");
+      assertThat(login.statusCode()).isEqualTo(503);
+      assertThat(login.body()).contains("idp_unavailable");
+      // Past the grace (5 s + 20 s after the last revalidation) the session ends.
+      Thread.sleep(21_000);
+      assertThat(carol.send(carol.request(publicUrl + "/rest/x")).statusCode()).as("past the grace").isEqualTo(401);
+    } finally {
+      keycloak.start();
+      // Keycloak keeps its realm in memory here: the restart re-imported it, without the URIs set at runtime.
+      configureClient();
+    }
+    // One failed call marks the IdP down for logins for 15 s: the first login after that works.
+    Thread.sleep(15_000);
+    LoginBrowser again = new LoginBrowser(gateway.sslContext(), publicUrl);
+    again.logIn(publicUrl + "/", TestRealm.CAROL);
+    assertThat(again.send(again.request(publicUrl + "/rest/x")).statusCode()).as("logins work again").isEqualTo(200);
+  }
+}
