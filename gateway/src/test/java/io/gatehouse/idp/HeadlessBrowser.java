@@ -159,6 +159,20 @@ public final class HeadlessBrowser implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code script} in the current page as an asynchronous script (Selenium passes a callback as the last
+   * argument) and returns what the script handed to it: a page's own {@code fetch}, with its cookies and origin.
+   */
+  public Object runAsyncScript(String script, Object... args) {
+    driver.manage().timeouts().scriptTimeout(WAIT);
+    return driver.executeAsyncScript(script, args);
+  }
+
+  /** Writes a PNG of the current page to {@code file}: what a person would have seen, for a failure's reader. */
+  public void screenshot(Path file) throws IOException {
+    Files.write(file, driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+  }
+
   /** Quits Chromium and chromedriver and deletes the profile and the driver's log. */
   @Override
   public void close() {
