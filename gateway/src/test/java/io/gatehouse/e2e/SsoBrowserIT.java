@@ -257,6 +257,18 @@ class SsoBrowserIT {
       assertThat(again.status()).as("bob's session asking n8n who he is").isEqualTo(403);
       assertThat(again.json().get("error").asText()).isEqualTo("forbidden");
       assertThat(userAsOwner(TestRealm.BOB.email())).as("no n8n user was made for bob").isNull();
+      // Every request of bob's on the editor route (after the callback's login) is require_groups' refusal,
+      // recorded under his subject, and none reached n8n.
+      String bobSubject = keycloak.admin().userId(TestRealm.BOB.username());
+      assertThat(gateway.accessLog(1)).filteredOn(record -> "editor".equals(record.path("route").asText())
+              && bobSubject.equals(record.path("identity").asText()))
+          .isNotEmpty()
+          .allSatisfy(record -> {
+            assertThat(record.get("status").asInt()).isEqualTo(403);
+            assertThat(record.get("reason").asText()).isEqualTo("forbidden");
+            assertThat(record.get("detail").asText()).contains("require_groups");
+            assertThat(record.path("upstream").asText("")).as("no upstream target").isEmpty();
+          });
     }
 
     keycloak.admin().addToGroup(TestRealm.BOB.username(), TestRealm.GROUP);
