@@ -74,9 +74,10 @@ class SsoBrowserIT {
   private static String ownerSession;
   private static HeadlessBrowser alice;
 
-  // Keycloak and n8n start side by side: alone each takes about 25 s, on a machine busy with other builds minutes.
+  // Keycloak and n8n start side by side: alone each takes about 25 s, on a machine busy with other builds minutes
+  // (KeycloakServer allows its start 10).
   @BeforeAll
-  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  @Timeout(value = 12, unit = TimeUnit.MINUTES)
   static void start() throws Exception {
     Path hook = N8nServer.projectRoot().resolve("n8n/gatehouse-hook.js");
     assertThat(hook).as("the hook file").exists();
