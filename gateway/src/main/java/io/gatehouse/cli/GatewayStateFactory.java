@@ -9,7 +9,6 @@ import io.gatehouse.config.WebhookConfig;
 import io.gatehouse.core.BodyBudget;
 import io.gatehouse.core.Guard;
 import io.gatehouse.core.GuardChain;
-import io.gatehouse.core.Reason;
 import io.gatehouse.core.Route;
 import io.gatehouse.forward.ForwardSettings;
 import io.gatehouse.forward.UpstreamPool;

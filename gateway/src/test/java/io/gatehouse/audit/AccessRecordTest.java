@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AccessRecordTest {
