@@ -50,7 +50,8 @@ public final class OidcCallbackEndpoint implements LocalEndpoint {
     }
     String state = single(params, "state");
     String code = single(params, "code");
-    if (state == null || code == null || state.length() < 12) {
+    // Our states are 22 base64url characters; anything else was not issued here (and names no cookie of ours).
+    if (state == null || code == null || !state.matches("[A-Za-z0-9_-]{16,64}") || code.length() > 4096) {
       return refuse(exchange, Reason.BAD_REQUEST, "bad_request", "callback without one state and one code");
     }
     String cookieName = SsoCookies.loginCookieName(state);

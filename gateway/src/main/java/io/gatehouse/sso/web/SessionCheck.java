@@ -11,6 +11,7 @@ import io.gatehouse.sso.oidc.TokenEndpoint;
 import io.gatehouse.sso.session.CookieTooLargeException;
 import io.gatehouse.sso.session.Session;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -109,8 +110,16 @@ public final class SessionCheck {
   }
 
   private Future<Optional<Session>> revalidate(Session session, Instant now, StringBuilder why) {
-    Future<Optional<Session>> shared = revalidating.computeIfAbsent(session.id(), id -> refresh(session, now)
-        .andThen(done -> revalidating.remove(id)));
+    // Not computeIfAbsent: a refresh that completes at once would remove its own entry from inside the map's update.
+    Promise<Optional<Session>> mine = Promise.promise();
+    Future<Optional<Session>> running = revalidating.putIfAbsent(session.id(), mine.future());
+    Future<Optional<Session>> shared = running != null ? running : mine.future();
+    if (running == null) {
+      refresh(session, now).onComplete(done -> {
+        revalidating.remove(session.id(), mine.future());
+        mine.handle(done);
+      });
+    }
     return shared.map(result -> {
       if (result.isEmpty()) why.append("revalidation refused by the IdP");
       return result;
