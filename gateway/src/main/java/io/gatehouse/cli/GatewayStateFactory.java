@@ -98,9 +98,10 @@ record GatewayStateFactory(
       if (!config.deny().isEmpty()) guards.add(new SourceDenyListGuard(config.deny()));
       guards.add(new SourceAllowListGuard(config.allow()));
       authentication(config, gatehouse, sso).ifPresent(guards::add);
-      if (!config.requireGroups().isEmpty() || config.requireMfa()) {
-        guards.add(new IdentityRuleGuard(config.requireGroups(), config.requireMfa(),
-            config.auth() == RouteConfig.AuthMode.SSO ? sso.logins() : null));
+      // Only SSO sessions carry groups and MFA (check refuses these keys on bearer routes, and warns that they do
+      // nothing without an identity).
+      if (config.auth() == RouteConfig.AuthMode.SSO && (!config.requireGroups().isEmpty() || config.requireMfa())) {
+        guards.add(new IdentityRuleGuard(config.requireGroups(), config.requireMfa(), sso.logins()));
       }
       if (config.signature() != SignatureMode.OFF) {
         guards.add(new WebhookSignatureGuard(config.signature(), webhooks, replays, config.replayStoreDown(), maxBody,

@@ -195,6 +195,11 @@ final class RouteReader {
       problems.warning(m.keyNode("rate_limit"), m.pathOf("rate_limit"), "is not enforced by this version of"
           + " Gatehouse yet: requests on this route are not rate-limited");
     }
+    if (route.auth() == AuthMode.BEARER && (!route.requireGroups().isEmpty() || route.requireMfa())) {
+      String key = !route.requireGroups().isEmpty() ? "require_groups" : "require_mfa";
+      problems.error(m.keyNode(key), m.pathOf(key), "is not supported with auth: bearer in this version (a token's"
+          + " groups and MFA are not read); use bearer.scopes, or auth: sso");
+    }
     boolean noIdentity = route.auth() == AuthMode.NONE || route.auth() == AuthMode.N8N_API_KEY;
     if (noIdentity && !route.denyAll() && (!route.requireGroups().isEmpty() || route.requireMfa())) {
       String key = !route.requireGroups().isEmpty() ? "require_groups" : "require_mfa";

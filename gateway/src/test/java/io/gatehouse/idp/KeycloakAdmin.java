@@ -70,6 +70,11 @@ public final class KeycloakAdmin {
     send("PUT", "/users/" + userId(username), "{\"enabled\":" + enabled + "}", 204);
   }
 
+  /** Marks the user's email verified or not (what the ID token's {@code email_verified} then says). */
+  public void setEmailVerified(String username, boolean verified) throws IOException, InterruptedException {
+    send("PUT", "/users/" + userId(username), "{\"emailVerified\":" + verified + "}", 204);
+  }
+
   /** Ends all of the user's sessions (Keycloak sends back-channel logouts for them to clients that have a URL). */
   public void logout(String username) throws IOException, InterruptedException {
     send("POST", "/users/" + userId(username) + "/logout", null, 204);

@@ -163,6 +163,20 @@ class SsoLoginIT {
     assertThat(upstream.seen()).isEmpty();
   }
 
+  @Test void aPersonWhoseEmailTheIdpHasNotVerifiedIsNotLetInBecauseN8nUsersAreFoundByEmail() throws Exception {
+    keycloak.admin().setEmailVerified(TestRealm.CAROL.username(), false);
+    try {
+      LoginBrowser carol = new LoginBrowser(gateway.sslContext(), publicUrl);
+      HttpResponse<String> back = carol.send(carol.request(
+          carol.callbackAfterKeycloakLogin(publicUrl + "/", TestRealm.CAROL)));
+
+      assertThat(back.statusCode()).isEqualTo(401);
+      assertThat(carol.cookie("__Host-gatehouse-session")).isEmpty();
+    } finally {
+      keycloak.admin().setEmailVerified(TestRealm.CAROL.username(), true);
+    }
+  }
+
   @Test void aCallbackReplayedOrForgedOrWithoutItsLoginCookieIsRefused() throws Exception {
     LoginBrowser alice = new LoginBrowser(gateway.sslContext(), publicUrl);
     String callback = alice.callbackAfterKeycloakLogin(publicUrl + "/", TestRealm.ALICE);

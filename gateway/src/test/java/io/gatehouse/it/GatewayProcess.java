@@ -222,8 +222,28 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** Sends a signal by name ({@code HUP}, {@code INT}, {@code TERM}): ProcessHandle has no signal API. */
   public void signal(String name) throws Exception {
+    assertThat(ignores(name)).as("the gateway process ignores SIG" + name + ": it inherited that from how the tests"
+        + " were started (nohup ignores HUP; a background job of a non-interactive shell ignores INT and QUIT), and a"
+        + " JVM keeps a signal ignored that it was started with. Run ./gatehouse-test in the foreground, or from a"
+        + " shell that does not ignore the signal").isFalse();
     Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
     assertThat(kill.waitFor()).as("kill -" + name + " exit status").isZero();
+  }
+
+  /** Whether the process was started with signal {@code name} ignored (Linux's /proc SigIgn mask). */
+  private boolean ignores(String name) throws IOException {
+    int number = switch (name) {
+      case "HUP" -> 1;
+      case "INT" -> 2;
+      case "TERM" -> 15;
+      default -> 0;
+    };
+    Path status = Path.of("/proc/" + pid() + "/status");
+    if (number == 0 || !Files.exists(status)) return false;
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).strip(), 16) >> (number - 1) & 1) == 1;
+    }
+    return false;
   }
 
   /** The status of a GET on the admin listener, or -1 when it cannot be reached. */

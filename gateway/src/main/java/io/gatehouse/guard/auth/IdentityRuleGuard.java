@@ -22,7 +22,7 @@ public final class IdentityRuleGuard implements Guard {
   private final boolean requireMfa;
   private final LoginRedirect stepUp;
 
-  /** @param stepUp null where no browser login exists (bearer routes): missing MFA is then a plain 403 */
+  /** @param stepUp how a browser is sent back to the IdP for MFA */
   public IdentityRuleGuard(List<String> requiredGroups, boolean requireMfa, LoginRedirect stepUp) {
     this.requiredGroups = List.copyOf(requiredGroups);
     this.requireMfa = requireMfa;
@@ -43,7 +43,7 @@ public final class IdentityRuleGuard implements Guard {
       return Verdict.refuse(Reason.FORBIDDEN);
     }
     if (requireMfa && !identity.get().mfa()) {
-      if (stepUp != null && BrowserNavigation.isNavigation(exchange.request(), exchange.path())) {
+      if (BrowserNavigation.isNavigation(exchange.request(), exchange.path())) {
         return stepUp.start(exchange, true);
       }
       exchange.detail("require_mfa: the login used no second factor");

@@ -13,7 +13,8 @@ import java.util.Set;
  * What Gatehouse takes from a verified ID token (OIDC Core §3.1.3.7): the person, the groups the config's rules name,
  * and whether a second factor was used. The caller has verified signature, issuer and times ({@code JwtVerifier});
  * this checks the rest: {@code aud} contains our client id (and {@code azp} is ours when there are several),
- * {@code nonce} is the login's, and {@code sub} and {@code email} are present (n8n users are found by email).
+ * {@code nonce} is the login's, and {@code sub} and {@code email} are present and the email not marked unverified
+ * (n8n users are found by email).
  */
 public record IdTokenClaims(
     String subject, String email, String name, List<String> groups, boolean mfa, String acr, String sid) {
@@ -54,6 +55,12 @@ public record IdTokenClaims(
     if (subject == null || subject.isEmpty()) throw new Rejected("id token without sub");
     String email = token.text("email");
     if (email == null || email.isBlank()) throw new Rejected("id token without email (n8n users are found by it)");
+    // n8n users are found by email: an address the IdP says it has not verified could be anyone's (self-service
+    // sign-up, a changed profile), and would open that n8n account. Absent is accepted: not every IdP sends it.
+    JsonNode verified = token.claim("email_verified");
+    if (verified != null && !(verified.isBoolean() && verified.booleanValue())) {
+      throw new Rejected("id token email not verified at the IdP");
+    }
     String name = Optional.ofNullable(token.text("name")).orElseGet(() -> join(token.text("given_name"), token.text("family_name")));
     List<String> groups = new ArrayList<>();
     JsonNode listed = token.claim(groupsClaim);
