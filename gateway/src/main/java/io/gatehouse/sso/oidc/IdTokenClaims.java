@@ -21,10 +21,10 @@ public record IdTokenClaims(
 
   /**
    * RFC 8176 methods that are a factor beyond a password. Keycloak reports {@code otp} for its OTP form; an IdP
-   * may also say {@code mfa} outright.
+   * may also say {@code mfa} outright. Not {@code user} (a presence test, no second factor) nor {@code pwd}.
    */
   private static final Set<String> SECOND_FACTORS =
-      Set.of("mfa", "otp", "hwk", "swk", "sms", "fpt", "face", "iris", "retina", "vbm", "sc", "user");
+      Set.of("mfa", "otp", "hwk", "swk", "sms", "fpt", "face", "iris", "retina", "vbm", "sc");
 
   /** Why an ID token was not taken, for the audit detail. */
   public static final class Rejected extends RuntimeException {
