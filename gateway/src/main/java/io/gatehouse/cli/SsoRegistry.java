@@ -1,5 +1,6 @@
 package io.gatehouse.cli;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.RouteConfig;
 import io.gatehouse.config.Secret;
@@ -24,6 +25,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,10 +56,10 @@ final class SsoRegistry {
   private final Map<List<Object>, OidcProvider> providers = new HashMap<>();
   private final Map<List<Object>, TokenEndpoint> tokenEndpoints = new HashMap<>();
   /** Logout tokens' jti values, so a replayed one is refused also across a reload. */
-  private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> seenLogoutTokens =
+  private final Cache<String, Boolean> seenLogoutTokens =
       BackchannelLogoutEndpoint.newReplayMemory();
   private SessionRevocations revocations;
-  private java.time.Duration revocationsKeepFor;
+  private Duration revocationsKeepFor;
 
   SsoRegistry(Vertx vertx, Clock clock, SsoEvents events) {
     this.vertx = vertx;

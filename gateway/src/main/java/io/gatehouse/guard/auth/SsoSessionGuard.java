@@ -92,21 +92,14 @@ public final class SsoSessionGuard implements Guard {
     }
     if (isN8nCall(exchange, "POST", "/rest/logout")) {
       // n8n's own "Sign out": this session ends here too (on every replica that sees the revocation), and at the IdP.
-      sso.revocations().revokeSession(session.id());
+      sso.endSession(session);
       headers = ResponseHeaders.of("Set-Cookie", SsoCookies.clear(SsoCookies.SESSION));
-      endAtIdp(session);
       exchange.detail("n8n sign-out: session ended");
       sso.events().ssoEvent(SsoEvents.LOGOUT, "ok");
     }
     return new Verdict.Pass(Optional.of(identity), headers);
   }
 
-  private void endAtIdp(Session session) {
-    if (session.refreshToken() == null) return;
-    sso.provider().discovered().onSuccess(idp -> {
-      if (idp.endSession() != null) sso.tokens().endSession(idp.endSession(), session.refreshToken());
-    });
-  }
 
   /**
    * The way n8n's Express router matches it: any case, and with or without one trailing slash ({@code /rest/login/}

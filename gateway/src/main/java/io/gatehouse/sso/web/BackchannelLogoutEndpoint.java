@@ -13,6 +13,7 @@ import io.gatehouse.sso.jwt.VerifiedJwt;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code /_gatehouse/oidc/backchannel-logout}: the IdP tells Gatehouse that a session ended there (OIDC Back-Channel
@@ -64,7 +65,7 @@ public final class BackchannelLogoutEndpoint implements LocalEndpoint {
     if (result instanceof JwtResult.Refused refused) return refuse(exchange, "logout token " + refused.reason().code());
     VerifiedJwt token = ((JwtResult.Verified) result).jwt();
     Instant now = sso.clock().instant();
-    java.util.Optional<String> violation = LogoutTokenRules.violation(token, sso.config().clientId(), now);
+    Optional<String> violation = LogoutTokenRules.violation(token, sso.config().clientId(), now);
     if (violation.isPresent()) return refuse(exchange, violation.get());
     String sid = token.text("sid");
     String sub = token.subject();

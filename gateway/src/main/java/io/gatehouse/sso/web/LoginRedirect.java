@@ -7,6 +7,7 @@ import io.gatehouse.core.Verdict;
 import io.gatehouse.sso.session.LoginState;
 import io.vertx.core.Future;
 import io.vertx.ext.auth.oauth2.OAuth2AuthorizationURL;
+import java.time.Duration;
 
 /**
  * Sends a browser to the IdP to log in: an authorization-code request with PKCE (S256), {@code state} and
@@ -16,7 +17,7 @@ import io.vertx.ext.auth.oauth2.OAuth2AuthorizationURL;
  */
 public final class LoginRedirect {
   /** A browser that takes longer than this at the IdP starts over. */
-  public static final java.time.Duration LOGIN_MAX_AGE = java.time.Duration.ofMinutes(10);
+  public static final Duration LOGIN_MAX_AGE = Duration.ofMinutes(10);
 
   private final SsoContext sso;
 

@@ -4,7 +4,6 @@ import io.gatehouse.core.Exchange;
 import io.gatehouse.core.LocalAnswer;
 import io.gatehouse.core.LocalEndpoint;
 import io.gatehouse.core.ResponseHeaders;
-import io.gatehouse.sso.session.Session;
 import io.vertx.core.Future;
 
 /**
@@ -28,8 +27,7 @@ public final class LogoutEndpoint implements LocalEndpoint {
 
   @Override public Future<LocalAnswer> serve(Exchange exchange) {
     SsoCookies.read(exchange.request(), SsoCookies.SESSION).flatMap(sso.sessions()::decode).ifPresent(session -> {
-      sso.revocations().revokeSession(session.id());
-      endAtIdp(session);
+      sso.endSession(session);
       exchange.detail("logout of session " + session.id());
     });
     if (exchange.detail() == null) exchange.detail("logout without a session");
@@ -39,10 +37,4 @@ public final class LogoutEndpoint implements LocalEndpoint {
     return Future.succeededFuture(LocalAnswer.Response.html(200, PAGE, clear));
   }
 
-  private void endAtIdp(Session session) {
-    if (session.refreshToken() == null) return;
-    sso.provider().discovered().onSuccess(idp -> {
-      if (idp.endSession() != null) sso.tokens().endSession(idp.endSession(), session.refreshToken());
-    });
-  }
 }

@@ -5,6 +5,7 @@ import io.gatehouse.sso.n8n.N8nIdentityAssertion;
 import io.gatehouse.sso.oidc.OidcProvider;
 import io.gatehouse.sso.oidc.TokenEndpoint;
 import io.gatehouse.sso.session.LoginStateCodec;
+import io.gatehouse.sso.session.Session;
 import io.gatehouse.sso.session.SessionCodec;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -41,5 +42,17 @@ public record SsoContext(
 
   public SsoContext {
     relevantGroups = Set.copyOf(relevantGroups);
+  }
+
+  /**
+   * Ends a session everywhere it lives: revoked here (a copied cookie stops working too) and, with its refresh token,
+   * at the IdP, server to server and without waiting for the answer.
+   */
+  public void endSession(Session session) {
+    revocations.revokeSession(session.id());
+    if (session.refreshToken() == null) return;
+    provider.discovered().onSuccess(idp -> {
+      if (idp.endSession() != null) tokens.endSession(idp.endSession(), session.refreshToken());
+    });
   }
 }
