@@ -30,6 +30,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private Http1Stream current;
   /** The current request's last part has arrived (it may still wait, paused, for its reader). */
   private boolean currentLastArrived;
+  /** The current bodiless request was answered before its empty end was handed on: the next starts when it comes. */
+  private boolean answeredBeforeEmptyEnd;
   /** Messages read while another request was in progress. */
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
 
@@ -92,6 +94,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       Http1Stream stream = new Http1Stream(this, client, context, head);
       current = stream;
       currentLastArrived = false;
+      answeredBeforeEmptyEnd = false;
       readingChanged();
       Throwable failure = head.decoderResult().cause();
       if (failure == null && !isSupported(head.protocolVersion())) failure = new UnsupportedVersionException();
@@ -106,6 +109,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         return;
       }
       currentLastArrived = content instanceof LastHttpContent;
+      if (currentLastArrived && answeredBeforeEmptyEnd) {
+        content.release();
+        answeredBeforeEmptyEnd = false;
+        next();
+        return;
+      }
       if (content.decoderResult().isFailure()) {
         content.release();
         client.markClosing();
@@ -135,6 +144,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     if (client.closing()) {
       // Decided after the head went out (a body refused mid-stream): the close follows what was written (flushed first).
       ctx.channel().close();
+      return;
+    }
+    if (!currentLastArrived && stream.bodiless()) {
+      // Refused on the spot, from its head: nothing is unread but the empty end the decoder hands on next, from the
+      // same read. Closing here would break the keep-alive the answer promised (a client reusing it got nothing back).
+      answeredBeforeEmptyEnd = true;
       return;
     }
     if (!currentLastArrived) {

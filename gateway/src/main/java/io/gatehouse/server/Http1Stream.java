@@ -36,12 +36,16 @@ final class Http1Stream extends ClientStream {
   private final HttpProtocol protocol;
   /** Whether the connection may carry another request after this one. */
   private boolean keepAlive;
+  /** The head declares no body: the decoder hands on an empty end right after it, from the same read. */
+  private final boolean bodiless;
 
   Http1Stream(Http1Connection owner, ClientConnection connection, ContextInternal context, HttpRequest head) {
     super(connection, context, head.method(), head.uri(), head.headers());
     this.owner = owner;
     this.protocol = head.protocolVersion() == HttpVersion.HTTP_1_0 ? HttpProtocol.HTTP_1_0 : HttpProtocol.HTTP_1_1;
     this.keepAlive = HttpUtil.isKeepAlive(head);
+    String length = head.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+    this.bodiless = !head.headers().contains(HttpHeaderNames.TRANSFER_ENCODING) && (length == null || length.equals("0"));
   }
 
   @Override public HttpProtocol protocol() { return protocol; }
@@ -67,6 +71,9 @@ final class Http1Stream extends ClientStream {
 
   /** Whether the connection stays open after this exchange. */
   boolean keepAlive() { return keepAlive; }
+
+  /** Whether the request declares no body (its end carries nothing, and arrives with the head). */
+  boolean bodiless() { return bodiless; }
 
   @Override Channel channel() { return owner.channel(); }
 

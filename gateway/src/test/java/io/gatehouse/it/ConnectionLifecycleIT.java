@@ -257,6 +257,34 @@ class ConnectionLifecycleIT {
         .as("no upstream error counted").isEqualTo(upstreamErrorsBefore);
   }
 
+  /**
+   * A bodiless request refused as soon as its head is read (here a deny rule; a GET to a Gatehouse endpoint alike)
+   * was answered without {@code Connection: close} and then the connection was closed anyway: its empty end was still
+   * on its way, so it counted as an unread body. A client that reused the connection, as the answer allowed, got
+   * nothing back (Java's HttpClient: "header parser received no bytes").
+   */
+  @Test void aBodilessRequestRefusedOnTheSpotLeavesTheConnectionOpenAsItsAnswerSays() throws Exception {
+    for (String first : List.of("GET /webhook-test/x HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "POST /webhook-test/x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n",
+        "GET /webhook-test/x HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n")) {
+      try (SSLSocket socket = gateway.connect()) {
+        OutputStream out = socket.getOutputStream();
+        out.write(first.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        RawReply refused = RawReply.read(socket, Duration.ofMillis(500));
+        assertThat(refused.status()).as(first).isEqualTo(403);
+        assertThat(refused.header("Connection")).as(first).isNotEqualToIgnoringCase("close");
+        assertThat(refused.closed()).as("closed after " + first).isFalse();
+
+        out.write("GET /app/again HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(RawReply.read(socket, Duration.ofSeconds(2)).status()).as("second request after " + first)
+            .isEqualTo(200);
+      }
+    }
+  }
+
   private static void awaitFrame(RawHttp2Connection c, int stream, int type) throws Exception {
     for (RawHttp2Connection.Frame f; (f = c.poll(Duration.ofSeconds(5))) != null; ) {
       if (f.stream() == stream && f.type() == type) return;
