@@ -97,7 +97,7 @@ public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEv
       .register(registry);
   private final Counter ssoEvents = Counter.builder()
       .name("gatehouse_sso_events_total")
-      .help("SSO events (login, logout, backchannel_logout, revalidation, step_up), by outcome (ok or a short reason).")
+      .help("SSO events (login, logout, backchannel_logout, revalidation, step_up, revocation_shared), by outcome (ok or a short reason).")
       .labelNames("event", "outcome")
       .register(registry);
   private final Counter configReloads = Counter.builder()

@@ -68,6 +68,7 @@ public final class RunningGateway {
   private final UpstreamConnectionPools upstreamPools;
   private final NetClient probeClient;
   private final GatewayServer server;
+  private final SsoRegistry ssoRegistry;
   private final AdminServer admin;
   private final CertificateReloader certificates;
   private int port;
@@ -80,8 +81,8 @@ public final class RunningGateway {
     this.metrics = new GatewayMetrics();
     this.bodyBudget = new BodyBudget(config.server().maxBufferedBodies().orElseGet(BodyBudget::defaultLimit));
     metrics.bufferedBodies(bodyBudget::used);
-    this.stateFactory = new GatewayStateFactory(schemes, metrics, Clock.systemUTC(), bodyBudget,
-        new SsoRegistry(vertx, Clock.systemUTC(), metrics));
+    this.ssoRegistry = new SsoRegistry(vertx, Clock.systemUTC(), metrics);
+    this.stateFactory = new GatewayStateFactory(schemes, metrics, Clock.systemUTC(), bodyBudget, ssoRegistry);
     this.replays = openReplayStore(vertx, config.replay());
     this.state = new AtomicReference<>(stateFactory.build(config, null, replays));
     String replica = System.getenv().getOrDefault("GATEHOUSE_REPLICA_ID", UUID.randomUUID().toString().substring(0, 8));
@@ -232,6 +233,7 @@ public final class RunningGateway {
         .eventually(() -> upstreamClients.close())
         .eventually(() -> probeClient.close())
         .eventually(() -> currentReplays().close())
+        .eventually(() -> ssoRegistry.close())
         .eventually(() -> vertx.executeBlocking(() -> {
           accessLog.close();
           return null;

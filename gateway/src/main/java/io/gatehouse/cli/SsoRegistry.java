@@ -9,6 +9,9 @@ import io.gatehouse.core.LocalEndpoint;
 import io.gatehouse.sso.n8n.N8nIdentityAssertion;
 import io.gatehouse.sso.oidc.OidcProvider;
 import io.gatehouse.sso.oidc.TokenEndpoint;
+import io.gatehouse.sso.revocation.RedisRevocationSharing;
+import io.gatehouse.sso.revocation.RevocationSharing;
+import io.gatehouse.sso.revocation.SessionRevocations;
 import io.gatehouse.sso.session.LoginStateCodec;
 import io.gatehouse.sso.session.SessionCodec;
 import io.gatehouse.sso.web.BackchannelLogoutEndpoint;
@@ -16,10 +19,10 @@ import io.gatehouse.sso.web.LoginRedirect;
 import io.gatehouse.sso.web.LogoutEndpoint;
 import io.gatehouse.sso.web.OidcCallbackEndpoint;
 import io.gatehouse.sso.web.SessionCheck;
-import io.gatehouse.sso.web.SessionRevocations;
 import io.gatehouse.sso.web.SsoContext;
 import io.gatehouse.sso.web.SsoEvents;
 import io.gatehouse.sso.web.WhoamiEndpoint;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -49,6 +53,9 @@ final class SsoRegistry {
     }
   }
 
+  /** One call to the shared store slower than this counts as the store being down. */
+  static final Duration SHARED_STORE_TIMEOUT = Duration.ofSeconds(1);
+
   private final Vertx vertx;
   private final Clock clock;
   private final SsoEvents events;
@@ -59,7 +66,8 @@ final class SsoRegistry {
   private final Cache<String, Boolean> seenLogoutTokens =
       BackchannelLogoutEndpoint.newReplayMemory();
   private SessionRevocations revocations;
-  private Duration revocationsKeepFor;
+  /** What the current sharing was built for: {@code revocations}, the Redis URL and max_lifetime; null for local. */
+  private List<Object> sharingKey;
 
   SsoRegistry(Vertx vertx, Clock clock, SsoEvents events) {
     this.vertx = vertx;
@@ -83,13 +91,10 @@ final class SsoRegistry {
     OidcProvider provider = provider(sso.issuer(), sso.clientId(), sso.clientSecret());
     TokenEndpoint tokens = tokenEndpoints.computeIfAbsent(List.of(sso.clientId(), sso.clientSecret().value()),
         k -> new TokenEndpoint(vertx, sso.clientId(), sso.clientSecret().value()));
-    if (revocations == null || sso.session().maxLifetime().compareTo(revocationsKeepFor) > 0) {
-      // Revocations are kept as long as a session can live. Only a reload that makes max_lifetime longer starts a
-      // new memory (the cache's expiry is fixed); the revocations it forgets end at their session's next
-      // revalidation, because the IdP refuses a logged-out session's refresh.
-      revocations = new SessionRevocations(sso.session().maxLifetime());
-      revocationsKeepFor = sso.session().maxLifetime();
-    }
+    // Revocations are kept as long as a session can live, and outlive every reload.
+    if (revocations == null) revocations = new SessionRevocations(sso.session().maxLifetime());
+    revocations.keepFor(sso.session().maxLifetime());
+    shareRevocations(config);
     List<byte[]> secrets = sso.cookieSecrets().stream().map(s -> s.value().getBytes(StandardCharsets.UTF_8)).toList();
     URI publicUrl = config.server().publicUrl();
     String base = publicUrl.toString().endsWith("/") ? publicUrl.toString().substring(0, publicUrl.toString().length() - 1)
@@ -102,6 +107,28 @@ final class SsoRegistry {
         URI.create(base + SsoContext.CALLBACK_PATH), relevantGroups(config), assertion, random, clock, events);
     return new Sso(context, new SessionCheck(context), new LoginRedirect(context),
         new BackchannelLogoutEndpoint(context, seenLogoutTokens));
+  }
+
+  /**
+   * {@code revocations: redis}: one shared sharing per Redis and lifetime, kept across reloads that change neither
+   * (its subscription stays up); a change replaces it, and the old one is closed.
+   */
+  private void shareRevocations(GatehouseConfig config) {
+    SsoConfig.Session session = config.sso().orElseThrow().session();
+    boolean shared = session.revocations().equals("redis");
+    List<Object> key = shared ? List.of(config.redis().orElseThrow().url(), session.maxLifetime()) : null;
+    if (Objects.equals(key, sharingKey)) return;
+    RevocationSharing next = shared
+        ? new RedisRevocationSharing(vertx, config.redis().orElseThrow().url(), session.maxLifetime(),
+            SHARED_STORE_TIMEOUT, revocations::received)
+        : RevocationSharing.LOCAL;
+    revocations.shareThrough(next).close();
+    sharingKey = key;
+  }
+
+  /** Stops sharing revocations (the gateway stops). */
+  synchronized Future<Void> close() {
+    return revocations == null ? Future.succeededFuture() : revocations.shareThrough(RevocationSharing.LOCAL).close();
   }
 
   private static Set<String> relevantGroups(GatehouseConfig config) {

@@ -19,7 +19,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class ConfigReader {
   static final List<String> TOP_KEYS =
-      List.of("server", "admin", "upstreams", "sso", "webhooks", "rate_limits", "replay", "routes", "audit");
+      List.of("server", "admin", "upstreams", "redis", "sso", "webhooks", "rate_limits", "replay", "routes", "audit");
   private static final List<String> SERVER_KEYS =
       List.of("listen", "public_url", "tls", "trusted_proxies", "max_body", "max_buffered_bodies", "max_connections",
           "max_connections_per_ip", "timeouts");
@@ -57,7 +57,9 @@ final class ConfigReader {
     checkListeners(top, server, admin);
     Map<String, UpstreamConfig> upstreams = nodes.required(top, "upstreams", null, this::upstreams);
     if (upstreams == null) upstreams = Map.of();
-    Optional<SsoConfig> sso = Optional.ofNullable(nodes.optional(top, "sso", null, new SsoReader(nodes)::read));
+    Optional<RedisConfig> redis = Optional.ofNullable(nodes.optional(top, "redis", null, this::redis));
+    Optional<SsoConfig> sso =
+        Optional.ofNullable(nodes.optional(top, "sso", null, new SsoReader(nodes, top.get("redis") != null)::read));
     WebhookReader webhookReader = new WebhookReader(nodes);
     List<WebhookConfig> webhooks = nodes.optional(top, "webhooks", List.of(), webhookReader::read);
     RateLimitsConfig rateLimits =
@@ -71,7 +73,7 @@ final class ConfigReader {
     routeReader.lintWebhooks(webhookReader.pathNodes());
     warnUnusedUpstreams(routes);
     AuditConfig audit = nodes.required(top, "audit", null, new AuditReader(nodes, pem)::read);
-    return new GatehouseConfig(source, server, admin, upstreams, sso, webhooks, rateLimits, routes, audit,
+    return new GatehouseConfig(source, server, admin, upstreams, redis, sso, webhooks, rateLimits, routes, audit,
         replay == null ? ReplayConfig.LOCAL : replay);
   }
 
@@ -212,6 +214,13 @@ final class ConfigReader {
       problems.error(at, m.pathOf("redis"), "is required when store is redis (e.g. \"redis://127.0.0.1:6379\")");
     }
     return new RateLimitsConfig(store, Optional.ofNullable(redis));
+  }
+
+  private RedisConfig redis(Node node, String path) {
+    MappingReader m = nodes.mapping(node, path, List.of("url"));
+    if (m == null) return null;
+    URI url = nodes.required(m, "url", "\"redis://127.0.0.1:6379\"", this::redisUrl);
+    return url == null ? null : new RedisConfig(url);
   }
 
   private URI redisUrl(Node node, String path) {

@@ -11,6 +11,7 @@ import java.util.Optional;
  *
  * @param source the file it was read from (for messages and for watching)
  * @param upstreams pools by name, in file order
+ * @param redis the shared Redis of the stores set to {@code redis} that have no URL of their own
  * @param routes in file order: the first that matches wins
  * @param replay where webhook replay protection keeps delivery ids
  */
@@ -19,6 +20,7 @@ public record GatehouseConfig(
     ServerConfig server,
     AdminConfig admin,
     Map<String, UpstreamConfig> upstreams,
+    Optional<RedisConfig> redis,
     Optional<SsoConfig> sso,
     List<WebhookConfig> webhooks,
     RateLimitsConfig rateLimits,

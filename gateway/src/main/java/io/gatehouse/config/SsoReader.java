@@ -23,9 +23,12 @@ final class SsoReader {
       Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofMinutes(5), Duration.ofMinutes(10), "local");
 
   private final NodeReader nodes;
+  private final boolean redisConfigured;
 
-  SsoReader(NodeReader nodes) {
+  /** @param redisConfigured the config has the top-level {@code redis} section, which shared revocations use */
+  SsoReader(NodeReader nodes, boolean redisConfigured) {
     this.nodes = nodes;
+    this.redisConfigured = redisConfigured;
   }
 
   SsoConfig read(Node node, String path) {
@@ -91,9 +94,9 @@ final class SsoReader {
           "is shorter than 5s (each revalidation is a call to the IdP per session)");
       return null;
     }
-    if ("redis".equals(revocations)) {
+    if ("redis".equals(revocations) && !redisConfigured) {
       nodes.problems().error(m.get("revocations"), m.pathOf("revocations"),
-          "\"redis\" is not available in this version (expected \"local\")");
+          "is \"redis\", which needs the top-level redis section (e.g. redis: { url: \"redis://127.0.0.1:6379\" })");
       return null;
     }
     if (idle == null || max == null || revalidate == null || grace == null || revocations == null) return null;

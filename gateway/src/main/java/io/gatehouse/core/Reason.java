@@ -27,6 +27,8 @@ public enum Reason {
   UPSTREAM_TIMEOUT(504, "upstream_timeout"),
   AUDIT_UNAVAILABLE(503, "audit_unavailable"),
   OVERLOADED(503, "overloaded"),
+  /** The shared store (Redis) cannot be reached and what was asked needs it. */
+  STORE_UNAVAILABLE(503, "store_unavailable"),
   /** A login cannot start or finish, or a token cannot be checked, because the IdP does not answer. */
   IDP_UNAVAILABLE(503, "idp_unavailable"),
   /**

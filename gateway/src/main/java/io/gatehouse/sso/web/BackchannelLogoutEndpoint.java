@@ -10,6 +10,7 @@ import io.gatehouse.core.ResponseHeaders;
 import io.gatehouse.core.Verdict;
 import io.gatehouse.sso.jwt.JwtResult;
 import io.gatehouse.sso.jwt.VerifiedJwt;
+import io.gatehouse.sso.revocation.Revocation;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
@@ -71,14 +72,21 @@ public final class BackchannelLogoutEndpoint implements LocalEndpoint {
     String sub = token.subject();
     String jti = token.text("jti");
     if (seenJti.asMap().putIfAbsent(jti, Boolean.TRUE) != null) return refuse(exchange, "logout token replayed");
-    if (sid != null) {
-      sso.revocations().revokeIdpSession(sid);
-    } else {
-      sso.revocations().revokeSubject(sub, now);
-    }
-    exchange.detail(sid != null ? "back-channel logout of an IdP session" : "back-channel logout of every session of a subject");
-    sso.events().ssoEvent(SsoEvents.BACKCHANNEL_LOGOUT, "ok");
-    return Future.succeededFuture(new LocalAnswer.Response(200, ResponseHeaders.NONE, null, new byte[0]));
+    Revocation revocation = sid != null ? Revocation.idpSession(sid, now) : Revocation.subject(sub, now);
+    String what = sid != null ? "back-channel logout of an IdP session" : "back-channel logout of every session of a subject";
+    return sso.revoke(revocation).map(v -> {
+      exchange.detail(what);
+      sso.events().ssoEvent(SsoEvents.BACKCHANNEL_LOGOUT, "ok");
+      return (LocalAnswer) new LocalAnswer.Response(200, ResponseHeaders.NONE, null, new byte[0]);
+    }).recover(failure -> {
+      // Ended on this replica only. Said to the IdP (its admin sees a failed logout), and the token may be sent
+      // again: the other replicas end the session at its next revalidation in any case.
+      seenJti.invalidate(jti);
+      exchange.detail(what + ": done on this replica, not shared (store unavailable)");
+      sso.events().ssoEvent(SsoEvents.BACKCHANNEL_LOGOUT, Reason.STORE_UNAVAILABLE.code());
+      return Future.succeededFuture(new LocalAnswer.Refusal(
+          new Verdict.Refuse(503, Reason.STORE_UNAVAILABLE, ResponseHeaders.of("Retry-After", "5"))));
+    });
   }
 
   private Future<LocalAnswer> refuse(Exchange exchange, String why) {

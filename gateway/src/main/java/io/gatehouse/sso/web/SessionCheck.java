@@ -8,6 +8,7 @@ import io.gatehouse.sso.jwt.JwtResult;
 import io.gatehouse.sso.oidc.IdTokenClaims;
 import io.gatehouse.sso.oidc.OidcProvider;
 import io.gatehouse.sso.oidc.TokenEndpoint;
+import io.gatehouse.sso.revocation.RevocationSharing;
 import io.gatehouse.sso.session.CookieTooLargeException;
 import io.gatehouse.sso.session.Session;
 import io.vertx.core.Future;
@@ -32,6 +33,7 @@ public final class SessionCheck {
   /** lastSeen is rewritten at most this often: the idle timeout is that coarse, and most answers set no cookie. */
   static final Duration LAST_SEEN_GRANULARITY = Duration.ofSeconds(60);
   static final Duration RETRY_UNREACHABLE_AFTER = Duration.ofSeconds(5);
+  static final Duration MAX_CLAIM_HOLD = Duration.ofSeconds(30);
 
   /** A live session, with the cookie to set when it changed (else null). */
   public record Live(Session session, String setCookie) {}
@@ -64,10 +66,17 @@ public final class SessionCheck {
     String over = ended(session, now, policy, true);
     if (over != null) return ended(why, over);
     if (!now.isBefore(session.revalidatedAt().plus(policy.revalidateEvery()))) {
-      return revalidate(session, now, why).map(s -> s.map(fresh -> live(fresh, now, true)));
+      // The same instance back: not revalidated here (another replica is on it, or the IdP is down within grace).
+      return revalidate(session, now, why).map(s -> s.map(fresh -> fresh == session ? asIs(session, now)
+          : live(fresh, now, true)));
     }
+    return Future.succeededFuture(Optional.of(asIs(session, now)));
+  }
+
+  /** The session unchanged but for {@code lastSeen}, rewritten (with a new cookie) only past the granularity. */
+  private Live asIs(Session session, Instant now) {
     boolean touch = now.isAfter(session.lastSeenAt().plus(LAST_SEEN_GRANULARITY));
-    return Future.succeededFuture(Optional.of(live(touch ? session.withLastSeen(now) : session, now, touch)));
+    return live(touch ? session.withLastSeen(now) : session, now, touch);
   }
 
   private Live live(Session session, Instant now, boolean changed) {
@@ -121,13 +130,38 @@ public final class SessionCheck {
       });
     }
     return shared.map(result -> {
-      if (result.isEmpty()) why.append("revalidation refused by the IdP");
+      if (result.isEmpty()) why.append("session ended at revalidation (refused by the IdP, or revoked)");
       return result;
     });
   }
 
+  /**
+   * Revalidates at the IdP unless another replica already is (then the session goes on as it is: the same instance
+   * comes back, and no cookie is set, so this answer cannot overwrite the other replica's fresh cookie in the
+   * browser). The shared store also says whether the session was revoked on a replica whose message was missed.
+   */
   private Future<Optional<Session>> refresh(Session session, Instant now) {
     if (session.refreshToken() == null) return Future.succeededFuture(Optional.empty());
+    return sso.revocations().beginRevalidation(session, claimHold())
+        // The store is down: revalidating here too is at worst a second use of the refresh token, never a lost check.
+        .recover(e -> Future.succeededFuture(RevocationSharing.Revalidation.ON_OUR_OWN))
+        .compose(shared -> {
+          if (sso.revocations().isRevoked(session)) return Future.succeededFuture(Optional.<Session>empty());
+          if (!shared.claimed()) return Future.succeededFuture(Optional.of(session));
+          return refreshAtIdp(session, now);
+        });
+  }
+
+  /**
+   * How long a replica's claim on a revalidation keeps the others from starting their own: long enough for one
+   * refresh grant, and shorter than {@code revalidate_every}, so a claim never outlives the period it is for.
+   */
+  private Duration claimHold() {
+    Duration half = sso.config().session().revalidateEvery().dividedBy(2);
+    return half.compareTo(MAX_CLAIM_HOLD) < 0 ? half : MAX_CLAIM_HOLD;
+  }
+
+  private Future<Optional<Session>> refreshAtIdp(Session session, Instant now) {
     SsoConfig.Session policy = sso.config().session();
     boolean withinGrace = now.isBefore(session.revalidatedAt().plus(policy.revalidateEvery()).plus(policy.idpDownGrace()));
     Instant failedAt = unreachableAt.getIfPresent(session.id());

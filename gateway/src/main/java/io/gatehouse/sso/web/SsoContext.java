@@ -4,9 +4,12 @@ import io.gatehouse.config.SsoConfig;
 import io.gatehouse.sso.n8n.N8nIdentityAssertion;
 import io.gatehouse.sso.oidc.OidcProvider;
 import io.gatehouse.sso.oidc.TokenEndpoint;
+import io.gatehouse.sso.revocation.Revocation;
+import io.gatehouse.sso.revocation.SessionRevocations;
 import io.gatehouse.sso.session.LoginStateCodec;
 import io.gatehouse.sso.session.Session;
 import io.gatehouse.sso.session.SessionCodec;
+import io.vertx.core.Future;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -39,6 +42,7 @@ public record SsoContext(
   public static final String LOGOUT_PATH = "/_gatehouse/logout";
   public static final String WHOAMI_PATH = "/_gatehouse/whoami";
   public static final String BACKCHANNEL_LOGOUT_PATH = "/_gatehouse/oidc/backchannel-logout";
+  private static final System.Logger LOG = System.getLogger(SsoContext.class.getName());
 
   public SsoContext {
     relevantGroups = Set.copyOf(relevantGroups);
@@ -49,10 +53,25 @@ public record SsoContext(
    * at the IdP, server to server and without waiting for the answer.
    */
   public void endSession(Session session) {
-    revocations.revokeSession(session.id());
+    revoke(Revocation.session(session.id(), clock.instant()));
     if (session.refreshToken() == null) return;
     provider.discovered().onSuccess(idp -> {
       if (idp.endSession() != null) tokens.endSession(idp.endSession(), session.refreshToken());
     });
+  }
+
+  /**
+   * Revokes here at once and tells the other replicas; the future fails when they could not be told (logged and
+   * counted here: they end the session at its next revalidation, as the IdP refuses an ended session's refresh).
+   */
+  public Future<Void> revoke(Revocation revocation) {
+    return revocations.revoke(revocation)
+        .onSuccess(v -> events.ssoEvent(SsoEvents.REVOCATION_SHARED, "ok"))
+        .onFailure(e -> {
+          events.ssoEvent(SsoEvents.REVOCATION_SHARED, "store_unavailable");
+          LOG.log(System.Logger.Level.WARNING, "sso: a revocation ({0}) was made here but could not be shared with"
+              + " the other replicas ({1}); they end the session at its next revalidation",
+              revocation.kind(), e.getClass().getSimpleName());
+        });
   }
 }

@@ -11,6 +11,8 @@ public interface SsoEvents {
   String BACKCHANNEL_LOGOUT = "backchannel_logout";
   String REVALIDATION = "revalidation";
   String STEP_UP = "step_up";
+  /** A revocation told to the other replicas (revocations: redis), or not: store_unavailable. */
+  String REVOCATION_SHARED = "revocation_shared";
 
   void ssoEvent(String event, String outcome);
 

@@ -6,6 +6,8 @@ import io.gatehouse.config.Secret;
 import io.gatehouse.config.SsoConfig;
 import io.gatehouse.sso.oidc.OidcProvider;
 import io.gatehouse.sso.oidc.TokenEndpoint;
+import io.gatehouse.sso.revocation.Revocation;
+import io.gatehouse.sso.revocation.SessionRevocations;
 import io.gatehouse.sso.session.LoginStateCodec;
 import io.gatehouse.sso.session.Session;
 import io.gatehouse.sso.session.SessionCodec;
@@ -49,7 +51,7 @@ class SessionCheckTest {
   @Test void aRevokedOrExpiredSessionIsOverAndARecentOneGoesOnWithoutTheIdp() {
     assertThat(sessions.recheck(session(NOW.minusSeconds(10), "refresh")).result()).isPresent();
     Session revoked = session(NOW.minusSeconds(10), "refresh");
-    revocations.revokeSession(revoked.id());
+    revocations.revoke(Revocation.session(revoked.id(), NOW));
     assertThat(sessions.recheck(revoked).result()).isEmpty();
     Session old = new Session("id-old", "sub", "a@example.test", null, List.of(), false, null, null,
         NOW.minus(Duration.ofHours(13)), NOW, NOW, "refresh");
