@@ -145,6 +145,30 @@ class SsoIdpEventsIT {
     assertThat(revalidations(gateway) + revalidations(replica) - before).as("refresh grants made").isEqualTo(1);
   }
 
+  /**
+   * Redis down: the replica Keycloak tells ends the session at once and says the logout was not shared (503, so the
+   * IdP's admin sees it); the other replica ends it at its next revalidation, because Keycloak refuses the refresh.
+   */
+  @Test @Order(3) void aBackChannelLogoutThatCannotBeSharedEndsTheSessionHereAt503AndOnTheReplicaAtRevalidation()
+      throws Exception {
+    LoginBrowser alice = new LoginBrowser(gateway.sslContext(), publicUrl);
+    alice.logIn(publicUrl + "/", TestRealm.ALICE);
+    assertThat(onReplica(alice, "/rest/x").statusCode()).isEqualTo(200);
+    redis.stop();
+    try {
+      keycloak.admin().logout(TestRealm.ALICE.username());
+
+      assertThat(alice.send(alice.request(publicUrl + "/rest/x")).statusCode()).isEqualTo(401);
+      assertThat(MetricsText.value(gateway.metrics(), "gatehouse_sso_events_total",
+          Map.of("event", "backchannel_logout", "outcome", "store_unavailable"))).isGreaterThanOrEqualTo(1);
+      assertThat(onReplica(alice, "/rest/x").statusCode()).as("the replica was not told").isEqualTo(200);
+      GatewayHarness.awaitTrue(() -> onReplica(alice, "/rest/x").statusCode() == 401, Duration.ofSeconds(10),
+          "the replica ends the session at its revalidation (revalidate_every 5s)");
+    } finally {
+      redis.startAgain();
+    }
+  }
+
   private static double revalidations(GatewayHarness on) throws Exception {
     return MetricsText.value(on.metrics(), "gatehouse_sso_events_total", Map.of("event", "revalidation", "outcome", "ok"));
   }
@@ -160,7 +184,7 @@ class SsoIdpEventsIT {
     }
   }
 
-  @Test @Order(3) void whileTheIdpIsDownSessionsGoOnForTheGraceAndNewLoginsAre503() throws Exception {
+  @Test @Order(4) void whileTheIdpIsDownSessionsGoOnForTheGraceAndNewLoginsAre503() throws Exception {
     LoginBrowser carol = new LoginBrowser(gateway.sslContext(), publicUrl);
     carol.logIn(publicUrl + "/", TestRealm.CAROL);
     keycloak.stop();
