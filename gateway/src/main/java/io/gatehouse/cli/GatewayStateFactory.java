@@ -15,6 +15,7 @@ import io.gatehouse.forward.UpstreamPool;
 import io.gatehouse.guard.DenyAllGuard;
 import io.gatehouse.guard.auth.ApiKeyPresenceGuard;
 import io.gatehouse.guard.auth.BearerTokenGuard;
+import io.gatehouse.guard.auth.BreakGlass;
 import io.gatehouse.guard.auth.IdentityRuleGuard;
 import io.gatehouse.guard.auth.SsoSessionGuard;
 import io.gatehouse.guard.replay.ReplayStore;
@@ -97,11 +98,15 @@ record GatewayStateFactory(
     } else {
       if (!config.deny().isEmpty()) guards.add(new SourceDenyListGuard(config.deny()));
       guards.add(new SourceAllowListGuard(config.allow()));
-      authentication(config, gatehouse, sso).ifPresent(guards::add);
+      // Only on auth: sso routes (check refuses it elsewhere), so sso is there when the route has one.
+      BreakGlass breakGlass = config.breakGlass()
+          .map(b -> BreakGlass.of(b, bodyBudget, server.timeouts().requestBody(), sso.context().events()))
+          .orElse(BreakGlass.NONE);
+      authentication(config, gatehouse, sso, breakGlass).ifPresent(guards::add);
       // Only SSO sessions carry groups and MFA (check refuses these keys on bearer routes, and warns that they do
       // nothing without an identity).
       if (config.auth() == RouteConfig.AuthMode.SSO && (!config.requireGroups().isEmpty() || config.requireMfa())) {
-        guards.add(new IdentityRuleGuard(config.requireGroups(), config.requireMfa(), sso.logins()));
+        guards.add(new IdentityRuleGuard(config.requireGroups(), config.requireMfa(), sso.logins(), breakGlass));
       }
       if (config.signature() != SignatureMode.OFF) {
         guards.add(new WebhookSignatureGuard(config.signature(), webhooks, replays, config.replayStoreDown(), maxBody,
@@ -113,11 +118,12 @@ record GatewayStateFactory(
     return new Route(config.name(), config.match(), new GuardChain(guards), target, config.logPayloads(), maxBody);
   }
 
-  private Optional<Guard> authentication(RouteConfig route, GatehouseConfig gatehouse, SsoRegistry.Sso sso) {
+  private Optional<Guard> authentication(RouteConfig route, GatehouseConfig gatehouse, SsoRegistry.Sso sso,
+      BreakGlass breakGlass) {
     return switch (route.auth()) {
       case NONE -> Optional.empty();
       case N8N_API_KEY -> Optional.of(new ApiKeyPresenceGuard());
-      case SSO -> Optional.of(new SsoSessionGuard(sso.context(), sso.sessions(), sso.logins()));
+      case SSO -> Optional.of(new SsoSessionGuard(sso.context(), sso.sessions(), sso.logins(), breakGlass));
       case BEARER -> Optional.of(bearer(route.bearer().orElseThrow(), gatehouse));
     };
   }

@@ -55,6 +55,17 @@ public final class Cidr {
     return Arrays.equals(mask(a, prefix), network);
   }
 
+  /** True when every address of this network is inside {@code outer}. */
+  public boolean within(Cidr outer) {
+    if (outer.network.length != network.length || outer.prefix > prefix) return false;
+    return Arrays.equals(mask(network, outer.prefix), outer.network);
+  }
+
+  /** Whether it is an IPv6 network. */
+  public boolean isIpv6() {
+    return network.length == 16;
+  }
+
   public int prefixLength() {
     return prefix;
   }

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param replayStoreDown what a signed webhook gets when the replay store cannot be reached
  * @param maxBody this route's largest request body, at most {@code server.max_body}; empty for the server's
  * @param bearer what a bearer token must carry on an {@code auth: bearer} route
+ * @param breakGlass on an {@code auth: sso} route, where n8n's own password login still works for named accounts
  */
 public record RouteConfig(
     String name,
@@ -31,7 +32,8 @@ public record RouteConfig(
     boolean logPayloads,
     ReplayStoreDown replayStoreDown,
     Optional<Long> maxBody,
-    Optional<BearerConfig> bearer) {
+    Optional<BearerConfig> bearer,
+    Optional<BreakGlass> breakGlass) {
 
   public RouteConfig {
     java.util.Objects.requireNonNull(replayStoreDown, "replayStoreDown");
@@ -64,6 +66,20 @@ public record RouteConfig(
   public record BearerConfig(Optional<java.net.URI> issuer, String audience, List<String> scopes) {
     public BearerConfig {
       scopes = List.copyOf(scopes);
+    }
+  }
+
+  /**
+   * The way in when the IdP is down: from these sources only, a request without a Gatehouse session goes to n8n
+   * as it is (n8n's own login), and n8n's password login is let through for these accounts only.
+   *
+   * @param allow the sources (bastion hosts); each must be inside the route's {@code allow}
+   * @param users the n8n login emails, lower case (the owner's)
+   */
+  public record BreakGlass(List<Cidr> allow, List<String> users) {
+    public BreakGlass {
+      allow = List.copyOf(allow);
+      users = List.copyOf(users);
     }
   }
 

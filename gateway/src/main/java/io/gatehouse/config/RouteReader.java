@@ -2,6 +2,7 @@ package io.gatehouse.config;
 
 import io.gatehouse.config.RouteConfig.AuthMode;
 import io.gatehouse.config.RouteConfig.BearerConfig;
+import io.gatehouse.config.RouteConfig.BreakGlass;
 import io.gatehouse.config.RouteConfig.RateLimitConfig;
 import io.gatehouse.config.RouteConfig.ReplayStoreDown;
 import io.gatehouse.config.RouteConfig.SignatureMode;
@@ -25,7 +26,7 @@ final class RouteReader {
   static final String RESERVED_PREFIX = "/_gatehouse/";
   private static final List<String> KEYS = List.of("name", "match", "upstream", "allow", "deny", "auth",
       "require_groups", "require_mfa", "rate_limit", "signature", "log_payloads", "replay_store_down", "max_body",
-      "bearer");
+      "bearer", "break_glass");
   private static final List<String> RATE_LIMIT_KEYS = List.of("key", "rate", "burst");
   private static final List<String> AUTH = List.of("sso", "bearer", "n8n-api-key", "none");
   private static final List<String> SIGNATURE = List.of("required", "optional", "off");
@@ -101,11 +102,12 @@ final class RouteReader {
       maxBody = null;
     }
     BearerConfig bearer = nodes.optional(m, "bearer", null, this::bearer);
+    BreakGlass breakGlass = nodes.optional(m, "break_glass", null, (n, p) -> breakGlass(n, p, allow));
     RouteConfig route = new RouteConfig(name, match == null ? List.of() : match, Optional.ofNullable(upstream),
         allow, deny, denyAll, enumOf(AuthMode.class, auth), groups, Boolean.TRUE.equals(mfa),
         Optional.ofNullable(rateLimit), enumOf(SignatureMode.class, signature), Boolean.TRUE.equals(logPayloads),
         replayStoreDown == null ? ReplayStoreDown.REFUSE : enumOf(ReplayStoreDown.class, replayStoreDown),
-        Optional.ofNullable(maxBody), Optional.ofNullable(bearer));
+        Optional.ofNullable(maxBody), Optional.ofNullable(bearer), Optional.ofNullable(breakGlass));
     lintRoute(route, m);
     routes.add(new Read(route, m));
     return route;
@@ -173,6 +175,45 @@ final class RouteReader {
     return audience == null ? null : new BearerConfig(Optional.ofNullable(issuer), audience, scopes);
   }
 
+  /**
+   * {@code break_glass}: bastion hosts, not networks (everyone there sees n8n's own sign-in page instead of the IdP),
+   * inside the route's allow-list (the source check runs first), and the accounts that may use it.
+   */
+  private BreakGlass breakGlass(Node node, String path, List<Cidr> routeAllow) {
+    MappingReader m = nodes.mapping(node, path, List.of("allow", "users"));
+    if (m == null) return null;
+    List<Cidr> allow = nodes.required(m, "allow", "[\"10.0.5.10/32\"]", (n, p) -> nodes.list(n, p, nodes::cidr));
+    List<String> users = nodes.required(m, "users", "[\"owner@example.com\"]", (n, p) -> nodes.list(n, p, this::email));
+    if (allow == null || users == null) return null;
+    for (int i = 0; i < allow.size(); i++) {
+      Cidr cidr = allow.get(i);
+      Node at = ((SequenceNode) m.get("allow")).getValue().get(i);
+      String atPath = m.pathOf("allow") + "[" + i + "]";
+      if (cidr.prefixLength() < (cidr.isIpv6() ? 64 : 24)) {
+        problems.warning(at, atPath, "is a whole network: list the bastion hosts only (everyone at this source sees"
+            + " n8n's own sign-in page instead of the IdP's)");
+      }
+      if (routeAllow.stream().noneMatch(cidr::within)) {
+        problems.warning(at, atPath, "is not inside the route's allow list, so no request from it gets this far");
+      }
+    }
+    if (users.isEmpty() || allow.isEmpty()) {
+      problems.error(node, path, "needs at least one source in allow and one account in users");
+      return null;
+    }
+    return new BreakGlass(allow, users);
+  }
+
+  private String email(Node node, String path) {
+    String text = nodes.string(node, path);
+    if (text == null) return null;
+    if (text.indexOf('@') < 1 || text.indexOf('@') == text.length() - 1 || text.chars().anyMatch(c -> c <= ' ')) {
+      problems.error(node, path, "\"" + text + "\" is not an email address (n8n's login name, e.g. owner@example.com)");
+      return null;
+    }
+    return text.toLowerCase(Locale.ROOT);
+  }
+
   /** Checks that need only this route: SSO configured, options that cannot take effect. */
   private void lintRoute(RouteConfig route, MappingReader m) {
     if (route.auth() == AuthMode.BEARER && !route.denyAll() && route.bearer().isEmpty()) {
@@ -181,6 +222,10 @@ final class RouteReader {
     }
     if (route.auth() == AuthMode.BEARER && route.bearer().map(b -> b.issuer().isEmpty()).orElse(false) && !ssoPresent) {
       problems.error(m.keyNode("bearer"), m.pathOf("bearer"), "has no issuer: set bearer.issuer, or sso.issuer");
+    }
+    if (route.breakGlass().isPresent() && route.auth() != AuthMode.SSO) {
+      problems.error(m.keyNode("break_glass"), m.pathOf("break_glass"), "is only for auth: sso routes (it lets n8n's"
+          + " password login through where SSO would refuse it)");
     }
     if (m.get("bearer") != null && route.auth() != AuthMode.BEARER) {
       problems.warning(m.keyNode("bearer"), m.pathOf("bearer"), "has no effect: auth is not bearer");

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code sso.n8n_users} is set) and the configured user and email headers.
  *
  * <p>n8n's password login ({@code POST /rest/login}) is refused with 403 {@code sso_required} on such a route: nobody
- * keeps a shared n8n password in use. n8n's own "Sign out" ({@code POST /rest/logout}) ends the Gatehouse session too.
+ * keeps a shared n8n password in use, except through the route's {@link BreakGlass}. n8n's own "Sign out"
+ * ({@code POST /rest/logout}) ends the Gatehouse session too.
  */
 public final class SsoSessionGuard implements Guard {
   /** Short: the assertion only has to reach n8n, in the same request. */
@@ -39,21 +40,28 @@ public final class SsoSessionGuard implements Guard {
   private final SsoContext sso;
   private final SessionCheck sessions;
   private final LoginRedirect logins;
+  private final BreakGlass breakGlass;
 
-  public SsoSessionGuard(SsoContext sso, SessionCheck sessions, LoginRedirect logins) {
+  public SsoSessionGuard(SsoContext sso, SessionCheck sessions, LoginRedirect logins, BreakGlass breakGlass) {
     this.sso = sso;
     this.sessions = sessions;
     this.logins = logins;
+    this.breakGlass = breakGlass;
   }
 
   @Override public Future<Verdict> check(Exchange exchange) {
+    boolean bastion = breakGlass.admits(exchange);
     if (isN8nCall(exchange, "POST", "/rest/login")) {
+      if (bastion) return breakGlass.login(exchange);
       exchange.detail("n8n password login refused: this route signs people in through the IdP");
       return Verdict.refuse(Reason.SSO_REQUIRED);
     }
     StringBuilder why = new StringBuilder();
     return sessions.check(exchange.request(), why).compose(live -> {
-      if (live.isEmpty()) return withoutSession(exchange, why.toString());
+      if (live.isEmpty()) {
+        return bastion ? Future.succeededFuture(breakGlass.passWithoutSession(exchange, why.toString()))
+            : withoutSession(exchange, why.toString());
+      }
       return Future.succeededFuture(pass(exchange, live.get()));
     });
   }

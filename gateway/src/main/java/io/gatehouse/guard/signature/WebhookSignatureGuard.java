@@ -8,6 +8,7 @@ import io.gatehouse.core.Guard;
 import io.gatehouse.core.MalformedBodyException;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Verdict;
+import io.gatehouse.guard.BodyReader;
 import io.gatehouse.guard.replay.ReplayKeys;
 import io.gatehouse.guard.replay.ReplayStore;
 import io.vertx.core.Future;
@@ -93,9 +94,9 @@ public final class WebhookSignatureGuard implements Guard {
       return refuse(exchange, endpoint.path(), refused.reason(), refused.detail());
     }
     SignatureScheme.Verification verification = ((SignatureScheme.Start.Started) start).verification();
-    return SignedBodyReader.read(exchange, verification, maxBody, budget, bodyTimeout).transform(read -> {
+    return BodyReader.read(exchange, verification::update, maxBody, budget, bodyTimeout).transform(read -> {
       if (read.failed()) {
-        if (read.cause() instanceof SignedBodyReader.Refused refused) {
+        if (read.cause() instanceof BodyReader.Refused refused) {
           return refuse(exchange, endpoint.path(), refused.reason(), refused.getMessage());
         }
         if (read.cause() instanceof MalformedBodyException malformed) {

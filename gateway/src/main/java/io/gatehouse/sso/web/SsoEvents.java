@@ -13,6 +13,8 @@ public interface SsoEvents {
   String STEP_UP = "step_up";
   /** A revocation told to the other replicas (revocations: redis), or not: store_unavailable. */
   String REVOCATION_SHARED = "revocation_shared";
+  /** n8n's password login through a route's break_glass: login (let through) or refused (not a listed account). */
+  String BREAK_GLASS = "break_glass";
 
   void ssoEvent(String event, String outcome);
 

@@ -1,4 +1,4 @@
-package io.gatehouse.guard.signature;
+package io.gatehouse.guard;
 
 import io.gatehouse.core.BodyBudget;
 import io.gatehouse.core.BufferedBody;
@@ -15,19 +15,20 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Reads a paused request body that must be verified before it is forwarded: each chunk goes to the
- * {@link SignatureScheme.Verification} as it arrives (so a large body never costs one long HMAC on the event loop)
- * and is kept, so the forwarder can send exactly these bytes afterwards.
+ * Reads a paused request body that a guard must see whole before it is forwarded (a signed webhook, a break-glass
+ * login): each chunk goes to {@code eachChunk} as it arrives (so a large body never costs one long HMAC on the event
+ * loop) and is kept, so the forwarder can send exactly these bytes afterwards.
  *
  * <p>Memory is bounded three ways, none of them trusting the declared length: the route's {@code max_body}, the
  * process-wide {@link BodyBudget} (charged per chunk as it arrives and held until the body has been forwarded), and
  * {@code request_body}, the time the whole body may take, so a client cannot hold its share by sending slowly.
  */
-final class SignedBodyReader {
+public final class BodyReader {
   /** Why reading stopped: the request must be refused with {@link #reason()} and the rest left unread. */
-  static final class Refused extends RuntimeException {
+  public static final class Refused extends RuntimeException {
     private final Reason reason;
 
     Refused(Reason reason, String detail) {
@@ -35,16 +36,16 @@ final class SignedBodyReader {
       this.reason = reason;
     }
 
-    Reason reason() { return reason; }
+    public Reason reason() { return reason; }
   }
 
-  private SignedBodyReader() {}
+  private BodyReader() {}
 
   /**
    * Completes with the whole body; fails with {@link Refused} (too large, over the budget, too slow, client gone) or,
    * for anything unexpected, with the stream's error.
    */
-  static Future<BufferedBody> read(Exchange exchange, SignatureScheme.Verification verification, long maxBody,
+  public static Future<BufferedBody> read(Exchange exchange, Consumer<Buffer> eachChunk, long maxBody,
       BodyBudget budget, Duration timeout) {
     ClientRequest request = exchange.request();
     Promise<BufferedBody> done = Promise.promise();
@@ -68,7 +69,7 @@ final class SignedBodyReader {
         stop(request, done, Reason.OVERLOADED, "buffered-body budget spent");
         return;
       }
-      verification.update(chunk);
+      eachChunk.accept(chunk);
       chunks.add(chunk);
     });
     request.endHandler(() -> {
@@ -81,7 +82,7 @@ final class SignedBodyReader {
       else done.tryFail(e);
     });
     if ("100-continue".equalsIgnoreCase(request.headers().get(HttpHeaderNames.EXPECT))) {
-      // The signature headers have been read and the declared length fits: only now is the body invited.
+      // The guard's headers have been read and the declared length fits: only now is the body invited.
       request.response().writeContinue();
     }
     request.resume();
