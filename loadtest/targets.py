@@ -46,10 +46,10 @@ class Processes:
     def __init__(self):
         self.procs = []  # (name, Popen)
 
-    def start(self, name, argv, log_path, env=None):
+    def start(self, name, argv, log_path, env=None, cwd=None):
         log = open(log_path, "ab")
         proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True, env=env)
+                                start_new_session=True, env=env, cwd=cwd)
         log.close()
         self.procs.append((name, proc))
         return proc
@@ -107,14 +107,17 @@ def fetch(url, cafile=None, headers=None):
             return e.code, e.read(), dict(e.headers)
 
 
-def start_upstream(procs, work):
+def start_upstream(procs, work, prefixes=()):
+    """The static upstream; it serves the same bodies at /, under GUARDED_PREFIX and under each of prefixes (the
+    proxies forward paths as they are, so a route's prefix must exist here too)."""
     docroot = os.path.join(work, "docroot")
-    os.makedirs(docroot, exist_ok=True)
-    os.makedirs(os.path.join(docroot, GUARDED_PREFIX.strip("/")), exist_ok=True)
+    dirs = [""] + [p.strip("/") for p in (GUARDED_PREFIX,) + tuple(prefixes)]
+    for d in dirs:
+        os.makedirs(os.path.join(docroot, d), exist_ok=True)
     for name, size in BODIES.items():
         body = (b"gatehouse-benchmark-body-" * (size // 25 + 1))[:size]
-        for path in (name, GUARDED_PREFIX.strip("/") + "/" + name):
-            with open(os.path.join(docroot, path), "wb") as f:
+        for d in dirs:
+            with open(os.path.join(docroot, d, name), "wb") as f:
                 f.write(body)
     ports = {"HTTP_PORT": free_port(), "H2C_PORT": free_port()}
     prefix = os.path.join(work, "upstream")
@@ -144,21 +147,31 @@ def start_nginx_proxy(procs, work, certs, upstream_port, buffering):
 
 def start_gatehouse(procs, work, certs, upstream_port, jar, jvm_flags, webhook_path, webhook_secret):
     """webhook_secret reaches the config through ${env:GATEHOUSE_BENCH_WEBHOOK_SECRET}, never written to disk."""
-    port, admin = free_port(), free_port()
-    home = os.path.join(work, "gatehouse")
+    return launch_gatehouse(procs, os.path.join(work, "gatehouse"), "gatehouse", "gatehouse-bench.yaml", certs,
+                            {"UPSTREAM_PORT": upstream_port, "WEBHOOK_PATH": webhook_path}, jar, jvm_flags,
+                            {"GATEHOUSE_BENCH_WEBHOOK_SECRET": webhook_secret}, "/1k")
+
+
+def launch_gatehouse(procs, home, name, template, certs, values, jar, jvm_flags, secrets, ready_path, port=None):
+    """Gatehouse with the config template filled in with values (plus its ports, certificate and audit dir, in
+    home), started with secrets (a dict) in its environment, where the config's ${env:...} reads them: never on
+    disk, nor on a command line. Ready once ready_path answers 200. port: the public port, when it had to be known
+    before (e.g. for an IdP's redirect URI)."""
+    port, admin = port or free_port(), free_port()
     audit = os.path.join(home, "audit")
     os.makedirs(home, exist_ok=True)
-    conf = render("gatehouse-bench.yaml", os.path.join(home, "gatehouse.yaml"), {
-        "PORT": port, "ADMIN_PORT": admin, "UPSTREAM_PORT": upstream_port, "AUDIT_DIR": audit,
-        "WEBHOOK_PATH": webhook_path, "CERT": os.path.join(certs, "server.crt"), "KEY": os.path.join(certs, "server.key")})
+    conf = render(template, os.path.join(home, "gatehouse.yaml"), dict(values, **{
+        "PORT": port, "ADMIN_PORT": admin, "AUDIT_DIR": audit,
+        "CERT": os.path.join(certs, "server.crt"), "KEY": os.path.join(certs, "server.key")}))
     argv = ["java"] + jvm_flags + ["-jar", jar, "run", "--config", conf]
     # MALLOC_ARENA_MAX as the README's production command line sets it.
-    env = dict(os.environ, GATEHOUSE_BENCH_WEBHOOK_SECRET=webhook_secret, MALLOC_ARENA_MAX="2")
-    proc = procs.start("gatehouse", argv, os.path.join(home, "gatehouse.log"), env=env)
-    url = f"https://localhost:{port}/1k"
-    wait_until(lambda: fetch(url, os.path.join(certs, "ca.crt"))[0] == 200, "gatehouse", 60, proc)
+    env = dict(os.environ, MALLOC_ARENA_MAX="2", **secrets)
+    log = os.path.join(home, "gatehouse.log")
+    proc = procs.start(name, argv, log, env=env)
+    url = f"https://localhost:{port}{ready_path}"
+    wait_until(lambda: fetch(url, os.path.join(certs, "ca.crt"))[0] == 200, name, 60, proc)
     return {"proc": proc, "port": port, "admin_port": admin, "conf": conf, "argv": argv,
-            "access_log": os.path.join(audit, "access.jsonl"), "log": os.path.join(home, "gatehouse.log")}
+            "access_log": os.path.join(audit, "access.jsonl"), "log": log}
 
 
 def process_tree(pid):
