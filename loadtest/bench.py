@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 
+import auth
 import chart
 import loadgen
 import targets
@@ -34,7 +35,12 @@ GUARDED = "-guarded"  # the same load through the route with every guard on (con
 # characters, about the length of an n8n API key, so that both proxies parse a header of realistic size.
 API_KEY = ("gatehouse-benchmark-api-key-" * 8)[:200]
 # Parts of the benchmark, in the order they run; --only picks some (the fixed rate is derived from the throughput).
-SECTIONS = ("throughput", "fixed-rate", "memory", "webhooks")
+SECTIONS = ("throughput", "fixed-rate", "memory", "webhooks", "auth")
+# What a run without --only does: all but auth, which starts a Keycloak and adds 4-5 minutes to the ~16 (README).
+DEFAULT_SECTIONS = SECTIONS[:-1]
+# The longest auth run: a session cookie is rewritten once it was last seen 60 s before (auth.py), and every run
+# must end before its cookie is that old.
+MAX_AUTH_RUN_S = 50
 # Gatehouse's RSS goals (MiB) by idle TLS keep-alive connections held; a count not listed here is measured, not judged.
 RSS_GOALS_MIB = {1000: 128, 10000: 384}
 
@@ -92,10 +98,15 @@ class Bench:
         certs = os.path.join(self.work, "certs")
         subprocess.run(["java", "-jar", a.jar, "dev-certs", "--out", certs], check=True, stdout=subprocess.DEVNULL)
         log(f"work dir {self.work}")
-        self.upstream = targets.start_upstream(self.procs, self.work)
+        self.certs = certs
+        self.upstream = targets.start_upstream(self.procs, self.work, auth.ROUTES.values())
+        self.pids = {"direct": self.upstream["proc"].pid}
+        if not self.proxies:
+            # The auth part starts its own Gatehouse (and Keycloak) when its turn comes.
+            log(f"upstream :{self.upstream['http_port']}")
+            return
         self.nginx = targets.start_nginx_proxy(self.procs, self.work, certs, self.upstream["http_port"],
                                                NGINX_BUFFERING[a.nginx_buffering])
-        self.certs = certs
         self.webhook_secret = webhooks.new_secret()  # fresh per run; reaches Gatehouse through its environment
         self.gatehouse = targets.start_gatehouse(self.procs, self.work, certs, self.upstream["http_port"], a.jar,
                                                  a.jvm_flags.split(), webhooks.SIGNED_PATH, self.webhook_secret)
@@ -108,8 +119,12 @@ class Bench:
             "gatehouse": {"h1": f"https://127.0.0.1:{self.gatehouse['port']}",
                           "h2": f"https://127.0.0.1:{self.gatehouse['port']}"},
         }
-        self.pids = {"direct": self.upstream["proc"].pid, "nginx": self.nginx["proc"].pid,
-                     "gatehouse": self.gatehouse["proc"].pid}
+        self.pids.update({"nginx": self.nginx["proc"].pid, "gatehouse": self.gatehouse["proc"].pid})
+
+    @property
+    def proxies(self):
+        """Whether a part needs nginx and the benchmark's Gatehouse (every part but auth does)."""
+        return any(s != "auth" for s in self.sections)
 
     def environment(self):
         model = ""
@@ -126,8 +141,8 @@ class Bench:
             "wrk": tool_version(["wrk", "-v"], r"wrk (\S+)"),
             "h2load": tool_version(["h2load", "--version"], r"nghttp2/(\S+)"),
             "java": tool_version(["java", "-version"], r'version "([^"]+)"'),
-            "tls_nginx": targets.negotiated(self.nginx["port"], ["h2", "http/1.1"]),
-            "tls_gatehouse": targets.negotiated(self.gatehouse["port"], ["h2", "http/1.1"]),
+            "tls_nginx": targets.negotiated(self.nginx["port"], ["h2", "http/1.1"]) if self.proxies else None,
+            "tls_gatehouse": targets.negotiated(self.gatehouse["port"], ["h2", "http/1.1"]) if self.proxies else None,
             "note": self.args.note,
         }
 
@@ -266,6 +281,8 @@ class Bench:
         """Lines in each proxy's access log: all, and those of the guarded route (both logs are JSON and name the
         route: the check that the guarded cases went through it)."""
         counts = {}
+        if not self.proxies:
+            return counts
         for target, path in (("nginx", self.nginx["access_log"]), ("gatehouse", self.gatehouse["access_log"])):
             counted = count_lines(path, b'"route":"guarded"')
             counts[target] = {"lines": counted[0], "guarded": counted[1]} if counted else None
@@ -273,6 +290,8 @@ class Bench:
 
     def gatehouse_gc(self):
         """GC counts and time from the running JVM (jstat), for the record."""
+        if not self.proxies:
+            return None
         try:
             out = subprocess.run(["jstat", "-gcutil", str(self.pids["gatehouse"])], stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, text=True, timeout=20).stdout.split("\n")
@@ -412,6 +431,8 @@ def goals(s):
                                              and g[f"alive_at_end_{count}_conns"] == count)
     if "webhooks" in s:
         out.update(webhooks.goals(s["webhooks"]))
+    if "auth" in s:
+        out.update(auth.goals(s["auth"]))
     return out
 
 
@@ -419,6 +440,8 @@ def print_table(s, g, args):
     print_throughput(s)
     if "webhooks" in s:
         webhooks.print_table(s["webhooks"], g, args.webhook_probe_rate)
+    if "auth" in s:
+        auth.print_table(s["auth"], g, args)
     parts = []
     if "throughput_met" in g:
         parts.append("throughput ≥ 1.0× nginx: " + ("met" if g["throughput_met"] else "NOT met"))
@@ -503,9 +526,9 @@ def main():
                                                 "results/<parts joined by ->, so a partial run never replaces latest)")
     ap.add_argument("--note", default="", help="free text recorded with the results (e.g. machine state)")
     ap.add_argument("--keep-work", action="store_true", help="keep the temp dir (configs, logs) for inspection")
-    ap.add_argument("--only", default=",".join(SECTIONS),
+    ap.add_argument("--only", default=",".join(DEFAULT_SECTIONS),
                     help=f"comma-separated parts to run, of {', '.join(SECTIONS)} (fixed-rate needs throughput); "
-                         "e.g. --only webhooks")
+                         f"default {','.join(DEFAULT_SECTIONS)}; e.g. --only webhooks, --only auth")
     ap.add_argument("--webhook-duration", type=int, default=None, help="seconds per webhook run (default --duration)")
     ap.add_argument("--webhook-warmup", type=int, default=9,
                     help="seconds of 1 KiB webhooks per route before measuring (a third of it with 1 MiB); 0: none")
@@ -514,15 +537,24 @@ def main():
     ap.add_argument("--webhook-probe-rate", type=float, default=400,
                     help="small GETs per second of the event-loop probe (h2load --h1 --rps)")
     ap.add_argument("--webhook-probe-clients", type=int, default=8, help="connections of the event-loop probe")
+    ap.add_argument("--auth-duration", type=int, default=None,
+                    help=f"seconds per auth run (default --duration; at most {MAX_AUTH_RUN_S})")
+    ap.add_argument("--auth-warmup", type=int, default=8,
+                    help="seconds per route and protocol of the auth part before measuring (discarded); 0: none")
     a = ap.parse_args()
     if a.webhook_duration is None:
         a.webhook_duration = a.duration
+    if a.auth_duration is None:
+        a.auth_duration = a.duration
     sections = [x.strip() for x in a.only.split(",") if x.strip()]
     unknown = set(sections) - set(SECTIONS)
     if unknown or not sections:
         ap.error(f"--only: unknown part(s) {', '.join(sorted(unknown)) or '(none given)'}; choose from {', '.join(SECTIONS)}")
     if "fixed-rate" in sections and "throughput" not in sections:
         ap.error("--only: fixed-rate takes its rate from the throughput part; add throughput")
+    if "auth" in sections and not (0 < a.auth_duration <= MAX_AUTH_RUN_S and 0 <= a.auth_warmup <= MAX_AUTH_RUN_S):
+        ap.error(f"--auth-duration and --auth-warmup: at most {MAX_AUTH_RUN_S} s (a session cookie is rewritten "
+                 "once it was last seen 60 s before, and a run must not cross that)")
     if "memory" in sections:
         # Raised here so that every server started below inherits it (the JVM raises its soft limit to the hard one
         # by itself; nginx's workers set worker_rlimit_nofile). The margin covers the proxies' own files and
@@ -532,7 +564,7 @@ def main():
         except RuntimeError as e:
             ap.error(f"--hold {max(a.hold)}: {e}, or hold fewer connections")
     if a.out is None:
-        name = "latest" if set(sections) == set(SECTIONS) else "-".join(sections)
+        name = "latest" if set(sections) == set(DEFAULT_SECTIONS) else "-".join(sections)
         a.out = os.path.join(HERE, "results", name)
 
     def on_signal(signum, _frame):
@@ -544,8 +576,8 @@ def main():
     started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     bench = Bench(a, sections)
     t0 = time.monotonic()
-    fixed = memory = hooks = None
-    hooks_error = None
+    fixed = memory = hooks = logins = None
+    hooks_error = auth_error = None
     try:
         bench.setup()
         env = bench.environment()
@@ -568,6 +600,14 @@ def main():
                 # Loud, but the other parts' results are still written.
                 hooks_error = str(e)
                 log(f"!!! WEBHOOK SCENARIO FAILED: {e}")
+        if "auth" in sections:
+            logins = auth.AuthScenario(a, bench.procs, bench.work, bench.certs, bench.upstream["http_port"], log)
+            try:
+                logins.run()
+            except RuntimeError as e:
+                # ScenarioFailed, LoginFailed, or Keycloak not starting: loud, but the other parts' results are kept.
+                auth_error = str(e)
+                log(f"!!! AUTH SCENARIO FAILED: {e}")
         env["loadavg_end"] = loadavg()
         logs = bench.access_log_lines()
         gc = bench.gatehouse_gc()
@@ -578,6 +618,8 @@ def main():
     s = summarize(bench.runs, fixed, memory)
     if hooks is not None:
         s["webhooks"] = webhooks.summarize(hooks.runs, hooks_error)
+    if logins is not None:
+        s["auth"] = auth.summarize(logins.runs, logins.info, auth_error)
     g = goals(s)
     result = {
         "started": started.isoformat(), "elapsed_s": round(time.monotonic() - t0, 1),
@@ -595,6 +637,8 @@ def main():
         "fixed_rate_runs": fixed["runs"] if fixed else [],
         "memory": memory,
         "webhook_runs": hooks.runs if hooks else [],
+        "auth_runs": logins.runs if logins else [],
+        "auth_setup": auth.SETUP if logins else None,
         "webhook_setup": {"signed_path": webhooks.SIGNED_PATH, "unsigned_path": webhooks.UNSIGNED_PATH,
                           "scheme": "standard", "replay_store": "local",
                           "upstream": "nginx reads the whole body (proxy_pass to its own /sink), then 200"},
@@ -604,12 +648,16 @@ def main():
         json.dump(result, f, indent=1)
     chart.main(a.out + ".json", a.out + ".svg")
     print_table(s, g, a)
-    print(f"\naccess log lines (all, guarded route): {logs}")
+    if logs:
+        print(f"\naccess log lines (all, guarded route): {logs}")
     for problem in guarded_log_problems(bench.runs, logs):
         print(f"!!! {problem}", file=sys.stderr)
     print(f"wrote {a.out}.json and {a.out}.svg in {result['elapsed_s']:.0f} s")
     if hooks_error:
         print(f"\n!!! WEBHOOK SCENARIO FAILED: {hooks_error}", file=sys.stderr)
+    if auth_error:
+        print(f"\n!!! AUTH SCENARIO FAILED: {auth_error}", file=sys.stderr)
+    if hooks_error or auth_error:
         sys.exit(3)
 
 
