@@ -2,10 +2,11 @@
 # Benchmark: direct-to-upstream vs nginx (TLS reverse proxy) vs Gatehouse, interleaved rounds, HTTP/1.1 and
 # HTTP/2, 1 KiB and 1 MiB responses, fixed-rate latency and memory with 1,000 and 10,000 idle TLS keep-alive
 # connections; then signed vs unsigned webhooks on Gatehouse (1 KiB throughput, 1 MiB latency, event loop beside
-# 1 MiB uploads).
+# 1 MiB uploads). Not by default: what SSO sessions and bearer tokens cost Gatehouse, against a real Keycloak.
 #
 #   loadtest/run-benchmark.sh [bench.py options]     e.g. --rounds 3 --duration 10, --quick for a smoke run
 #   loadtest/run-benchmark.sh --only webhooks        the webhook part alone (5-6 minutes)
+#   loadtest/run-benchmark.sh --only auth            the SSO/bearer part alone (4-5 minutes with Keycloak's start)
 #
 # Writes loadtest/results/latest.json and latest.svg (plus latest.png when rsvg-convert is installed).
 # Takes about 16 minutes with the defaults. Every process it starts is stopped on exit or Ctrl-C.
@@ -59,7 +60,7 @@ for a in "$@"; do
   if [ "$a" = "--quick" ]; then
     # A smoke run (about 2 minutes): checks the harness, not a measurement. 4,500 held connections are more than
     # Gatehouse's default max_connections at -Xmx128m (about 3,960), so they check the bench config still lifts it.
-    args+=(--rounds 1 --duration 3 --warmup 1 --jvm-warmup 4 --rate-duration 3 --hold 200,4500 --webhook-warmup 3 --out "$here/results/quick")
+    args+=(--rounds 1 --duration 3 --warmup 1 --jvm-warmup 4 --rate-duration 3 --hold 200,4500 --webhook-warmup 3 --auth-warmup 2 --out "$here/results/quick")
   else
     args+=("$a")
   fi
