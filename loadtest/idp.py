@@ -135,7 +135,8 @@ class Browser:
 
 def log_in(gateway, cafile, path):
     """A person's login through the gateway: a navigation to path is sent to Keycloak, the login form is posted,
-    Keycloak sends the browser to the gateway's callback, which sets the session cookie. Returns its value."""
+    Keycloak sends the browser to the gateway's callback, which sets the session cookie. Returns its value, and
+    when the callback request was sent and its answer received (time.time()): the session was stamped between."""
     b = Browser(cafile)
     status, headers, _ = b.request("GET", gateway + path, {"Sec-Fetch-Mode": "navigate", "Accept": "text/html"})
     to_idp = headers.get("Location", "")
@@ -152,12 +153,14 @@ def log_in(gateway, cafile, path):
     if status != 302 or not callback.startswith(gateway + "/_gatehouse/oidc/callback?"):
         raise LoginFailed(f"Keycloak answered the login form with {status}, not 302 to the gateway's callback "
                           "(wrong password, or a required action on the user?)")
+    sent = time.time()
     status, headers, _ = b.request("GET", callback)
+    received = time.time()
     host = urllib.parse.urlsplit(gateway).hostname
     cookie = b.cookie(host, SESSION_COOKIE)
     if status != 302 or not cookie:
         raise LoginFailed(f"the gateway's callback answered {status}" + ("" if cookie else f" without {SESSION_COOKIE}"))
-    return cookie
+    return cookie, sent, received
 
 
 def client_credentials(token_endpoint, client_secret):
