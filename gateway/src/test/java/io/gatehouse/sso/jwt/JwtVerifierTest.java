@@ -191,6 +191,22 @@ class JwtVerifierTest {
     assertThat(source.fetches()).isEqualTo(1);
   }
 
+  /** A verified token is remembered (its signature not checked again), but only while its key is published. */
+  @Test
+  void aRememberedTokenIsRefusedOnceTheIssuerStopsPublishingItsKey() throws Exception {
+    String token = token("RS256", RSA, claims(NOW));
+    assertThat(verifier.verify(token).result()).isInstanceOf(JwtResult.Verified.class);
+    assertThat(verifier.verify(token).result()).as("again, from memory").isInstanceOf(JwtResult.Verified.class);
+
+    source.publish(List.of(EC.jwk(), ED.jwk()));
+    verifier.refresh().await(5, TimeUnit.SECONDS);
+
+    assertThat(refusal(token)).isEqualTo(JwtRefusal.UNKNOWN_KEY);
+    String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+    assertThat(refusal(tampered)).as("a different token is never taken for a remembered one")
+        .isIn(JwtRefusal.UNKNOWN_KEY, JwtRefusal.BAD_SIGNATURE, JwtRefusal.MALFORMED);
+  }
+
   @Test
   void refusesATokenExpiredBeyondTheSkewAndAcceptsOneWithinIt() {
     String claims = claims(NOW).replace("\"exp\":" + (NOW.getEpochSecond() + 300), "\"exp\":" + NOW.getEpochSecond());
