@@ -197,6 +197,9 @@ class ShippedConfigFilesTest {
         .containsExactly(config.server().publicUrl() + "/_gatehouse/oidc/callback");
     assertThat(client.path("attributes").path("post.logout.redirect.uris").asText())
         .isEqualTo(config.server().publicUrl() + "/*");
+    assertThat(client.path("attributes").path("backchannel.logout.url").asText())
+        .isEqualTo(config.server().publicUrl() + "/_gatehouse/oidc/backchannel-logout");
+    assertThat(client.path("attributes").path("backchannel.logout.session.required").asText()).isEqualTo("true");
     assertThat(client.path("secret").asText()).as("filled in by Keycloak from gatehouse-dev's environment")
         .isEqualTo("${GATEHOUSE_DEV_CLIENT_SECRET}");
     JsonNode groupsMapper = single(client.path("protocolMappers"),
