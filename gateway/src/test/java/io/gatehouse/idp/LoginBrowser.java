@@ -23,6 +23,11 @@ import javax.net.ssl.SSLContext;
  */
 final class LoginBrowser {
   private static final Pattern LOGIN_FORM = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
+  /** Keycloak 26's one-time-code form ({@code login-otp.ftl}), asked for at level 2 of the test realm's flow. */
+  private static final Pattern OTP_FORM = Pattern.compile("<form[^>]*id=\"kc-otp-login-form\"[^>]*action=\"([^\"]+)\"");
+  /** The OTP credential the form preselects (the user's only one in the test realm). */
+  private static final Pattern OTP_CREDENTIAL =
+      Pattern.compile("<input[^>]*id=\"selectedCredentialId\"[^>]*value=\"([^\"]*)\"");
 
   private final Map<String, Map<String, String>> jar = new LinkedHashMap<>();
   private final HttpClient http;
@@ -91,6 +96,31 @@ final class LoginBrowser {
     HttpResponse<String> back = send(request(callbackAfterKeycloakLogin(url, user)));
     assertThat(back.statusCode()).as("callback: " + back.body()).isEqualTo(302);
     return back;
+  }
+
+  /** Whether {@code page} is Keycloak's username-and-password form. */
+  static boolean isPasswordForm(String page) {
+    return LOGIN_FORM.matcher(page).find();
+  }
+
+  /** Whether {@code page} is Keycloak's form asking for a one-time code. */
+  static boolean isOtpForm(String page) {
+    return OTP_FORM.matcher(page).find();
+  }
+
+  /**
+   * Enters {@code code} on Keycloak's OTP form ({@code otpPage}, as Keycloak served it) and returns Keycloak's answer:
+   * a 302 to the callback when it takes the code, its OTP form again (200) when it does not.
+   */
+  HttpResponse<String> submitOtp(HttpResponse<String> otpPage, String code) throws Exception {
+    Matcher action = OTP_FORM.matcher(otpPage.body());
+    assertThat(action.find()).as("Keycloak's OTP form").isTrue();
+    Matcher credential = OTP_CREDENTIAL.matcher(otpPage.body());
+    String credentialId = credential.find() ? credential.group(1) : "";
+    return send(request(action.group(1).replace("&amp;", "&"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("otp=" + enc(code) + "&selectedCredentialId=" + enc(credentialId)
+            + "&login=")));
   }
 
   Optional<String> cookie(String name) {
