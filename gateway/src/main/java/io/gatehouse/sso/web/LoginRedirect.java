@@ -12,8 +12,10 @@ import java.time.Duration;
 /**
  * Sends a browser to the IdP to log in: an authorization-code request with PKCE (S256), {@code state} and
  * {@code nonce}, all three kept in a sealed login cookie with the page to return to. For a step-up (a route that
- * requires MFA, a session without it) the request asks the IdP for the MFA level ({@code acr_values}) and a fresh
- * login.
+ * requires MFA, a session without it) the request asks the IdP for the MFA level ({@code acr_values}) on top of the
+ * person's IdP session, so only the missing factor is asked for. Not {@code prompt=login}: that makes the IdP
+ * authenticate every level again (Keycloak shows the password form before the OTP), and it adds nothing here,
+ * since whether a second factor was used is read from the new ID token's {@code amr}/{@code acr}, not assumed.
  */
 public final class LoginRedirect {
   /** A browser that takes longer than this at the IdP starts over. */
@@ -46,7 +48,6 @@ public final class LoginRedirect {
           .putAdditionalParameter("nonce", login.nonce());
       if (stepUp) {
         request.putAdditionalParameter("acr_values", sso.config().mfaAcr());
-        request.setPrompt("login");
       }
       String location = ar.result().auth().authorizeURL(request);
       String cookie = SsoCookies.set(SsoCookies.loginCookieName(login.state()), sso.logins().encode(login), LOGIN_MAX_AGE);

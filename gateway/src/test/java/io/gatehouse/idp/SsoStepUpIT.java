@@ -1,0 +1,267 @@
+package io.gatehouse.idp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.it.GatewayHarness;
+import io.gatehouse.it.GatewayProcess;
+import io.gatehouse.it.TestUpstream;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code require_mfa} step-up end to end against a real Keycloak (the test realm of {@link TestRealm}: password at
+ * level 1, OTP at level 2): a person signed in with a password reaches {@code /app/} but is sent back to the IdP for
+ * the second factor at {@code /secure/}, and only a login that used one passes there. The gateway keeps its default
+ * {@code sso.mfa_acr} ("2"), which Keycloak reads as level 2.
+ */
+class SsoStepUpIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ASSERTION_SECRET = "n8n-hook-secret-for-the-step-up-test-0123456789";
+  private static final String SESSION_COOKIE = "__Host-gatehouse-session";
+  /** Keycloak's "Configure OTP" required action ({@code login-config-totp.ftl}). */
+  private static final Pattern CONFIGURE_OTP_FORM = Pattern.compile("<form[^>]*id=\"kc-totp-settings-form\"");
+
+  private static Vertx vertx;
+  private static TestUpstream upstream;
+  private static KeycloakServer keycloak;
+  private static GatewayHarness gateway;
+  private static String publicUrl;
+
+  @BeforeAll static void start() throws Exception {
+    keycloak = KeycloakServer.shared();
+    vertx = Vertx.vertx();
+    upstream = new TestUpstream(vertx);
+    int port = GatewayProcess.freePort();
+    publicUrl = "https://localhost:" + port;
+    keycloak.admin().configureGatehouseClient(List.of(publicUrl + "/_gatehouse/oidc/callback"),
+        List.of(publicUrl + "/"), Optional.empty());
+    String sections = """
+        sso:
+          issuer: "%s"
+          client_id: "%s"
+          client_secret: "%s"
+          cookie_secret: "cookie-secret-for-the-sso-step-up-test-0123456789"
+          groups_claim: "groups"
+          n8n_users: { secret: "%s", role: "global:member" }
+          session: { idle_timeout: "30m", max_lifetime: "1h", revalidate_every: "5m" }
+        routes:
+          - name: "app"
+            match: ["/app/"]
+            upstream: "main"
+            allow: ["127.0.0.0/8", "::1/128"]
+            auth: "sso"
+          - name: "secure"
+            match: ["/secure/"]
+            upstream: "main"
+            allow: ["127.0.0.0/8", "::1/128"]
+            auth: "sso"
+            require_mfa: true
+        """.formatted(keycloak.issuer(), keycloak.clientId(), keycloak.clientSecret(), ASSERTION_SECRET);
+    gateway = GatewayHarness.start(upstream.url(), sections, "",
+        GatewayHarness.Options.DEFAULTS.withListen("127.0.0.1:" + port).withPublicUrl(publicUrl));
+  }
+
+  @AfterAll static void stop() {
+    if (gateway != null) gateway.close();
+    if (upstream != null) upstream.close();
+    if (vertx != null) vertx.close().await();
+  }
+
+  @BeforeEach void clear() {
+    upstream.clear();
+  }
+
+  @Test void carolWithAPasswordSessionStepsUpWithOnlyHerOtpAndReturnsToTheSecurePageAsHerself() throws Exception {
+    LoginBrowser carol = passwordSession(TestRealm.CAROL);
+    String subject = keycloak.admin().userId(TestRealm.CAROL.username());
+    HttpResponse<String> app = carol.navigate(publicUrl + "/app/home");
+    assertThat(app.statusCode()).as("level 1 reaches /app/").isEqualTo(200);
+    assertThat(upstream.seen()).singleElement().satisfies(seen -> {
+      assertThat(seen.uri()).isEqualTo("/app/home");
+      assertThat(assertion(seen).get("mfa").asBoolean()).isFalse();
+    });
+    upstream.clear();
+    double stepUpsBefore = stepUps();
+
+    HttpResponse<String> otpPage = sentToKeycloakForMfa(carol, "/secure/x?tab=1");
+
+    assertThat(LoginBrowser.isPasswordForm(otpPage.body())).as("password form again at the step-up").isFalse();
+    assertThat(LoginBrowser.isOtpForm(otpPage.body())).as("Keycloak asks for the OTP").isTrue();
+    assertThat(upstream.seen()).as("nothing reached /secure/ before the step-up").isEmpty();
+    assertThat(stepUps()).as("step-up counted").isEqualTo(stepUpsBefore + 1);
+
+    HttpResponse<String> accepted = carol.submitOtp(otpPage, TestRealm.CAROL.totp().freshCode(null));
+    assertThat(accepted.statusCode()).as("Keycloak took the code").isEqualTo(302);
+    String callback = accepted.headers().firstValue("Location").orElseThrow();
+    assertThat(callback).startsWith(publicUrl + "/_gatehouse/oidc/callback?");
+    HttpResponse<String> back = carol.send(carol.request(callback));
+    assertThat(back.statusCode()).as("callback: " + back.body()).isEqualTo(302);
+    assertThat(back.headers().firstValue("Location")).as("the page first asked for").contains("/secure/x?tab=1");
+    assertThat(whoami(carol).get("mfa").asBoolean()).as("the session now has MFA").isTrue();
+
+    HttpResponse<String> secure = carol.navigate(publicUrl + "/secure/x?tab=1");
+    HttpResponse<String> stillApp = carol.navigate(publicUrl + "/app/home");
+
+    assertThat(secure.statusCode()).as("/secure/ after the step-up").isEqualTo(200);
+    assertThat(stillApp.statusCode()).as("/app/ after the step-up").isEqualTo(200);
+    assertThat(upstream.seen()).extracting(TestUpstream.Seen::uri).containsExactly("/secure/x?tab=1", "/app/home");
+    for (TestUpstream.Seen seen : upstream.seen()) {
+      assertThat(seen.header("X-Forwarded-User")).isEqualTo(subject);
+      assertThat(seen.header("X-Forwarded-Email")).isEqualTo(TestRealm.CAROL.email());
+      JsonNode claims = assertion(seen);
+      assertThat(claims.get("sub").asText()).isEqualTo(subject);
+      assertThat(claims.get("mfa").asBoolean()).as("n8n is told the login used MFA").isTrue();
+    }
+  }
+
+  @Test void anXhrToTheSecureRouteWithAPasswordSessionGets403JsonNeverARedirect() throws Exception {
+    LoginBrowser carol = passwordSession(TestRealm.CAROL);
+    double stepUpsBefore = stepUps();
+
+    HttpResponse<String> xhr = carol.send(carol.request(publicUrl + "/secure/data")
+        .header("Accept", "application/json").header("Sec-Fetch-Mode", "cors"));
+    HttpResponse<String> script = carol.send(carol.request(publicUrl + "/secure/data")
+        .header("Accept", "application/json"));
+
+    for (HttpResponse<String> answer : List.of(xhr, script)) {
+      assertThat(answer.statusCode()).isEqualTo(403);
+      assertThat(answer.headers().firstValue("Location")).isEmpty();
+      assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+      assertThat(JSON.readTree(answer.body()).get("error").asText()).isEqualTo("forbidden");
+    }
+    assertThat(upstream.seen()).isEmpty();
+    assertThat(stepUps()).as("no step-up started for a non-navigation").isEqualTo(stepUpsBefore);
+  }
+
+  @Test void aWrongOtpKeepsCarolAtKeycloaksOtpFormAndHerPasswordSessionStillDoesNotPass() throws Exception {
+    LoginBrowser carol = passwordSession(TestRealm.CAROL);
+    HttpResponse<String> otpPage = sentToKeycloakForMfa(carol, "/secure/x");
+
+    HttpResponse<String> refused = carol.submitOtp(otpPage, wrongCode(TestRealm.CAROL));
+
+    assertThat(refused.statusCode()).as("Keycloak's answer to a wrong code").isEqualTo(200);
+    assertThat(refused.headers().firstValue("Location")).isEmpty();
+    assertThat(LoginBrowser.isOtpForm(refused.body())).as("the OTP form again").isTrue();
+    assertThat(whoami(carol).get("mfa").asBoolean()).isFalse();
+    HttpResponse<String> again = carol.navigate(publicUrl + "/secure/x");
+    assertThat(again.statusCode()).as("sent to the IdP again").isEqualTo(302);
+    assertThat(again.headers().firstValue("Location").orElseThrow()).startsWith(keycloak.authorizationEndpoint().toString());
+    HttpResponse<String> xhr = carol.send(carol.request(publicUrl + "/secure/x").header("Accept", "application/json"));
+    assertThat(xhr.statusCode()).isEqualTo(403);
+    assertThat(upstream.seen()).isEmpty();
+  }
+
+  @Test void aliceWithoutAnOtpCredentialIsAskedToSetOneUpAndNeverReachesTheSecureRouteWithoutIt() throws Exception {
+    LoginBrowser alice = passwordSession(TestRealm.ALICE);
+
+    HttpResponse<String> keycloakPage = sentToKeycloakForMfa(alice, "/secure/x");
+
+    assertThat(keycloakPage.statusCode()).isEqualTo(200);
+    assertThat(LoginBrowser.isPasswordForm(keycloakPage.body())).isFalse();
+    assertThat(LoginBrowser.isOtpForm(keycloakPage.body())).as("no OTP to enter: she has none").isFalse();
+    assertThat(CONFIGURE_OTP_FORM.matcher(keycloakPage.body()).find()).as("Keycloak's 'configure OTP' page")
+        .isTrue();
+    assertThat(keycloakPage.headers().firstValue("Location")).isEmpty();
+    assertThat(whoami(alice).get("mfa").asBoolean()).isFalse();
+    HttpResponse<String> again = alice.navigate(publicUrl + "/secure/x");
+    assertThat(again.statusCode()).isEqualTo(302);
+    assertThat(again.headers().firstValue("Location").orElseThrow()).startsWith(keycloak.authorizationEndpoint().toString());
+    HttpResponse<String> xhr = alice.send(alice.request(publicUrl + "/secure/x").header("Accept", "application/json"));
+    assertThat(xhr.statusCode()).isEqualTo(403);
+    assertThat(upstream.seen()).isEmpty();
+  }
+
+  /** A browser of {@code user} signed in with the password only, through {@code /app/}: a session without MFA. */
+  private LoginBrowser passwordSession(DemoUser user) throws Exception {
+    LoginBrowser browser = new LoginBrowser(gateway.sslContext(), publicUrl);
+    HttpResponse<String> back = browser.logIn(publicUrl + "/app/home", user);
+    assertThat(back.headers().firstValue("Location")).contains("/app/home");
+    assertThat(whoami(browser).get("mfa").asBoolean()).as("a password login has no MFA").isFalse();
+    return browser;
+  }
+
+  /**
+   * Opens {@code path} on the MFA route: the gateway must send the browser to Keycloak asking for level 2; returns
+   * the page Keycloak then shows.
+   */
+  private HttpResponse<String> sentToKeycloakForMfa(LoginBrowser browser, String path) throws Exception {
+    HttpResponse<String> toIdp = browser.navigate(publicUrl + path);
+    assertThat(toIdp.statusCode()).as("step-up redirect for " + path).isEqualTo(302);
+    URI location = URI.create(toIdp.headers().firstValue("Location").orElseThrow());
+    assertThat(location.toString()).startsWith(keycloak.authorizationEndpoint().toString());
+    assertThat(query(location)).containsEntry("acr_values", "2").containsEntry("client_id", keycloak.clientId());
+    HttpResponse<String> page = browser.send(browser.request(location.toString()));
+    // As a browser would, follow Keycloak's redirects within Keycloak (to a required action, say), never back here.
+    for (int hops = 0; page.statusCode() == 302 && hops < 5; hops++) {
+      String next = page.headers().firstValue("Location").orElseThrow();
+      assertThat(next).as("Keycloak's redirect during the step-up").startsWith(keycloak.baseUrl() + "/");
+      page = browser.send(browser.request(next));
+    }
+    assertThat(page.statusCode()).as("Keycloak's page for the step-up").isEqualTo(200);
+    return page;
+  }
+
+  private JsonNode whoami(LoginBrowser browser) throws Exception {
+    HttpResponse<String> answer = browser.send(browser.request(publicUrl + "/_gatehouse/whoami"));
+    assertThat(answer.statusCode()).as("whoami").isEqualTo(200);
+    return JSON.readTree(answer.body());
+  }
+
+  private static double stepUps() throws Exception {
+    Matcher counted = Pattern.compile("gatehouse_sso_events_total\\{event=\"step_up\",outcome=\"sent\"\\} (\\S+)")
+        .matcher(gateway.metrics());
+    return counted.find() ? Double.parseDouble(counted.group(1)) : 0;
+  }
+
+  /** The identity assertion the upstream got, its signature checked with the hook's secret. */
+  private static JsonNode assertion(TestUpstream.Seen seen) throws Exception {
+    String value = seen.header("X-Gatehouse-Identity");
+    assertThat(value).as("identity assertion").isNotNull();
+    String[] parts = value.split("\\.");
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(ASSERTION_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String expected = Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(mac.doFinal((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII)));
+    assertThat(parts[2]).as("assertion signature").isEqualTo(expected);
+    return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+  }
+
+  /** A six-digit code that Keycloak's window (the previous, current and next 30 s step) does not accept. */
+  private static String wrongCode(DemoUser user) {
+    TotpCodes codes = user.totp();
+    Instant now = Instant.now();
+    Set<String> valid = Set.of(codes.codeAt(now.minus(TotpCodes.STEP)), codes.codeAt(now),
+        codes.codeAt(now.plus(TotpCodes.STEP)), codes.codeAt(now.plus(TotpCodes.STEP.multipliedBy(2))));
+    return valid.contains("000000") ? "111111" : "000000";
+  }
+
+  private static Map<String, String> query(URI uri) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : uri.getRawQuery().split("&")) {
+      int eq = pair.indexOf('=');
+      out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+}
