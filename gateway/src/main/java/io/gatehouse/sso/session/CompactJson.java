@@ -124,6 +124,11 @@ final class CompactJson {
       return node.booleanValue();
     }
 
+    /** {@code absent} when the key is missing; a value of another type is malformed. */
+    boolean optionalBool(String key, boolean absent) throws Malformed {
+      return object.has(key) ? bool(key) : absent;
+    }
+
     Instant seconds(String key) throws Malformed {
       JsonNode node = object.get(key);
       if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()) throw new Malformed();

@@ -19,8 +19,11 @@ import java.util.regex.Pattern;
  * @param nonce goes into the ID token; ties the token to this login (replay)
  * @param codeVerifier PKCE (RFC 7636 §4.1): 43 to 128 characters of {@code [A-Za-z0-9-._~]}
  * @param returnTo the same-origin path to go back to after the login; the caller validates it
+ * @param stepUp whether this login was asked for a second factor ({@code require_mfa}): the callback must not send
+ *     the browser back to a page that would only send it to the IdP again
  */
-public record LoginState(String state, String nonce, String codeVerifier, String returnTo, Instant createdAt) {
+public record LoginState(String state, String nonce, String codeVerifier, String returnTo, Instant createdAt,
+    boolean stepUp) {
   private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
 
   public LoginState {
@@ -33,12 +36,22 @@ public record LoginState(String state, String nonce, String codeVerifier, String
     createdAt = createdAt.truncatedTo(ChronoUnit.SECONDS);
   }
 
+  /** A plain login (no step-up). */
+  public LoginState(String state, String nonce, String codeVerifier, String returnTo, Instant createdAt) {
+    this(state, nonce, codeVerifier, returnTo, createdAt, false);
+  }
+
   /** A new login to {@code returnTo}: random state and nonce (128 bits) and verifier (256 bits, 43 characters). */
   public static LoginState start(SecureRandom random, String returnTo, Instant now) {
+    return start(random, returnTo, now, false);
+  }
+
+  /** As {@link #start(SecureRandom, String, Instant)}, for a step-up to MFA when {@code stepUp}. */
+  public static LoginState start(SecureRandom random, String returnTo, Instant now, boolean stepUp) {
     byte[] verifier = new byte[32];
     random.nextBytes(verifier);
     return new LoginState(Session.randomId(random), Session.randomId(random), CanonicalBase64Url.encode(verifier),
-        returnTo, now);
+        returnTo, now, stepUp);
   }
 
   /** This login's {@code code_challenge} for {@code code_challenge_method=S256}. */
@@ -57,6 +70,6 @@ public record LoginState(String state, String nonce, String codeVerifier, String
   }
 
   @Override public String toString() {
-    return "LoginState[returnTo=" + returnTo + ", createdAt=" + createdAt + "]";
+    return "LoginState[returnTo=" + returnTo + ", createdAt=" + createdAt + ", stepUp=" + stepUp + "]";
   }
 }

@@ -34,6 +34,7 @@ public final class LoginStateCodec {
         .text("v", login.codeVerifier())
         .text("r", login.returnTo())
         .seconds("c", login.createdAt())
+        .bool("u", login.stepUp())
         .bytes());
   }
 
@@ -44,8 +45,10 @@ public final class LoginStateCodec {
     LoginState login;
     try {
       CompactJson.Reader json = new CompactJson.Reader(payload.get());
+      // Absent in the login cookies of a gateway version before step-ups were marked (a rolling upgrade): a plain
+      // login, as those were.
       login = new LoginState(json.requiredText("s"), json.requiredText("n"), json.requiredText("v"),
-          json.requiredText("r"), json.seconds("c"));
+          json.requiredText("r"), json.seconds("c"), json.optionalBool("u", false));
     } catch (CompactJson.Malformed | IllegalArgumentException e) {
       return Optional.empty();
     }

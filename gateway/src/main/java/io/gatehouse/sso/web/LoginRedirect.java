@@ -38,7 +38,7 @@ public final class LoginRedirect {
         exchange.detail("login cannot start: IdP unavailable (" + ar.cause().getClass().getSimpleName() + ")");
         return Verdict.refuse(Reason.IDP_UNAVAILABLE, ResponseHeaders.of("Retry-After", "5"));
       }
-      LoginState login = LoginState.start(sso.random(), ReturnPath.of(exchange), sso.clock().instant());
+      LoginState login = LoginState.start(sso.random(), ReturnPath.of(exchange), sso.clock().instant(), stepUp);
       OAuth2AuthorizationURL request = new OAuth2AuthorizationURL()
           .setRedirectUri(sso.callbackUri().toString())
           .setScopes(sso.config().scopes())

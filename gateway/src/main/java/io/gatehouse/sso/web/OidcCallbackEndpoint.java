@@ -28,6 +28,11 @@ import java.util.Optional;
  * the PKCE verifier, verifies the ID token ({@code nonce} included), starts the session and sends the person back to
  * the page first asked for (a path on this gateway only, {@link ReturnPath}).
  *
+ * <p>A step-up ({@code require_mfa}) that comes back without a second factor (an IdP that ignores
+ * {@code acr_values} or does not know {@code sso.mfa_acr}) still starts the session, but ends at 403
+ * {@code forbidden} here rather than at the page, which would send the browser to the IdP again, and the IdP, whose
+ * session suffices, straight back: a redirect loop.
+ *
  * <p>Refusals: the IdP's own error, a missing, expired, replayed or foreign {@code state}, a code the IdP will not
  * redeem, an unusable ID token: 401 {@code unauthenticated} (the detail, with the IdP's error code, goes to the audit
  * log); the IdP not answering: 503 {@code idp_unavailable}.
@@ -108,9 +113,20 @@ public final class OidcCallbackEndpoint implements LocalEndpoint {
         session.mfa(), session.id(), now.plus(sso.config().session().maxLifetime())));
     exchange.detail("login" + (session.mfa() ? " with MFA" : ""));
     sso.events().ssoEvent(SsoEvents.LOGIN, "ok");
+    ResponseHeaders setSession = ResponseHeaders.of("Set-Cookie", SsoCookies.set(SsoCookies.SESSION, cookie, null));
+    if (login.stepUp()) {
+      sso.events().ssoEvent(SsoEvents.STEP_UP, session.mfa() ? "ok" : "no_mfa");
+      if (!session.mfa()) {
+        exchange.detail("step-up login without a second factor (acr " + claims.acr() + ")");
+        exchange.publicNote("This page requires signing in with multi-factor authentication, and the sign-in just"
+            + " made did not use a second factor. Ask your administrator.");
+        return Future.succeededFuture(new LocalAnswer.Refusal(
+            new Verdict.Refuse(Reason.FORBIDDEN.status(), Reason.FORBIDDEN, setSession)));
+      }
+    }
     String back = ReturnPath.isSafe(login.returnTo()) ? login.returnTo() : ReturnPath.HOME;
     return Future.succeededFuture(new LocalAnswer.Response(302, ResponseHeaders.of("Location", back)
-        .and("Set-Cookie", SsoCookies.set(SsoCookies.SESSION, cookie, null)), null, new byte[0]));
+        .and(setSession), null, new byte[0]));
   }
 
   private static String single(Map<String, List<String>> params, String name) {

@@ -10,6 +10,7 @@ public interface SsoEvents {
   String LOGOUT = "logout";
   String BACKCHANNEL_LOGOUT = "backchannel_logout";
   String REVALIDATION = "revalidation";
+  /** {@code sent} to the IdP for MFA, back {@code ok} with it or {@code no_mfa} without it. */
   String STEP_UP = "step_up";
   /** A revocation told to the other replicas (revocations: redis), or not: store_unavailable. */
   String REVOCATION_SHARED = "revocation_shared";

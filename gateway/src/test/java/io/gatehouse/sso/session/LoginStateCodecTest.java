@@ -3,6 +3,7 @@ package io.gatehouse.sso.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +41,31 @@ class LoginStateCodecTest {
 
     assertThat(codec.decode(value, NOW)).contains(login);
     assertThat(codec.decode(value, NOW.plus(Duration.ofMinutes(10)))).contains(login);
+  }
+
+  @Test
+  void aStepUpStaysAStepUpThroughTheCookieAndAPlainLoginStaysPlain() {
+    LoginState stepUp = LoginState.start(random, "/secure/x", NOW, true);
+    LoginState plain = LoginState.start(random, "/app/", NOW);
+
+    assertThat(codec.decode(codec.encode(stepUp), NOW)).hasValueSatisfying(login -> assertThat(login.stepUp()).isTrue());
+    assertThat(codec.decode(codec.encode(plain), NOW)).hasValueSatisfying(login -> assertThat(login.stepUp()).isFalse());
+  }
+
+  @Test
+  void aLoginCookieWithoutTheStepUpMarkIsAPlainLoginAndAMarkOfAnotherTypeDoesNotDecode() {
+    // As sealed by a gateway version before the mark (a rolling upgrade): the same fields, no "u".
+    CookieSealer sealer = new CookieSealer(LoginStateCodec.PURPOSE, List.of(CookieSealerTest.secret('k')));
+    String fields = "\"s\":\"state-0123456789abcdef\",\"n\":\"nonce-0123456789abcdef\",\"v\":\"" + "v".repeat(43)
+        + "\",\"r\":\"/secure/x\",\"c\":" + NOW.getEpochSecond();
+    String older = sealer.seal(("{" + fields + "}").getBytes(StandardCharsets.UTF_8));
+    String wrongType = sealer.seal(("{" + fields + ",\"u\":\"yes\"}").getBytes(StandardCharsets.UTF_8));
+
+    assertThat(codec.decode(older, NOW)).hasValueSatisfying(login -> {
+      assertThat(login.stepUp()).isFalse();
+      assertThat(login.returnTo()).isEqualTo("/secure/x");
+    });
+    assertThat(codec.decode(wrongType, NOW)).isEmpty();
   }
 
   @Test
