@@ -14,7 +14,6 @@ import io.gatehouse.sso.oidc.OidcProvider;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * {@code auth: bearer}: one {@code Authorization: Bearer <JWT>} whose signature, issuer and validity times check out
@@ -27,8 +26,6 @@ import java.util.regex.Pattern;
  * verified token is not passed on to n8n (n8n's API does not read it).
  */
 public final class BearerTokenGuard implements Guard {
-  /** RFC 6750 §2.1's b64token. */
-  private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
   private static final String REALM = "Bearer realm=\"gatehouse\"";
 
   private final OidcProvider issuer;
@@ -48,7 +45,7 @@ public final class BearerTokenGuard implements Guard {
       return invalid(exchange, "Authorization is not a bearer token");
     }
     String token = value.substring(7).strip();
-    if (!B64TOKEN.matcher(token).matches()) return invalid(exchange, "malformed bearer token");
+    if (!isB64Token(token)) return invalid(exchange, "malformed bearer token");
     return issuer.discovered().transform(discovered -> {
       if (discovered.failed()) {
         exchange.detail("issuer keys unavailable: " + discovered.cause().getClass().getSimpleName());
@@ -75,6 +72,24 @@ public final class BearerTokenGuard implements Guard {
     Identity identity = new Identity(jwt.subject(), jwt.text("email"), jwt.text("name"), List.of(), false, null,
         jwt.expiresAt());
     return new Verdict.Pass(Optional.of(identity), ResponseHeaders.NONE);
+  }
+
+  /**
+   * RFC 6750 §2.1's b64token, {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. A loop, not
+   * a regex: on a 1.4 KB token the regex took more CPU than the rest of the bearer check (profiled).
+   */
+  static boolean isB64Token(String token) {
+    int n = token.length();
+    int i = 0;
+    while (i < n && isTokenChar(token.charAt(i))) i++;
+    if (i == 0) return false;
+    while (i < n && token.charAt(i) == '=') i++;
+    return i == n;
+  }
+
+  private static boolean isTokenChar(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+        || c == '_' || c == '~' || c == '+' || c == '/';
   }
 
   private static Future<Verdict> invalid(Exchange exchange, String why) {

@@ -1,5 +1,7 @@
 package io.gatehouse.guard.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gatehouse.config.SsoConfig;
 import io.gatehouse.core.CredentialWatch;
 import io.gatehouse.core.Exchange;
@@ -36,11 +38,20 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class SsoSessionGuard implements Guard {
   /** Short: the assertion only has to reach n8n, in the same request. */
   static final Duration ASSERTION_TTL = Duration.ofSeconds(30);
+  /**
+   * A session's assertion is signed once and reused this long, so it reaches n8n with at least 20 s of its life
+   * left: signing one per request was a sixth of a session check's cost. Nothing in it changes within a session
+   * (subject, email, name and MFA are fixed at login), and the hook keeps no memory of assertions it has seen.
+   */
+  static final Duration ASSERTION_REUSE = Duration.ofSeconds(10);
 
   private final SsoContext sso;
   private final SessionCheck sessions;
   private final LoginRedirect logins;
   private final BreakGlass breakGlass;
+  /** By session id; bounded, and each entry lives {@link #ASSERTION_REUSE}. */
+  private final Cache<String, String> assertions = Caffeine.newBuilder().maximumSize(10_000)
+      .expireAfterWrite(ASSERTION_REUSE).executor(Runnable::run).build();
 
   public SsoSessionGuard(SsoContext sso, SessionCheck sessions, LoginRedirect logins, BreakGlass breakGlass) {
     this.sso = sso;
@@ -82,8 +93,8 @@ public final class SsoSessionGuard implements Guard {
     edits.remove("Authorization");
     N8nIdentityAssertion assertion = sso.n8nAssertion();
     if (assertion != null) {
-      edits.set(N8nIdentityAssertion.HEADER, assertion.sign(session.subject(), session.email(), session.name(),
-          session.mfa(), sso.clock().instant(), ASSERTION_TTL));
+      edits.set(N8nIdentityAssertion.HEADER, assertions.get(session.id(), id -> assertion.sign(session.subject(),
+          session.email(), session.name(), session.mfa(), sso.clock().instant(), ASSERTION_TTL)));
     }
     SsoConfig.ForwardHeaders names = sso.config().forwardHeaders();
     edits.set(names.user(), session.subject());

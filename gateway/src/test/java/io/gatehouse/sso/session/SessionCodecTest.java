@@ -25,6 +25,24 @@ class SessionCodecTest {
     assertThat(codec.decode(codec.encode(session))).contains(session);
   }
 
+  /** What opened once is remembered; anything else, a one-character change included, is opened (and refused). */
+  @Test
+  void aCookieOpensAgainFromMemoryAndAChangedOneIsNeverTakenForIt() {
+    Session session = Session.start(random, "sub-3", "carol@example.com", "Carol", List.of(), false, null, null,
+        "refresh", LOGIN);
+    String value = codec.encode(session);
+    assertThat(codec.decode(value)).contains(session);
+    assertThat(codec.decode(value)).as("again").contains(session);
+
+    for (int i = 0; i < value.length(); i += 7) {
+      char c = value.charAt(i);
+      String changed = value.substring(0, i) + (c == 'A' ? 'B' : 'A') + value.substring(i + 1);
+      assertThat(codec.decode(changed)).as("changed at %d", i).isEmpty();
+    }
+    assertThat(new SessionCodec(List.of(CookieSealerTest.secret('t'))).decode(value))
+        .as("a codec without the secret (a reload that dropped it)").isEmpty();
+  }
+
   @Test
   void roundTripsAbsentOptionalFields() {
     Session session = Session.start(random, "sub-2", "bob@example.com", null, List.of(), false, null, null, null,
