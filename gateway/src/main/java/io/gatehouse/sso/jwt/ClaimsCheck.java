@@ -31,14 +31,26 @@ final class ClaimsCheck {
     if (exp == null || !isTime(exp) || !isTimeOrAbsent(nbf) || !isTimeOrAbsent(iat)) return refused(JwtRefusal.MALFORMED);
     if ((sub != null && !sub.isTextual()) || !isAudience(claims.get("aud"))) return refused(JwtRefusal.MALFORMED);
     if (iss == null || !iss.isTextual() || !iss.textValue().equals(issuer)) return refused(JwtRefusal.WRONG_ISSUER);
-    long now = clock.instant().getEpochSecond();
+    JwtRefusal late = timeRefusal(claims);
+    if (late != null) return refused(late);
     long expiresAt = seconds(exp);
-    if (now > saturatedAdd(expiresAt, skewSeconds)) return refused(JwtRefusal.EXPIRED);
-    if (nbf != null && saturatedAdd(now, skewSeconds) < seconds(nbf)) return refused(JwtRefusal.NOT_YET_VALID);
-    if (iat != null && saturatedAdd(now, skewSeconds) < seconds(iat)) return refused(JwtRefusal.NOT_YET_VALID);
     Instant expiry = Instant.ofEpochSecond(Math.max(Instant.MIN.getEpochSecond(),
         Math.min(expiresAt, Instant.MAX.getEpochSecond())));
     return new JwtResult.Verified(new VerifiedJwt(jws.algorithm(), jws.keyId(), claims, expiry));
+  }
+
+  /**
+   * The validity times against now: {@code exp} passed, or {@code nbf} or {@code iat} ahead, beyond the skew; null
+   * when they hold. For claims whose types {@link #check} accepted (also when checked again later).
+   */
+  JwtRefusal timeRefusal(ObjectNode claims) {
+    JsonNode nbf = claims.get("nbf");
+    JsonNode iat = claims.get("iat");
+    long now = clock.instant().getEpochSecond();
+    if (now > saturatedAdd(seconds(claims.get("exp")), skewSeconds)) return JwtRefusal.EXPIRED;
+    if (nbf != null && saturatedAdd(now, skewSeconds) < seconds(nbf)) return JwtRefusal.NOT_YET_VALID;
+    if (iat != null && saturatedAdd(now, skewSeconds) < seconds(iat)) return JwtRefusal.NOT_YET_VALID;
+    return null;
   }
 
   /** A NumericDate (RFC 7519 §2): a JSON number of seconds, fractions allowed. */

@@ -1,16 +1,11 @@
 package io.gatehouse.sso.jwt;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.gatehouse.sso.SecretMemo;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -31,11 +26,10 @@ import java.util.Objects;
  * cached keys that fit its alg, and never causes a fetch.
  *
  * <p>An API client sends the same token on every call until it expires, and its RSA or EC signature check is most of
- * a bearer request's cost (about 45 µs here, against a few for the rest). So a token whose signature verified is
- * remembered, by the SHA-256 of the whole token (a digest, so no lookup compares a secret), with the key that
- * verified it: a later copy skips the signature only while that same key is still in the JWKS, and its claims
- * ({@code exp}, {@code nbf}, ...) are checked again every time. Only verified tokens get in, so forged ones cannot
- * fill it.
+ * a bearer request's cost (about 45 µs here, against a few for the rest). So a token that passed is remembered
+ * ({@link SecretMemo}) with the key that verified it: a later copy skips the signature and the claims' structure only
+ * while that same key is still in the JWKS, and its validity times ({@code exp}, {@code nbf}, {@code iat}) are
+ * checked again every time. Only tokens that passed get in, so forged ones cannot fill it.
  */
 public final class JwtVerifier {
   public static final Duration MAX_SKEW = Duration.ofSeconds(60);
@@ -46,11 +40,10 @@ public final class JwtVerifier {
 
   private final ClaimsCheck claimsCheck;
   private final JwksCache keys;
-  private final Cache<ByteBuffer, Verified> verified = Caffeine.newBuilder().maximumSize(VERIFIED_TOKENS)
-      .expireAfterWrite(VERIFIED_FOR).executor(Runnable::run).build();
+  private final SecretMemo<Passed> passed = new SecretMemo<>(VERIFIED_TOKENS, VERIFIED_FOR);
 
-  /** A token whose signature {@code key} verified, parsed. */
-  private record Verified(CompactJws jws, ObjectNode claims, JsonWebKey key) {}
+  /** A token that passed, with the key that verified its signature. */
+  private record Passed(JwtResult.Verified result, ObjectNode claims, String keyId, JsonWebKey key) {}
 
   /**
    * @param issuer the exact {@code iss} tokens must carry
@@ -82,44 +75,37 @@ public final class JwtVerifier {
     if (token == null || token.isEmpty() || token.length() > CompactJws.MAX_TOKEN_CHARS) {
       return refused(JwtRefusal.MALFORMED);
     }
-    ByteBuffer digest = sha256(token);
-    Verified seen = verified.getIfPresent(digest);
-    if (seen != null && stillPublished(seen)) return Future.succeededFuture(claimsCheck.check(seen.jws(), seen.claims()));
+    Passed seen = passed.get(token);
+    if (seen != null && stillPublished(seen)) {
+      JwtRefusal late = claimsCheck.timeRefusal(seen.claims());
+      return Future.succeededFuture(late == null ? seen.result() : new JwtResult.Refused(late));
+    }
     CompactJws jws;
     try {
       jws = CompactJws.parse(token);
     } catch (CompactJws.Refusal refusal) {
       return refused(refusal.reason);
     }
-    if (jws.keyId() == null) return Future.succeededFuture(check(jws, keys.current().all(), false, digest));
+    if (jws.keyId() == null) return Future.succeededFuture(check(token, jws, keys.current().all(), false));
     List<JsonWebKey> cached = keys.current().withKid(jws.keyId());
-    if (cached != null) return Future.succeededFuture(check(jws, cached, true, digest));
-    return afterRefetch(jws, digest);
+    if (cached != null) return Future.succeededFuture(check(token, jws, cached, true));
+    return afterRefetch(token, jws);
   }
 
   /** The key that verified it is still one of the issuer's (a JWKS refresh that dropped it drops the shortcut). */
-  private boolean stillPublished(Verified seen) {
-    List<JsonWebKey> current = seen.jws().keyId() == null ? keys.current().all() : keys.current().withKid(seen.jws().keyId());
+  private boolean stillPublished(Passed seen) {
+    List<JsonWebKey> current = seen.keyId() == null ? keys.current().all() : keys.current().withKid(seen.keyId());
     if (current == null) return false;
     for (JsonWebKey key : current) if (key == seen.key()) return true;
     return false;
   }
 
-  /** Of the token's characters as they came (any text: it is not parsed yet; UTF-8 keeps distinct texts distinct). */
-  private static ByteBuffer sha256(String token) {
-    try {
-      return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
-
-  private Future<JwtResult> afterRefetch(CompactJws jws, ByteBuffer digest) {
+  private Future<JwtResult> afterRefetch(String token, CompactJws jws) {
     Context caller = Vertx.currentContext();
     Promise<JwtResult> result = Promise.promise();
     keys.afterMiss().onComplete(ar -> {
       List<JsonWebKey> found = ar.succeeded() ? ar.result().withKid(jws.keyId()) : null;
-      JwtResult outcome = found == null ? new JwtResult.Refused(JwtRefusal.UNKNOWN_KEY) : check(jws, found, true, digest);
+      JwtResult outcome = found == null ? new JwtResult.Refused(JwtRefusal.UNKNOWN_KEY) : check(token, jws, found, true);
       if (caller == null || Vertx.currentContext() == caller) {
         result.complete(outcome);
       } else {
@@ -130,7 +116,7 @@ public final class JwtVerifier {
   }
 
   /** Signature, then claims, against the keys named by the token's kid (or all keys when it names none). */
-  private JwtResult check(CompactJws jws, List<JsonWebKey> candidates, boolean namedByKid, ByteBuffer digest) {
+  private JwtResult check(String token, CompactJws jws, List<JsonWebKey> candidates, boolean namedByKid) {
     boolean anyFits = false;
     JsonWebKey signer = null;
     for (JsonWebKey key : candidates) {
@@ -145,8 +131,9 @@ public final class JwtVerifier {
     if (signer == null) return new JwtResult.Refused(JwtRefusal.BAD_SIGNATURE);
     ObjectNode claims = jws.claimsOrNull();
     if (claims == null) return new JwtResult.Refused(JwtRefusal.MALFORMED);
-    verified.put(digest, new Verified(jws, claims, signer));
-    return claimsCheck.check(jws, claims);
+    JwtResult result = claimsCheck.check(jws, claims);
+    if (result instanceof JwtResult.Verified ok) passed.put(token, new Passed(ok, claims, jws.keyId(), signer));
+    return result;
   }
 
   private static Future<JwtResult> refused(JwtRefusal reason) {

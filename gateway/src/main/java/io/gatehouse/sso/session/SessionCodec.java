@@ -1,11 +1,6 @@
 package io.gatehouse.sso.session;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.gatehouse.sso.SecretMemo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +14,8 @@ import java.util.Optional;
  * one cookie, never split (oauth2-proxy #1902 splits and then overflows n8n's header limit).
  *
  * <p>A browser sends the same cookie on every request until it changes, and opening it (AES-GCM, inflate, JSON) was
- * about two thirds of a session check's cost. So a cookie value that opened is remembered with its session, by the
- * SHA-256 of the value (a digest: no lookup compares the secret itself), for at most {@link #OPENED_FOR}. The same
+ * about two thirds of a session check's cost. So a cookie value that opened is remembered with its session
+ * ({@link SecretMemo}) for at most {@link #OPENED_FOR}. The same
  * bytes always open to the same session, and everything that can end a session (lifetime, idleness, revocation,
  * revalidation) is checked by the caller on every request, not here. A codec is built per config, so a reload that
  * drops a secret drops what was opened with it too.
@@ -33,9 +28,8 @@ public final class SessionCodec {
   static final Duration OPENED_FOR = Duration.ofMinutes(1);
 
   private final CookieSealer sealer;
-  /** Only values that opened get in, so made-up cookies cannot fill it; about 1 KiB an entry. */
-  private final Cache<ByteBuffer, Session> opened = Caffeine.newBuilder().maximumSize(OPENED_SESSIONS)
-      .expireAfterWrite(OPENED_FOR).executor(Runnable::run).build();
+  /** Only values that opened get in, so made-up cookies cannot fill it; about 2 KiB an entry. */
+  private final SecretMemo<Session> opened = new SecretMemo<>(OPENED_SESSIONS, OPENED_FOR);
 
   /** @param secrets {@code cookie_secret} bytes: current first, then previous ones (open only) */
   public SessionCodec(List<byte[]> secrets) {
@@ -68,20 +62,11 @@ public final class SessionCodec {
   /** The session, or empty when the value is not a session cookie this gateway sealed with a listed secret. */
   public Optional<Session> decode(String cookieValue) {
     if (cookieValue.length() > MAX_COOKIE_VALUE_BYTES) return Optional.empty();
-    ByteBuffer digest = sha256(cookieValue);
-    Session known = opened.getIfPresent(digest);
+    Session known = opened.get(cookieValue);
     if (known != null) return Optional.of(known);
     Optional<Session> session = open(cookieValue);
-    session.ifPresent(s -> opened.put(digest, s));
+    session.ifPresent(s -> opened.put(cookieValue, s));
     return session;
-  }
-
-  private static ByteBuffer sha256(String value) {
-    try {
-      return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 
   private Optional<Session> open(String cookieValue) {
