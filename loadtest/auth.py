@@ -29,11 +29,11 @@ import math
 import os
 import secrets as secrets_module
 import ssl
-import statistics
 import time
 
 import idp
 import loadgen
+from figures import med, stats
 import targets
 from targets import cpu_ticks
 
@@ -59,11 +59,6 @@ SETUP = {"routes": ROUTES, "config": "conf/gatehouse-auth.yaml", "realm_file": "
 
 class ScenarioFailed(RuntimeError):
     """A route did not behave as configured, or a run got refused answers: its figures would mean nothing."""
-
-
-def med(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
 
 
 class AuthScenario:
@@ -381,16 +376,6 @@ def count_access_lines(path, subjects):
 
 
 # ---- results ---------------------------------------------------------------------------------------------------
-def _stats(rs, keys):
-    out = {}
-    for k in keys:
-        vals = [r.get(k) for r in rs if r.get(k) is not None]
-        out[k] = med(vals)
-        out[k + "_min"] = min(vals, default=None)
-        out[k + "_max"] = max(vals, default=None)
-    return out
-
-
 def summarize(runs, info, error=None):
     s = {"error": error, "keycloak_start_s": info.get("keycloak_start_s"), "tls": info.get("tls"),
          "session": info.get("session"), "token_fetches": info.get("token_fetches"),
@@ -400,7 +385,7 @@ def summarize(runs, info, error=None):
         ps = {}
         for route in ROUTE_ORDER:
             rs = [r for r in measured if r["proto"] == proto and r["route"] == route]
-            ps[route] = _stats(rs, ("rps", "p50_ms", "p99_ms", "cpu_us_per_req"))
+            ps[route] = stats(rs, ("rps", "p50_ms", "p99_ms", "cpu_us_per_req"))
             ps[route]["runs"] = len(rs)
             ps[route]["errors"] = sum(r.get("errors", 0) for r in rs)
         for route, key in (("sso", "session_check"), ("bearer", "bearer_check")):

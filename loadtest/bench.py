@@ -22,6 +22,7 @@ import time
 import auth
 import chart
 import loadgen
+from figures import med
 import targets
 import webhooks
 
@@ -333,11 +334,6 @@ def case_targets(case):
     """Who gets a case's load: the direct runs measure the upstream itself, which has no guards to turn on, so a
     guarded case loads the two proxies only (its direct figure would be the plain case's)."""
     return SERIES[1:] if case.endswith(GUARDED) else SERIES
-
-
-def med(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
 
 
 def summarize(runs, fixed, memory):

@@ -26,12 +26,12 @@ import re
 import secrets as secrets_module
 import socket
 import ssl
-import statistics
 import subprocess
 import time
 import urllib.request
 
 import loadgen
+from figures import med, stats
 from targets import cpu_ticks
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -111,11 +111,6 @@ def write_records(path, signer, body, count, signed):
     with open(path, "w") as f:
         f.write("".join(f"{i} {ts} {s}\n" for i, s in zip(ids, sigs)))
     return count
-
-
-def med(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
 
 
 class WebhookScenario:
@@ -329,23 +324,13 @@ class WebhookScenario:
 
 
 # ---- results ---------------------------------------------------------------------------------------------------
-def _stats(rs, keys):
-    out = {}
-    for k in keys:
-        vals = [r.get(k) for r in rs if r.get(k) is not None]
-        out[k] = med(vals)
-        out[k + "_min"] = min(vals, default=None)
-        out[k + "_max"] = max(vals, default=None)
-    return out
-
-
 def summarize(runs, error=None):
     s = {"error": error}
     for case, key in (("h1-1k", "h1_1k"), ("h1-1m", "h1_1m")):
         cs = {}
         for route in ("unsigned", "signed"):
             rs = [r for r in runs if r.get("case") == case and r["route"] == route]
-            cs[route] = _stats(rs, ("rps", "p50_ms", "p99_ms", "cpu_us_per_req"))
+            cs[route] = stats(rs, ("rps", "p50_ms", "p99_ms", "cpu_us_per_req"))
             cs[route]["runs"] = len(rs)
         per_round_ratio, per_round_added = [], []
         for rnd in sorted({r["round"] for r in runs if r.get("case") == case}):
@@ -365,7 +350,7 @@ def summarize(runs, error=None):
     el = {}
     for phase in PROBE_PHASES:
         rs = [r for r in runs if r.get("case") == "event-loop" and r["phase"] == phase]
-        el[phase] = _stats([r["probe"] for r in rs], ("p50_ms", "p90_ms", "p99_ms", "p99_9_ms", "max_ms", "rps"))
+        el[phase] = stats([r["probe"] for r in rs], ("p50_ms", "p90_ms", "p99_ms", "p99_9_ms", "max_ms", "rps"))
         el[phase]["uploads_rps"] = med([r["uploads"]["rps"] for r in rs if r.get("uploads")])
         el[phase]["runs"] = len(rs)
     if el["signed"]["p99_ms"] is not None and el["idle"]["p99_ms"] is not None:

@@ -3,6 +3,7 @@ package io.gatehouse.idp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -130,6 +131,17 @@ final class LoginBrowser {
   String cookieHeader(String url) {
     return String.join("; ", jar.getOrDefault(URI.create(url).getHost(), Map.of()).entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue()).toList());
+  }
+
+  /** A URL's query parameters, decoded (one value each: what an authorization request carries). */
+  static Map<String, String> query(URI uri) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : uri.getRawQuery().split("&")) {
+      int eq = pair.indexOf('=');
+      out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return out;
   }
 
   private static String enc(String value) {

@@ -9,14 +9,12 @@ import io.gatehouse.it.GatewayProcess;
 import io.gatehouse.it.TestUpstream;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,7 +93,7 @@ class SsoLoginIT {
     assertThat(answer.statusCode()).isEqualTo(302);
     URI location = URI.create(answer.headers().firstValue("Location").orElseThrow());
     assertThat(location.toString()).startsWith(keycloak.issuer() + "/protocol/openid-connect/auth");
-    Map<String, String> query = query(location);
+    Map<String, String> query = LoginBrowser.query(location);
     assertThat(query).containsEntry("client_id", keycloak.clientId())
         .containsEntry("redirect_uri", publicUrl + "/_gatehouse/oidc/callback")
         .containsEntry("code_challenge_method", "S256")
@@ -345,13 +343,4 @@ class SsoLoginIT {
     assertThat(upstream.seen()).isEmpty();
   }
 
-  private static Map<String, String> query(URI uri) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String pair : uri.getRawQuery().split("&")) {
-      int eq = pair.indexOf('=');
-      out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-    }
-    return out;
-  }
 }

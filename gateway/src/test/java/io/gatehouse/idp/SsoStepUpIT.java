@@ -9,20 +9,17 @@ import io.gatehouse.it.GatewayProcess;
 import io.gatehouse.it.TestUpstream;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -203,7 +200,7 @@ class SsoStepUpIT {
     HttpResponse<String> toIdp = carol.navigate(unknownAcr.url() + "/secure/x");
     assertThat(toIdp.statusCode()).isEqualTo(302);
     URI location = URI.create(toIdp.headers().firstValue("Location").orElseThrow());
-    assertThat(query(location)).containsEntry("acr_values", "gold");
+    assertThat(LoginBrowser.query(location)).containsEntry("acr_values", "gold");
 
     // Keycloak does not know "gold": it falls back to its lowest level, which its session has. No form, straight back.
     HttpResponse<String> atIdp = carol.send(carol.request(location.toString()));
@@ -243,7 +240,7 @@ class SsoStepUpIT {
     assertThat(toIdp.statusCode()).as("step-up redirect for " + path).isEqualTo(302);
     URI location = URI.create(toIdp.headers().firstValue("Location").orElseThrow());
     assertThat(location.toString()).startsWith(keycloak.authorizationEndpoint().toString());
-    assertThat(query(location)).containsEntry("acr_values", acr).containsEntry("client_id", keycloak.clientId());
+    assertThat(LoginBrowser.query(location)).containsEntry("acr_values", acr).containsEntry("client_id", keycloak.clientId());
     HttpResponse<String> page = browser.send(browser.request(location.toString()));
     // Keycloak may redirect within itself (to a required action); never back to the gateway without a form.
     for (int hops = 0; page.statusCode() == 302 && hops < 5; hops++) {
@@ -302,13 +299,4 @@ class SsoStepUpIT {
     return valid.contains("000000") ? "111111" : "000000";
   }
 
-  private static Map<String, String> query(URI uri) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String pair : uri.getRawQuery().split("&")) {
-      int eq = pair.indexOf('=');
-      out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-          URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-    }
-    return out;
-  }
 }

@@ -15,11 +15,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,27 +49,18 @@ class BreakGlassIT {
   private static Vertx vertx;
   private static TestUpstream upstream;
   private static GatewayHarness gateway;
-  /** Everything Gatehouse logs during the class, formatted. */
-  private static final List<String> logged = new CopyOnWriteArrayList<>();
-  /** Held here: JUL keeps loggers weakly, and a collected one would come back without the capturing handler. */
-  private static final Logger GATEHOUSE_LOG = Logger.getLogger("io.gatehouse");
-  private static final Handler CAPTURE = new Handler() {
-    private final SimpleFormatter format = new SimpleFormatter();
-
-    @Override public void publish(LogRecord record) { logged.add(format.formatMessage(record)); }
-    @Override public void flush() { }
-    @Override public void close() { }
-  };
+  /** Everything Gatehouse logs during the class. */
+  private static LogCapture log;
 
   @BeforeAll static void start() throws Exception {
-    GATEHOUSE_LOG.addHandler(CAPTURE);
+    log = LogCapture.of("io.gatehouse");
     vertx = Vertx.vertx();
     upstream = new TestUpstream(vertx);
     gateway = GatewayHarness.start(upstream.url(), SECTIONS, "");
   }
 
   @AfterAll static void stop() {
-    GATEHOUSE_LOG.removeHandler(CAPTURE);
+    log.close();
     gateway.close();
     upstream.close();
     vertx.close().await();
@@ -106,7 +92,7 @@ class BreakGlassIT {
     assertThat(lastRecord("/rest/login").get("detail").asText())
         .isEqualTo("break-glass: n8n password login as owner@example.test");
     assertThat(breakGlass("login") - before).isEqualTo(1);
-    assertThat(logged).anyMatch(line -> line.contains("break-glass: n8n password login as owner@example.test from"
+    assertThat(log.lines()).anyMatch(line -> line.contains("break-glass: n8n password login as owner@example.test from"
         + " 127.0.0.2 let through"));
     assertNoPasswordLogged();
   }
@@ -154,7 +140,7 @@ class BreakGlassIT {
 
   private static void assertNoPasswordLogged() throws Exception {
     for (JsonNode record : gateway.accessLog(0)) assertThat(record.toString()).doesNotContain(PASSWORD);
-    assertThat(logged).isNotEmpty().noneMatch(line -> line.contains(PASSWORD));
+    assertThat(log.lines()).isNotEmpty().noneMatch(line -> line.contains(PASSWORD));
   }
 
   private static double breakGlass(String outcome) throws Exception {

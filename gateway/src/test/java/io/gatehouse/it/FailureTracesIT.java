@@ -15,10 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,17 +57,12 @@ class FailureTracesIT {
   private static Vertx vertx;
   private static TestUpstream upstream;
   private static GatewayHarness gateway;
-  private static final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-  /** Held here: JUL keeps loggers weakly, and a collected one would come back without the capturing handler. */
-  private static final Logger GUARD_FAILURE_LOG = Logger.getLogger("io.gatehouse.server.GuardFailureLog");
-  private static final Handler CAPTURE = new Handler() {
-    @Override public void publish(LogRecord record) { logged.add(record); }
-    @Override public void flush() { }
-    @Override public void close() { }
-  };
+  private static LogCapture log;
+  private static List<LogRecord> logged;
 
   @BeforeAll static void start() throws Exception {
-    GUARD_FAILURE_LOG.addHandler(CAPTURE);
+    log = LogCapture.of("io.gatehouse.server.GuardFailureLog");
+    logged = log.records();
     vertx = Vertx.vertx();
     upstream = new TestUpstream(vertx);
     gateway = GatewayHarness.start(upstream.url(), ROUTES, "", GatewayHarness.Options.DEFAULTS,
@@ -78,7 +70,7 @@ class FailureTracesIT {
   }
 
   @AfterAll static void stop() {
-    GUARD_FAILURE_LOG.removeHandler(CAPTURE);
+    log.close();
     gateway.close();
     upstream.close();
     vertx.close().await();
