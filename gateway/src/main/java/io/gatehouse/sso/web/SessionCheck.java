@@ -8,6 +8,7 @@ import io.gatehouse.sso.jwt.JwtResult;
 import io.gatehouse.sso.oidc.IdTokenClaims;
 import io.gatehouse.sso.oidc.OidcProvider;
 import io.gatehouse.sso.oidc.TokenEndpoint;
+import io.gatehouse.sso.revocation.Revocation;
 import io.gatehouse.sso.revocation.RevocationSharing;
 import io.gatehouse.sso.session.CookieTooLargeException;
 import io.gatehouse.sso.session.Session;
@@ -183,6 +184,9 @@ public final class SessionCheck {
       Instant now) {
     if (answer instanceof TokenEndpoint.Answer.Refused) {
       sso.events().ssoEvent(SsoEvents.REVALIDATION, "refused");
+      // Revoked, not only refused here: every replica ends it now (those that did not claim this revalidation let
+      // it through meanwhile), and no later request of it asks the IdP again.
+      sso.revoke(Revocation.session(session.id(), now));
       return Future.succeededFuture(Optional.empty());
     }
     sso.events().ssoEvent(SsoEvents.REVALIDATION, "ok");
