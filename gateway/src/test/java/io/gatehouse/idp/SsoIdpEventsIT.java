@@ -151,6 +151,9 @@ class SsoIdpEventsIT {
    */
   @Test @Order(3) void aBackChannelLogoutThatCannotBeSharedEndsTheSessionHereAt503AndOnTheReplicaAtRevalidation()
       throws Exception {
+    // One IdP session only. With the previous test's session of alice's still open, this session was once not logged
+    // out here at all: Keycloak seems to end its back-channel round at the first call that fails (the 503 below).
+    keycloak.admin().logout(TestRealm.ALICE.username());
     LoginBrowser alice = new LoginBrowser(gateway.sslContext(), publicUrl);
     alice.logIn(publicUrl + "/", TestRealm.ALICE);
     assertThat(onReplica(alice, "/rest/x").statusCode()).isEqualTo(200);
