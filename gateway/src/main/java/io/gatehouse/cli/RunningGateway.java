@@ -81,7 +81,7 @@ public final class RunningGateway {
     this.metrics = new GatewayMetrics();
     this.bodyBudget = new BodyBudget(config.server().maxBufferedBodies().orElseGet(BodyBudget::defaultLimit));
     metrics.bufferedBodies(bodyBudget::used);
-    this.ssoRegistry = new SsoRegistry(vertx, Clock.systemUTC(), metrics);
+    this.ssoRegistry = new SsoRegistry(vertx, Clock.systemUTC(), metrics, bodyBudget);
     this.stateFactory = new GatewayStateFactory(schemes, metrics, Clock.systemUTC(), bodyBudget, ssoRegistry);
     this.replays = openReplayStore(vertx, config.replay());
     this.state = new AtomicReference<>(stateFactory.build(config, null, replays));

@@ -5,6 +5,7 @@ import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.RouteConfig;
 import io.gatehouse.config.Secret;
 import io.gatehouse.config.SsoConfig;
+import io.gatehouse.core.BodyBudget;
 import io.gatehouse.core.LocalEndpoint;
 import io.gatehouse.sso.n8n.N8nIdentityAssertion;
 import io.gatehouse.sso.oidc.OidcProvider;
@@ -57,6 +58,7 @@ final class SsoRegistry {
   static final Duration SHARED_STORE_TIMEOUT = Duration.ofSeconds(1);
 
   private final Vertx vertx;
+  private final BodyBudget bodyBudget;
   private final Clock clock;
   private final SsoEvents events;
   private final SecureRandom random = new SecureRandom();
@@ -69,8 +71,10 @@ final class SsoRegistry {
   /** What the current sharing was built for: {@code revocations}, the Redis URL and max_lifetime; null for local. */
   private List<Object> sharingKey;
 
-  SsoRegistry(Vertx vertx, Clock clock, SsoEvents events) {
+  /** @param bodyBudget what Gatehouse's own endpoints charge the bodies they read to, as the guards do */
+  SsoRegistry(Vertx vertx, Clock clock, SsoEvents events, BodyBudget bodyBudget) {
     this.vertx = vertx;
+    this.bodyBudget = bodyBudget;
     this.clock = clock;
     this.events = events;
   }
@@ -106,7 +110,7 @@ final class SsoRegistry {
         new LoginStateCodec(secrets, LoginRedirect.LOGIN_MAX_AGE), revocations, publicUrl,
         URI.create(base + SsoContext.CALLBACK_PATH), relevantGroups(config), assertion, random, clock, events);
     return new Sso(context, new SessionCheck(context), new LoginRedirect(context),
-        new BackchannelLogoutEndpoint(context, seenLogoutTokens));
+        new BackchannelLogoutEndpoint(context, seenLogoutTokens, bodyBudget));
   }
 
   /**

@@ -116,13 +116,18 @@ class BreakGlassIT {
     assertThat(huge.status()).isEqualTo(413);
   }
 
-  @Test void fromAnywhereElseThePasswordLoginIsRefusedAndBrowsersGoToTheIdp() throws Exception {
+  @Test void fromAnywhereElseOrWithAForgedForwardedForThePasswordLoginIsRefusedAndBrowsersGoToTheIdp() throws Exception {
     upstream.clear();
     String body = "{\"emailOrLdapLoginId\":\"owner@example.test\",\"password\":\"" + PASSWORD + "\"}";
 
     RawReply login = send(null, post("/rest/login", body));
     assertThat(login.status()).isEqualTo(403);
     assertThat(JSON.readTree(login.body()).get("error").asText()).isEqualTo("sso_required");
+    // No trusted proxy is configured: a client claiming to forward for the bastion is still only itself.
+    RawReply spoofed = send(null, post("/rest/login", body).replace("Host: localhost\r\n",
+        "Host: localhost\r\nX-Forwarded-For: 127.0.0.2\r\nForwarded: for=127.0.0.2\r\n"));
+    assertThat(spoofed.status()).as(spoofed.text()).isEqualTo(403);
+    assertThat(JSON.readTree(spoofed.body()).get("error").asText()).isEqualTo("sso_required");
     RawReply api = send(null, "GET /rest/workflows HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     assertThat(api.status()).isEqualTo(401);
     // The IdP is down, so the browser cannot be sent there: 503, and still never to n8n.

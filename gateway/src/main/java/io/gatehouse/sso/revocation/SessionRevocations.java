@@ -36,10 +36,6 @@ public final class SessionRevocations {
     return previous;
   }
 
-  public RevocationSharing sharing() {
-    return sharing;
-  }
-
   public void keepFor(Duration keepFor) {
     memory.keepFor(keepFor);
   }

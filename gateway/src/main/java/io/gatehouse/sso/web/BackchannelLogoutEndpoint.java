@@ -2,6 +2,7 @@ package io.gatehouse.sso.web;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.gatehouse.core.BodyBudget;
 import io.gatehouse.core.Exchange;
 import io.gatehouse.core.LocalAnswer;
 import io.gatehouse.core.LocalEndpoint;
@@ -30,11 +31,16 @@ public final class BackchannelLogoutEndpoint implements LocalEndpoint {
 
   private final SsoContext sso;
   private final Cache<String, Boolean> seenJti;
+  private final BodyBudget bodies;
 
-  /** @param seenJti from {@link #newReplayMemory()}, kept across config reloads */
-  public BackchannelLogoutEndpoint(SsoContext sso, Cache<String, Boolean> seenJti) {
+  /**
+   * @param seenJti from {@link #newReplayMemory()}, kept across config reloads
+   * @param bodies the buffered-body budget the form body is charged to
+   */
+  public BackchannelLogoutEndpoint(SsoContext sso, Cache<String, Boolean> seenJti, BodyBudget bodies) {
     this.sso = sso;
     this.seenJti = seenJti;
+    this.bodies = bodies;
   }
 
   /** The {@code jti} values seen, kept a little longer than a token can be accepted. */
@@ -45,7 +51,7 @@ public final class BackchannelLogoutEndpoint implements LocalEndpoint {
 
   @Override public Future<LocalAnswer> serve(Exchange exchange) {
     if (!exchange.request().method().name().equals("POST")) return refuse(exchange, "not a POST");
-    return FormBodyReader.read(exchange).compose(form -> {
+    return FormBodyReader.read(exchange, bodies).compose(form -> {
       List<String> tokens = form.get("logout_token");
       if (tokens == null || tokens.size() != 1) return refuse(exchange, "no single logout_token");
       return sso.provider().discovered()

@@ -1,21 +1,21 @@
 package io.gatehouse.sso.web;
 
+import io.gatehouse.core.BodyBudget;
 import io.gatehouse.core.Exchange;
 import io.gatehouse.core.Reason;
-import io.gatehouse.http.ClientRequest;
-import io.netty.buffer.ByteBuf;
+import io.gatehouse.guard.BodyReader;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Reads the small form-encoded body of a request to one of Gatehouse's own endpoints (a back-channel logout's
- * {@code logout_token}): at most {@link #MAX_BYTES}, within {@link #TIMEOUT}, never trusting the declared length.
+ * {@code logout_token}) through the guards' {@link BodyReader}: at most {@link #MAX_BYTES}, within {@link #TIMEOUT},
+ * charged to the buffered-body budget, never trusting the declared length.
  */
 final class FormBodyReader {
   static final int MAX_BYTES = 16 * 1024;
@@ -35,44 +35,18 @@ final class FormBodyReader {
 
   private FormBodyReader() {}
 
-  static Future<Map<String, List<String>>> read(Exchange exchange) {
-    ClientRequest request = exchange.request();
-    String type = request.headers().get("Content-Type");
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+  static Future<Map<String, List<String>>> read(Exchange exchange, BodyBudget budget) {
+    String type = exchange.request().headers().get("Content-Type");
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
       return Future.failedFuture(new Unreadable(Reason.BAD_REQUEST, "body is not form-encoded"));
     }
-    Promise<Map<String, List<String>>> done = Promise.promise();
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    exchange.deadline().start(TIMEOUT, () -> {
-      request.pause();
-      done.tryFail(new Unreadable(Reason.REQUEST_TIMEOUT, "form body not read in time"));
-    });
-    request.handler((ByteBuf chunk) -> {
-      try {
-        if (done.future().isComplete()) return;
-        exchange.addBytesIn(chunk.readableBytes());
-        if (body.size() + chunk.readableBytes() > MAX_BYTES) {
-          request.pause();
-          done.tryFail(new Unreadable(Reason.BODY_TOO_LARGE, "form body over " + MAX_BYTES + " bytes"));
-          return;
-        }
-        byte[] bytes = new byte[chunk.readableBytes()];
-        chunk.readBytes(bytes);
-        body.writeBytes(bytes);
-      } finally {
-        chunk.release();
+    return BodyReader.read(exchange, chunk -> { }, MAX_BYTES, budget, TIMEOUT).transform(read -> {
+      if (read.failed()) {
+        Reason reason = read.cause() instanceof BodyReader.Refused refused ? refused.reason() : Reason.BAD_REQUEST;
+        return Future.failedFuture(new Unreadable(reason, "form body not read: " + read.cause().getMessage()));
       }
+      String text = new String(read.result().bytes(), StandardCharsets.UTF_8);
+      return Future.succeededFuture(new QueryStringDecoder(text, StandardCharsets.UTF_8, false, 16).parameters());
     });
-    request.endHandler(() -> {
-      exchange.deadline().clear();
-      String text = body.toString(StandardCharsets.UTF_8);
-      done.tryComplete(new QueryStringDecoder(text, StandardCharsets.UTF_8, false, 16).parameters());
-    });
-    request.exceptionHandler(e -> {
-      exchange.deadline().clear();
-      done.tryFail(new Unreadable(Reason.CLIENT_CLOSED, "client gone while sending the form"));
-    });
-    request.resume();
-    return done.future();
   }
 }
