@@ -74,7 +74,7 @@ class BreakGlassIT {
     assertThat(page.status()).as(page.text()).isEqualTo(200);
     assertThat(upstream.seen()).hasSize(1);
     assertThat(upstream.seen().get(0).header("X-Gatehouse-Identity")).isNull();
-    JsonNode record = lastRecord("/home/workflows");
+    JsonNode record = recordOf(page);
     assertThat(record.get("detail").asText()).startsWith("break-glass: no session");
     assertThat(record.get("identity").isNull()).isTrue();
   }
@@ -89,7 +89,7 @@ class BreakGlassIT {
     assertThat(login.status()).as(login.text()).isEqualTo(200);
     JsonNode seen = JSON.readTree(login.body());
     assertThat(seen.get("bodySha256").asText()).isEqualTo(sha256(body));
-    assertThat(lastRecord("/rest/login").get("detail").asText())
+    assertThat(recordOf(login).get("detail").asText())
         .isEqualTo("break-glass: n8n password login as owner@example.test");
     assertThat(breakGlass("login") - before).isEqualTo(1);
     assertThat(log.lines()).anyMatch(line -> line.contains("break-glass: n8n password login as owner@example.test from"
@@ -153,13 +153,25 @@ class BreakGlassIT {
         Map.of("event", "break_glass", "outcome", outcome));
   }
 
-  private static JsonNode lastRecord(String path) throws Exception {
-    List<JsonNode> records = gateway.accessLog(1);
-    for (int i = records.size() - 1; i >= 0; i--) {
-      if (records.get(i).get("path").asText().equals(path)) return records.get(i);
-    }
-    throw new AssertionError("no record for " + path);
+  /**
+   * The access-log record of the request {@code reply} answered, found by its request id: the log is written by a
+   * background thread, so the newest record on disk may still be an earlier request's.
+   */
+  private static JsonNode recordOf(RawReply reply) throws Exception {
+    String id = reply.header("X-Request-Id");
+    JsonNode[] found = new JsonNode[1];
+    GatewayHarness.awaitTrue(() -> {
+      try {
+        found[0] = gateway.accessLog(0).stream().filter(r -> id.equals(r.path("request_id").asText())).findFirst()
+            .orElse(null);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      return found[0] != null;
+    }, Duration.ofSeconds(5), "the access-log record of request " + id);
+    return found[0];
   }
+
 
   /** One request on a fresh TLS connection from {@code source} (null: 127.0.0.1), read until the gateway closes. */
   private static RawReply send(InetAddress source, String request) throws IOException {
