@@ -17,6 +17,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class PemFileCheck {
   static final String CERTIFICATE = "-----BEGIN CERTIFICATE-----";
   static final String PRIVATE_KEY = "PRIVATE KEY-----";
+  static final String PUBLIC_KEY = "-----BEGIN PUBLIC KEY-----";
   private static final int MAX_BYTES = 1 << 20;
 
   private final ProblemCollector problems;

@@ -33,7 +33,9 @@ public record RouteConfig(
     ReplayStoreDown replayStoreDown,
     Optional<Long> maxBody,
     Optional<BearerConfig> bearer,
-    Optional<BreakGlass> breakGlass) {
+    Optional<BreakGlass> breakGlass,
+    AuditFailure onAuditFailure,
+    List<String> logQuery) {
 
   public RouteConfig {
     java.util.Objects.requireNonNull(replayStoreDown, "replayStoreDown");
@@ -42,7 +44,15 @@ public record RouteConfig(
     allow = List.copyOf(allow);
     deny = List.copyOf(deny);
     requireGroups = List.copyOf(requireGroups);
+    java.util.Objects.requireNonNull(onAuditFailure, "onAuditFailure");
+    logQuery = List.copyOf(logQuery);
   }
+
+  /**
+   * What a route does while the audit log cannot be written: {@code FAIL_CLOSED} answers 503
+   * {@code audit_unavailable}; {@code FAIL_OPEN} serves and counts the entries it loses.
+   */
+  public enum AuditFailure { FAIL_CLOSED, FAIL_OPEN }
 
   /** How callers prove who they are. */
   public enum AuthMode { SSO, BEARER, N8N_API_KEY, NONE }

@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.config.RouteConfig.AuditFailure;
 import io.gatehouse.config.RouteConfig.AuthMode;
 import io.gatehouse.config.RouteConfig.BearerConfig;
 import io.gatehouse.config.RouteConfig.BreakGlass;
@@ -26,6 +27,7 @@ final class RouteReader {
   static final String RESERVED_PREFIX = "/_gatehouse/";
   private static final List<String> KEYS = List.of("name", "match", "upstream", "allow", "deny", "auth",
       "require_groups", "require_mfa", "rate_limit", "signature", "log_payloads", "replay_store_down", "max_body",
+      "on_audit_failure", "log_query",
       "bearer", "break_glass");
   private static final List<String> RATE_LIMIT_KEYS = List.of("key", "rate", "burst");
   private static final List<String> AUTH = List.of("sso", "bearer", "n8n-api-key", "none");
@@ -103,11 +105,17 @@ final class RouteReader {
     }
     BearerConfig bearer = nodes.optional(m, "bearer", null, this::bearer);
     BreakGlass breakGlass = nodes.optional(m, "break_glass", null, (n, p) -> breakGlass(n, p, allow));
+    // The editor fails open by default: a full disk should not lock every person out of n8n, and each lost entry
+    // is counted and alerted on. Webhooks and APIs, where a caller retries a 503, fail closed.
+    String auditFailure = nodes.optional(m, "on_audit_failure", "sso".equals(auth) ? "fail-open" : "fail-closed",
+        (n, p) -> nodes.oneOf(n, p, List.of("fail-closed", "fail-open")));
+    List<String> logQuery = nodes.optional(m, "log_query", List.of(), (n, p) -> nodes.list(n, p, nodes::string));
     RouteConfig route = new RouteConfig(name, match == null ? List.of() : match, Optional.ofNullable(upstream),
         allow, deny, denyAll, enumOf(AuthMode.class, auth), groups, Boolean.TRUE.equals(mfa),
         Optional.ofNullable(rateLimit), enumOf(SignatureMode.class, signature), Boolean.TRUE.equals(logPayloads),
         replayStoreDown == null ? ReplayStoreDown.REFUSE : enumOf(ReplayStoreDown.class, replayStoreDown),
-        Optional.ofNullable(maxBody), Optional.ofNullable(bearer), Optional.ofNullable(breakGlass));
+        Optional.ofNullable(maxBody), Optional.ofNullable(bearer), Optional.ofNullable(breakGlass),
+        "fail-open".equals(auditFailure) ? AuditFailure.FAIL_OPEN : AuditFailure.FAIL_CLOSED, logQuery);
     lintRoute(route, m);
     routes.add(new Read(route, m));
     return route;

@@ -56,7 +56,7 @@ class ConfigLoaderTest {
     assertThat(route.deny()).isEmpty();
     assertThat(route.denyAll()).isFalse();
     assertThat(config.audit().checkpointEvery()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(config.audit().scrub()).isEqualTo(new AuditConfig.Scrub(List.of(), 64 * 1024));
+    assertThat(config.audit().scrub()).isEqualTo(AuditConfig.Scrub.DEFAULTS);
   }
 
   @Test
