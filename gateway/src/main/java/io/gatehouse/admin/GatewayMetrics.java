@@ -1,6 +1,6 @@
 package io.gatehouse.admin;
 
-import io.gatehouse.audit.AccessLogEvents;
+import io.gatehouse.audit.AuditLogEvents;
 import io.gatehouse.audit.Decision;
 import io.gatehouse.core.Reason;
 import io.gatehouse.guard.signature.WebhookSignatureEvents;
@@ -24,7 +24,7 @@ import java.nio.charset.StandardCharsets;
  * {@link Reason} codes and small enums, and the webhook paths written in the config. Never a request's path, a
  * client address or an identity.
  */
-public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEvents, SsoEvents {
+public final class GatewayMetrics implements AuditLogEvents, WebhookSignatureEvents, SsoEvents {
   /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
@@ -110,13 +110,31 @@ public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEv
       .help("TLS certificate reloads, by result (ok, failed).")
       .labelNames("result")
       .register(registry);
-  private final Counter accessLogDropped = Counter.builder()
-      .name("gatehouse_access_log_dropped_total")
-      .help("Access records not written because the writer's queue was full or it was closed.")
+  private final Counter auditDropped = Counter.builder()
+      .name("gatehouse_audit_entries_dropped_total")
+      .help("Audit entries not written because the writer's queue was full or the log was closed.")
       .register(registry);
-  private final Counter accessLogWriteErrors = Counter.builder()
-      .name("gatehouse_access_log_write_errors_total")
-      .help("Failed attempts to append to the access log (each is retried).")
+  private final Counter auditWriteErrors = Counter.builder()
+      .name("gatehouse_audit_write_errors_total")
+      .help("Failed attempts to append to or sync the audit log (each is retried).")
+      .register(registry);
+  private final Counter auditWitnessErrors = Counter.builder()
+      .name("gatehouse_audit_witness_errors_total")
+      .help("Checkpoints that could not be copied to audit.witness.dir.")
+      .register(registry);
+  private final Counter auditSealed = Counter.builder()
+      .name("gatehouse_audit_segments_sealed_total")
+      .help("Audit segments sealed (rolled by size or age).")
+      .register(registry);
+  private final Gauge auditWritable = Gauge.builder()
+      .name("gatehouse_audit_writable")
+      .help("1 while audit entries reach the disk, 0 while the log cannot be written (routes that fail closed answer 503).")
+      .register(registry);
+  private final Histogram auditCheckpointLatency = Histogram.builder()
+      .name("gatehouse_audit_checkpoint_cover_seconds")
+      .help("From an entry being written to its first signed checkpoint (the oldest entry a checkpoint newly covers).")
+      .classicOnly()
+      .classicUpperBounds(0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0)
       .register(registry);
 
   private final Counter webhookVerifications = Counter.builder()
@@ -143,6 +161,7 @@ public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEv
     for (String kind : new String[] {"protocol_error", "flow_control_error", "compression_error", "enhance_your_calm"}) {
       http2Errors.initLabelValues(kind);
     }
+    auditWritable.set(1);
   }
 
   /**
@@ -226,13 +245,33 @@ public final class GatewayMetrics implements AccessLogEvents, WebhookSignatureEv
   }
 
   @Override
-  public void accessLogDropped() {
-    accessLogDropped.inc();
+  public void entryDropped() {
+    auditDropped.inc();
   }
 
   @Override
-  public void accessLogWriteFailed() {
-    accessLogWriteErrors.inc();
+  public void writeFailed() {
+    auditWriteErrors.inc();
+  }
+
+  @Override
+  public void healthChanged(boolean writable) {
+    auditWritable.set(writable ? 1 : 0);
+  }
+
+  @Override
+  public void checkpointWritten(long coverMicros) {
+    if (coverMicros > 0) auditCheckpointLatency.observe(coverMicros / 1e6);
+  }
+
+  @Override
+  public void witnessFailed() {
+    auditWitnessErrors.inc();
+  }
+
+  @Override
+  public void segmentSealed() {
+    auditSealed.inc();
   }
 
   /** @param webhook a configured webhook path (bounded by the config), never the request's own path */

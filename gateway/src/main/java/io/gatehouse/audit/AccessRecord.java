@@ -1,5 +1,6 @@
 package io.gatehouse.audit;
 
+import io.gatehouse.audit.canonical.CanonicalFields;
 import io.gatehouse.core.Exchange;
 import io.gatehouse.core.Identity;
 import io.gatehouse.core.Reason;
@@ -10,7 +11,7 @@ import java.util.Objects;
 
 /**
  * The outcome of one request, as the audit log keeps it (DESIGN.md §1): who asked for what, and what the gateway
- * did about it. Immutable, so it can cross from the event loop to the writer thread without copying. Never holds
+ * did about it; the {@code request} entry of docs/audit-log.md. Immutable, so it can cross from the event loop to the writer thread without copying. Never holds
  * a body, a header value or a raw query: the query must already have gone through {@link QueryRedactor}.
  *
  * @param time when the request arrived (the log is in completion order, so times are not strictly increasing)
@@ -24,7 +25,6 @@ import java.util.Objects;
  * @param detail why it was refused or cut, for auditors only (never sent to the client); null when allowed
  * @param upstream the upstream target ({@code host:port}) the request went to; null when it was not forwarded
  * @param tlsClientSubject the verified mTLS client certificate's subject DN; null without one
- * @param replica the gateway instance that served the request (each replica writes its own chain)
  */
 public record AccessRecord(
     Instant time,
@@ -42,8 +42,7 @@ public record AccessRecord(
     Reason reason,
     String detail,
     String upstream,
-    String tlsClientSubject,
-    String replica) {
+    String tlsClientSubject) implements AuditEvent {
 
   public AccessRecord {
     Objects.requireNonNull(time, "time");
@@ -51,7 +50,6 @@ public record AccessRecord(
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(reason, "reason");
-    Objects.requireNonNull(replica, "replica");
   }
 
   /** Derived from {@link #reason()} so the two can never disagree. */
@@ -63,7 +61,7 @@ public record AccessRecord(
    * The record of a finished exchange. Call it once the response has ended (or the connection dropped), on the
    * exchange's event loop; the query is redacted here so no caller can forget to.
    */
-  public static AccessRecord of(Exchange exchange, String replica) {
+  public static AccessRecord of(Exchange exchange) {
     InetAddress client = exchange.clientAddress();
     return new AccessRecord(
         exchange.startedAt(),
@@ -73,7 +71,7 @@ public record AccessRecord(
         exchange.identity().map(Identity::subject).orElse(null),
         exchange.request().method().name(),
         exchange.path(),
-        QueryRedactor.redact(exchange.query()),
+        QueryRedactor.redact(exchange.query(), exchange.route().map(r -> r.audit().logQuery()).orElse(java.util.Set.of())),
         exchange.status(),
         exchange.bytesIn(),
         exchange.bytesOut(),
@@ -81,7 +79,31 @@ public record AccessRecord(
         exchange.reason(),
         exchange.detail(),
         exchange.upstreamTarget().orElse(null),
-        exchange.clientCertificateSubject().orElse(null),
-        replica);
+        exchange.clientCertificateSubject().orElse(null));
+  }
+
+  @Override
+  public String kind() {
+    return "request";
+  }
+
+  @Override
+  public void writeFields(CanonicalFields out) {
+    out.put("request_id", requestId)
+        .put("route", route)
+        .put("client_ip", clientIp)
+        .put("identity", identity)
+        .put("method", method)
+        .put("path", path)
+        .put("query", query)
+        .put("status", status)
+        .put("bytes_in", bytesIn)
+        .put("bytes_out", bytesOut)
+        .put("latency_us", latencyMicros)
+        .put("decision", decision().code())
+        .put("reason", reason.code())
+        .put("detail", detail)
+        .put("upstream", upstream)
+        .put("tls_client_subject", tlsClientSubject);
   }
 }

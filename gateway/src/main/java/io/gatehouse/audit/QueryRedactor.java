@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Masks the values of query parameters whose names look like credentials before a query string reaches a log.
+ * Masks query values before a query string reaches the audit log: all but those a route lists, and always those
+ * whose names look like credentials.
  * OAuth callbacks ({@code code}, {@code state}), signed links ({@code sig}, {@code signature}) and API keys in
  * query strings would otherwise turn the audit log into a credential store.
  */
@@ -24,10 +25,12 @@ public final class QueryRedactor {
   private QueryRedactor() {}
 
   /**
-   * Returns {@code rawQuery} (without the leading {@code ?}) with every secret-looking parameter's value replaced
-   * by {@value #REDACTED}. Other parameters, their order and their encoding are kept as sent. Null stays null.
+   * Returns {@code rawQuery} (without the leading {@code ?}) with every value replaced by {@value #REDACTED} but
+   * those of parameters named in {@code logged} (the route's {@code log_query}; compared after percent-decoding),
+   * and even those when the name looks like a credential. Names, order and encoding are kept as sent. Null stays
+   * null. A query value is as likely to be a patient's name as anything else, so the default is to keep none.
    */
-  public static String redact(String rawQuery) {
+  public static String redact(String rawQuery, java.util.Set<String> logged) {
     if (rawQuery == null || rawQuery.isEmpty()) return rawQuery;
     StringBuilder out = new StringBuilder(rawQuery.length());
     int start = 0;
@@ -37,7 +40,7 @@ public final class QueryRedactor {
       String pair = rawQuery.substring(start, end);
       int eq = pair.indexOf('=');
       String name = eq < 0 ? pair : pair.substring(0, eq);
-      if (eq >= 0 && looksSecret(name)) {
+      if (eq >= 0 && (!logged.contains(decodeLeniently(name)) || looksSecret(name))) {
         out.append(name).append('=').append(REDACTED);
       } else {
         out.append(pair);

@@ -59,6 +59,7 @@ final class ConfigReloader implements AutoCloseable {
       }
       if (result.config().isEmpty()) {
         gateway.metrics().configReload(false);
+        gateway.reloadRefused(file, (int) result.problems().stream().filter(ConfigProblem::isError).count());
         LOG.log(System.Logger.Level.ERROR, "config reload refused: {0} has errors; the running config stays", file);
       } else {
         gateway.apply(result.config().get());

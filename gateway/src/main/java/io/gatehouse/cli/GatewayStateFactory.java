@@ -115,7 +115,9 @@ record GatewayStateFactory(
     }
     Route.Target target = config.upstream().<Route.Target>map(Route.Target.Upstream::new)
         .orElseGet(Route.Target.Refusing::new);
-    return new Route(config.name(), config.match(), new GuardChain(guards), target, config.logPayloads(), maxBody);
+    return new Route(config.name(), config.match(), new GuardChain(guards), target, config.logPayloads(), maxBody,
+        new Route.AuditPolicy(config.onAuditFailure() == RouteConfig.AuditFailure.FAIL_CLOSED,
+            java.util.Set.copyOf(config.logQuery())));
   }
 
   private Optional<Guard> authentication(RouteConfig route, GatehouseConfig gatehouse, SsoRegistry.Sso sso,

@@ -43,8 +43,12 @@ public final class Main implements Runnable {
   /** The jar's implementation version, or "dev" when run from classes. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override public String[] getVersion() {
+      return new String[] {"gatehouse " + text()};
+    }
+
+    static String text() {
       String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"gatehouse " + (v == null ? "dev" : v)};
+      return v == null ? "dev" : v;
     }
   }
 }

@@ -2,7 +2,7 @@ package io.gatehouse.cli;
 
 import io.gatehouse.admin.AdminServer;
 import io.gatehouse.admin.GatewayMetrics;
-import io.gatehouse.audit.AccessLogWriter;
+import io.gatehouse.audit.log.AuditLog;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.ReplayConfig;
 import io.gatehouse.config.ServerConfig;
@@ -36,7 +36,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -61,7 +60,9 @@ public final class RunningGateway {
   private final GatewayMetrics metrics;
   /** Fixed for the process: a reload cannot resize the allowance that requests in flight hold shares of. */
   private final BodyBudget bodyBudget;
-  private final AccessLogWriter accessLog;
+  private final AuditLog auditLog;
+  /** The config file as last applied: for the reload entry's list of changed keys. */
+  private ConfigEvents.Snapshot configFile;
   /** Vert.x's client, for WebSocket handshakes only. */
   private final UpstreamClients upstreamClients;
   /** The gateway's own client, for every other request to n8n. */
@@ -85,25 +86,32 @@ public final class RunningGateway {
     this.stateFactory = new GatewayStateFactory(schemes, metrics, Clock.systemUTC(), bodyBudget, ssoRegistry);
     this.replays = openReplayStore(vertx, config.replay());
     this.state = new AtomicReference<>(stateFactory.build(config, null, replays));
-    String replica = System.getenv().getOrDefault("GATEHOUSE_REPLICA_ID", UUID.randomUUID().toString().substring(0, 8));
-    this.accessLog = AccessLogWriter.open(config.audit().dir(), metrics);
-    this.upstreamClients = new UpstreamClients(vertx, upstreamClientOptions(config.server()),
-        new PoolOptions().setHttp1MaxSize(MAX_UPSTREAM_CONNECTIONS).setMaxWaitQueueSize(MAX_WAITING_FOR_UPSTREAM));
-    this.upstreamPools = new UpstreamConnectionPools(vertx, upstreamClientSettings(config.server()));
-    this.probeClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000));
-    ExchangeRecorder recorder = new ExchangeRecorder(accessLog, metrics, replica);
-    ServerConfig serverConfig = config.server();
-    ServerTlsOptions tls = ServerTlsOptions.load(serverConfig.tls());
-    this.server = new GatewayServer(
-        vertx,
-        tls,
-        state::get,
-        new HttpForwarder(upstreamPools, metrics),
-        new WebSocketTunnel(vertx, upstreamClients, metrics),
-        recorder,
-        metrics);
-    this.admin = new AdminServer(vertx, config.admin(), metrics, this::ready);
-    this.certificates = new CertificateReloader(vertx, server::updateSsl, serverConfig.tls(), tls, metrics::certReload);
+    // Opened before anything listens, and refusing to start when the log there cannot be continued honestly.
+    this.auditLog = AuditLogOpener.open(config, metrics, List.of());
+    this.configFile = ConfigEvents.Snapshot.read(config.source());
+    auditLog.write(ConfigEvents.loaded(configFile));
+    try {
+      this.upstreamClients = new UpstreamClients(vertx, upstreamClientOptions(config.server()),
+          new PoolOptions().setHttp1MaxSize(MAX_UPSTREAM_CONNECTIONS).setMaxWaitQueueSize(MAX_WAITING_FOR_UPSTREAM));
+      this.upstreamPools = new UpstreamConnectionPools(vertx, upstreamClientSettings(config.server()));
+      this.probeClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000));
+      ExchangeRecorder recorder = new ExchangeRecorder(auditLog, metrics);
+      ServerConfig serverConfig = config.server();
+      ServerTlsOptions tls = ServerTlsOptions.load(serverConfig.tls());
+      this.server = new GatewayServer(
+          vertx,
+          tls,
+          state::get,
+          new HttpForwarder(upstreamPools, metrics),
+          new WebSocketTunnel(vertx, upstreamClients, metrics),
+          recorder,
+          metrics);
+      this.admin = new AdminServer(vertx, config.admin(), metrics, this::ready);
+      this.certificates = new CertificateReloader(vertx, server::updateSsl, serverConfig.tls(), tls, metrics::certReload);
+    } catch (Exception | Error e) {
+      auditLog.close(); // gives the directory's lock back, so a corrected start in this process can take it
+      throw e;
+    }
   }
 
   /**
@@ -173,8 +181,9 @@ public final class RunningGateway {
         MAX_WAITING_FOR_UPSTREAM, UPSTREAM_KEEP_ALIVE, 8 * 1024, 64 * 1024);
   }
 
-  /** Ready when every pool has at least one target accepting connections. */
+  /** Ready when the audit log is written and every pool has at least one target accepting connections. */
   private Future<Boolean> ready() {
+    if (!auditLog.writable()) return Future.succeededFuture(false);
     List<Future<Boolean>> pools = new ArrayList<>();
     for (UpstreamPool pool : state.get().pools().values()) pools.add(anyAnswers(pool.targets(), 0));
     return Future.all(pools).map(all -> pools.stream().allMatch(f -> f.result()));
@@ -200,6 +209,9 @@ public final class RunningGateway {
     // Requests still checking against the old store at this instant see an error and follow replay_store_down.
     if (oldReplays != replays) oldReplays.close();
     List<String> restartNeeded = RestartSettings.changed(previous.config(), config);
+    ConfigEvents.Snapshot now = ConfigEvents.Snapshot.read(config.source());
+    auditLog.write(ConfigEvents.reloaded(configFile, now, restartNeeded));
+    configFile = now;
     if (!restartNeeded.isEmpty()) {
       LOG.log(System.Logger.Level.WARNING, "reload applied, but these settings take effect only after a restart: {0}",
           String.join(", ", restartNeeded));
@@ -210,6 +222,12 @@ public final class RunningGateway {
   public GatewayState state() { return state.get(); }
   private synchronized ReplayStore currentReplays() { return replays; }
   public GatewayMetrics metrics() { return metrics; }
+  public AuditLog auditLog() { return auditLog; }
+
+  /** Records a reload that was refused because the file has errors. */
+  void reloadRefused(java.nio.file.Path file, int errors) {
+    auditLog.write(ConfigEvents.refused(ConfigEvents.Snapshot.read(file), errors));
+  }
   public int port() { return port; }
   public int adminPort() { return adminPort; }
 
@@ -235,7 +253,7 @@ public final class RunningGateway {
         .eventually(() -> currentReplays().close())
         .eventually(() -> ssoRegistry.close())
         .eventually(() -> vertx.executeBlocking(() -> {
-          accessLog.close();
+          auditLog.close();
           return null;
         }))
         .mapEmpty();

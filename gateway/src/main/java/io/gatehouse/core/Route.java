@@ -10,9 +10,28 @@ import java.util.Optional;
  * @param target an upstream pool, one of Gatehouse's own endpoints, or nothing (a route that only refuses)
  * @param logPayloads whether scrubbed bodies may go to the audit log
  * @param maxBody the largest request body this route takes: its own {@code max_body} or the server's
+ * @param audit what the route does while the audit log cannot be written, and which query values it logs
  */
 public record Route(
-    String name, List<String> prefixes, GuardChain guards, Target target, boolean logPayloads, long maxBody) {
+    String name, List<String> prefixes, GuardChain guards, Target target, boolean logPayloads, long maxBody,
+    AuditPolicy audit) {
+
+  /**
+   * @param failClosed whether requests are refused (503 {@code audit_unavailable}) while the log cannot be written
+   * @param logQuery query parameter names whose values the audit log keeps (others are written as REDACTED)
+   */
+  public record AuditPolicy(boolean failClosed, java.util.Set<String> logQuery) {
+    public static final AuditPolicy DEFAULT = new AuditPolicy(true, java.util.Set.of());
+
+    public AuditPolicy {
+      logQuery = java.util.Set.copyOf(logQuery);
+    }
+  }
+
+  /** A route with the default audit policy (fail closed, no query values). */
+  public Route(String name, List<String> prefixes, GuardChain guards, Target target, boolean logPayloads, long maxBody) {
+    this(name, prefixes, guards, target, logPayloads, maxBody, AuditPolicy.DEFAULT);
+  }
 
   /** Where a request that passed the guards goes. */
   public sealed interface Target {

@@ -115,6 +115,11 @@ final class ExchangeHandler {
       return false;
     }
     exchange.route(route.get());
+    if (route.get().audit().failClosed() && !recorder.auditWritable()) {
+      // Before any guard or body: the request would leave no trace, so it is not served at all.
+      refuse(exchange, Reason.AUDIT_UNAVAILABLE, "audit log cannot be written", true);
+      return false;
+    }
     String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
     // RequestHygiene has checked it is all digits; more than 18 of them cannot be a length we accept anyway.
     if (length != null && (length.length() > 18 || Long.parseLong(length) > route.get().maxBody())) {

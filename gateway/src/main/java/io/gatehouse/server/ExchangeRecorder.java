@@ -1,8 +1,8 @@
 package io.gatehouse.server;
 
 import io.gatehouse.admin.GatewayMetrics;
-import io.gatehouse.audit.AccessLogWriter;
 import io.gatehouse.audit.AccessRecord;
+import io.gatehouse.audit.log.AuditLog;
 import io.gatehouse.core.Exchange;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Route;
@@ -12,7 +12,7 @@ import io.netty.util.AsciiString;
 import java.net.InetAddress;
 
 /**
- * Opens an {@link Exchange} with the facts known at arrival and closes it with exactly one access record and
+ * Opens an {@link Exchange} with the facts known at arrival and closes it with exactly one audit entry and
  * one metrics observation, whatever path the request took.
  */
 public final class ExchangeRecorder {
@@ -21,14 +21,12 @@ public final class ExchangeRecorder {
   private static final AsciiString HSTS_VALUE = AsciiString.cached("max-age=31536000; includeSubDomains");
   private static final AsciiString NOSNIFF = AsciiString.cached("X-Content-Type-Options");
   private static final AsciiString NOSNIFF_VALUE = AsciiString.cached("nosniff");
-  private final AccessLogWriter accessLog;
+  private final AuditLog auditLog;
   private final GatewayMetrics metrics;
-  private final String replica;
 
-  public ExchangeRecorder(AccessLogWriter accessLog, GatewayMetrics metrics, String replica) {
-    this.accessLog = accessLog;
+  public ExchangeRecorder(AuditLog auditLog, GatewayMetrics metrics) {
+    this.auditLog = auditLog;
     this.metrics = metrics;
-    this.replica = replica;
   }
 
   /**
@@ -59,6 +57,11 @@ public final class ExchangeRecorder {
     return path.length() > 512 ? path.substring(0, 512) : path;
   }
 
+  /** Whether the audit log is taking entries (a volatile read or two: per request). */
+  boolean auditWritable() {
+    return auditLog.writable();
+  }
+
   /**
    * Writes the record. {@code detail} is why a request was refused or cut, for the audit log only.
    */
@@ -77,7 +80,7 @@ public final class ExchangeRecorder {
     if (exchange.status() >= 500) exchange.deliveryFailed();
     String route = exchange.route().map(Route::name).orElse(null);
     metrics.requestCompleted(route, exchange.status(), exchange.reason(), exchange.elapsedMicros());
-    accessLog.write(AccessRecord.of(exchange, replica));
+    auditLog.write(AccessRecord.of(exchange));
   }
 
 

@@ -49,7 +49,9 @@ final class RefusalResponder {
     if (reason == Reason.RATE_LIMITED && !response.headers().contains("Retry-After")) {
       response.headers().set("Retry-After", "1");
     }
-    if (reason == Reason.OVERLOADED) response.headers().set("Retry-After", OVERLOADED_RETRY_AFTER);
+    if (reason == Reason.OVERLOADED || reason == Reason.AUDIT_UNAVAILABLE) {
+      response.headers().set("Retry-After", OVERLOADED_RETRY_AFTER);
+    }
     boolean h1 = !request.protocol().isHttp2();
     if (closeConnection && h1) {
       ClientStream.of(request).connection.markClosing();

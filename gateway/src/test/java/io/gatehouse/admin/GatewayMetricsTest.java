@@ -112,13 +112,13 @@ class GatewayMetricsTest {
   @Test
   void countsAccessLogDropsAndWriteErrors() {
     GatewayMetrics metrics = new GatewayMetrics();
-    metrics.accessLogDropped();
-    metrics.accessLogDropped();
-    metrics.accessLogWriteFailed();
+    metrics.entryDropped();
+    metrics.entryDropped();
+    metrics.writeFailed();
 
     assertThat(metrics.scrape())
-        .contains("gatehouse_access_log_dropped_total 2")
-        .contains("gatehouse_access_log_write_errors_total 1");
+        .contains("gatehouse_audit_entries_dropped_total 2")
+        .contains("gatehouse_audit_write_errors_total 1");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.audit.log.LogEntries;
 import io.gatehouse.cli.RunningGateway;
 import io.gatehouse.config.ConfigLoader;
 import io.gatehouse.config.ConfigProblem;
@@ -240,15 +241,17 @@ public final class GatewayHarness implements AutoCloseable {
     return socket;
   }
 
-  /** The access-log records written so far, waiting until there are at least {@code atLeast}. */
+  /** The audit log's request entries written so far, waiting until there are at least {@code atLeast}. */
   public List<JsonNode> accessLog(int atLeast) throws Exception {
-    Path file = dir.resolve("audit/access.jsonl");
+    Path auditDir = dir.resolve("audit");
     List<JsonNode> records = new ArrayList<>();
     awaitTrue(() -> {
       records.clear();
       try {
-        if (!Files.exists(file)) return atLeast == 0;
-        for (String line : Files.readAllLines(file)) if (!line.isBlank()) records.add(JSON.readTree(line));
+        if (!Files.exists(auditDir)) return atLeast == 0;
+        LogEntries.forEach(auditDir, e -> {
+          if ("request".equals(e.path("kind").asText())) records.add(e);
+        });
       } catch (IOException e) {
         return false;
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.audit.log.LogEntries;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -22,7 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -213,9 +213,9 @@ class GracefulShutdownIT {
 
   private List<JsonNode> accessRecords() throws IOException {
     List<JsonNode> records = new ArrayList<>();
-    for (String line : Files.readAllLines(dir.resolve("audit/access.jsonl"))) {
-      if (!line.isBlank()) records.add(JSON.readTree(line));
-    }
+    LogEntries.forEach(dir.resolve("audit"), e -> {
+      if ("request".equals(e.path("kind").asText())) records.add(e);
+    });
     return records;
   }
 }

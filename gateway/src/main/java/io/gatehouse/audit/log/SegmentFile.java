@@ -1,4 +1,4 @@
-package io.gatehouse.audit;
+package io.gatehouse.audit.log;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -9,13 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The append-only file under {@link AccessLogWriter}: it grows by whole batches only. After a failed append the
- * channel is dropped and the next append reopens the file and cuts off whatever part of the failed batch reached
- * it, so the retried batch lands where it belongs and no line is ever left half written. Confined to the writer
- * thread; segment rotation (the audit issue) belongs here too.
+ * The open segment under {@link AuditLog}: it grows by whole batches only. After a failed append the channel is
+ * dropped and the next append reopens the file and cuts off whatever part of the failed batch reached it, so the
+ * retried batch lands where it belongs and no line is ever left half written. Confined to the writer thread.
  */
-final class AccessLogFile {
-  private static final System.Logger LOG = System.getLogger(AccessLogFile.class.getName());
+final class SegmentFile {
+  private static final System.Logger LOG = System.getLogger(SegmentFile.class.getName());
 
   private final Path dir;
   private final Path file;
@@ -23,9 +22,28 @@ final class AccessLogFile {
   /** File length after the last whole batch; -1 before the file was first opened. */
   private long committedSize = -1;
 
-  AccessLogFile(Path dir, String fileName) {
+  SegmentFile(Path dir, String fileName) {
     this.dir = dir;
     this.file = dir.resolve(fileName);
+  }
+
+  /** Bytes in the file after the last whole batch (what a reopen keeps); -1 before the first append. */
+  long committedSize() {
+    return committedSize;
+  }
+
+  /**
+   * Syncs what was appended to the disk: before a checkpoint is signed over it. A failure drops the channel, as a
+   * failed append does, and is the caller's to retry.
+   */
+  void force() throws IOException {
+    if (channel == null) return;
+    try {
+      channel.force(false);
+    } catch (IOException e) {
+      discardChannel();
+      throw e;
+    }
   }
 
   Path path() {
@@ -63,7 +81,7 @@ final class AccessLogFile {
       if (committedSize >= 0 && size > committedSize) {
         opened.truncate(committedSize); // the torn tail of the failed batch
       } else if (committedSize > size) {
-        LOG.log(Level.WARNING, "access log is shorter than what this writer wrote (truncated or replaced "
+        LOG.log(Level.WARNING, "audit segment is shorter than what this writer wrote (truncated or replaced "
             + "outside the gateway): " + file);
       }
       committedSize = opened.size();

@@ -1,4 +1,4 @@
-package io.gatehouse.audit;
+package io.gatehouse.audit.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,12 +12,12 @@ import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class AccessLogFileTest {
+class SegmentFileTest {
   @TempDir Path tmp;
 
   @Test
   void cutsOffBytesPastTheLastWholeBatchWhenItReopens() throws Exception {
-    AccessLogFile log = new AccessLogFile(tmp, "access.jsonl");
+    SegmentFile log = new SegmentFile(tmp, "access.jsonl");
     log.append(bytes("{\"n\":1}\n"));
     log.close();
     // What a failed append leaves behind: part of a batch after the last whole one.
@@ -32,7 +32,7 @@ class AccessLogFileTest {
   @Test
   void continuesAnExistingFileWhenFirstOpened() throws Exception {
     Files.writeString(tmp.resolve("access.jsonl"), "{\"n\":0}\n");
-    AccessLogFile log = new AccessLogFile(tmp, "access.jsonl");
+    SegmentFile log = new SegmentFile(tmp, "access.jsonl");
 
     log.append(bytes("{\"n\":1}\n"));
     log.close();
@@ -44,7 +44,7 @@ class AccessLogFileTest {
   void failsWithoutWritingWhileTheDirectoryCannotBeCreatedAndWorksOnceItCan() throws Exception {
     Path dir = tmp.resolve("audit");
     Files.writeString(dir, "not a directory");
-    AccessLogFile log = new AccessLogFile(dir, "access.jsonl");
+    SegmentFile log = new SegmentFile(dir, "access.jsonl");
 
     assertThatThrownBy(() -> log.append(bytes("{\"n\":1}\n"))).isInstanceOf(IOException.class);
     Files.delete(dir);

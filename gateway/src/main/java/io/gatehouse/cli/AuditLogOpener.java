@@ -1,0 +1,73 @@
+package io.gatehouse.cli;
+
+import io.gatehouse.admin.GatewayMetrics;
+import io.gatehouse.audit.AuditSink;
+import io.gatehouse.audit.log.AuditLog;
+import io.gatehouse.audit.log.AuditLogException;
+import io.gatehouse.audit.log.AuditLogSettings;
+import io.gatehouse.audit.note.AuditKeyFiles;
+import io.gatehouse.audit.note.KeyRing;
+import io.gatehouse.audit.note.NoteKey;
+import io.gatehouse.audit.note.NoteSigner;
+import io.gatehouse.config.AuditConfig;
+import io.gatehouse.config.GatehouseConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Turns the {@code audit} section into an open {@link AuditLog}: keys read, replica and origin settled. */
+final class AuditLogOpener {
+  private AuditLogOpener() {}
+
+  static AuditLog open(GatehouseConfig config, GatewayMetrics metrics, List<AuditSink> sinks) throws AuditLogException {
+    return AuditLog.open(settings(config), metrics, sinks);
+  }
+
+  static AuditLogSettings settings(GatehouseConfig config) throws AuditLogException {
+    AuditConfig audit = config.audit();
+    String replica = audit.replica().orElseGet(AuditLogOpener::defaultReplica);
+    String origin = audit.origin().orElseGet(() -> defaultOrigin(config, replica));
+    Optional<NoteSigner> signer = Optional.empty();
+    List<KeyRing.Trusted> trusted = new ArrayList<>();
+    try {
+      if (audit.signingKey().isPresent()) {
+        NoteSigner s = new NoteSigner(origin, AuditKeyFiles.readSeed(audit.signingKey().get()));
+        signer = Optional.of(s);
+        trusted.add(new KeyRing.Trusted(s.key(), Optional.empty(), Optional.empty()));
+      }
+      for (AuditConfig.PublicKey key : audit.publicKeys()) {
+        trusted.add(new KeyRing.Trusted(new NoteKey(origin, AuditKeyFiles.readPublicKey(key.file())), key.from(),
+            key.until()));
+      }
+    } catch (IOException e) {
+      throw new AuditLogException("audit: " + e.getMessage(), e);
+    }
+    return new AuditLogSettings(audit.dir(), origin, replica, signer, new KeyRing(trusted), audit.checkpointEvery(),
+        audit.heartbeatEvery(), audit.segment().maxSize(), audit.segment().maxAge(), audit.witnessDir(),
+        Main.Version.text(), Clock.systemUTC());
+  }
+
+  /**
+   * {@code GATEHOUSE_REPLICA_ID}, else the host name: stable across restarts of one pod of a StatefulSet, which the
+   * log needs (its origin, and so its signing key's name, includes the replica).
+   */
+  static String defaultReplica() {
+    String env = System.getenv("GATEHOUSE_REPLICA_ID");
+    if (env != null && !env.isBlank()) return env.strip();
+    try {
+      String host = InetAddress.getLocalHost().getHostName();
+      if (!host.isBlank()) return host.replaceAll("[^A-Za-z0-9._-]", "_");
+    } catch (IOException e) {
+      // fall through: no host name to be had
+    }
+    return "gatehouse";
+  }
+
+  static String defaultOrigin(GatehouseConfig config, String replica) {
+    String host = config.server().publicUrl() == null ? "gatehouse" : config.server().publicUrl().getHost();
+    return (host == null ? "gatehouse" : host) + "/audit/" + replica;
+  }
+}

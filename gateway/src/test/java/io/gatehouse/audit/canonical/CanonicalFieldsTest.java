@@ -1,0 +1,84 @@
+package io.gatehouse.audit.canonical;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The writer's fast encoder must give exactly the bytes of the tree-based RFC 8785 encoder it stands in for. */
+class CanonicalFieldsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void encodesExactlyAsTheReferenceEncoderForRandomObjects() {
+    Random random = new Random(11);
+    for (int n = 0; n < 5_000; n++) {
+      CanonicalFields fields = new CanonicalFields();
+      ObjectNode reference = JSON.createObjectNode();
+      int members = 1 + random.nextInt(12);
+      for (int m = 0; m < members; m++) {
+        String name = randomText(random, 1 + random.nextInt(8)) + m;
+        switch (random.nextInt(4)) {
+          case 0 -> {
+            String value = randomText(random, random.nextInt(40));
+            fields.put(name, value);
+            reference.put(name, value);
+          }
+          case 1 -> {
+            long value = random.nextLong() % (1L << 53);
+            fields.put(name, value);
+            reference.put(name, value);
+          }
+          case 2 -> {
+            boolean value = random.nextBoolean();
+            fields.put(name, value);
+            reference.put(name, value);
+          }
+          default -> {
+            List<String> value = List.of(randomText(random, 5), randomText(random, 3));
+            fields.putValue(name, value);
+            reference.putArray(name).add(value.get(0)).add(value.get(1));
+          }
+        }
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      fields.writeTo(out);
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .isEqualTo(new String(CanonicalJson.encode(reference), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void leavesOutNullsNestsMapsCutsLongStringsAndReplacesLoneSurrogates() {
+    CanonicalFields fields = new CanonicalFields()
+        .put("b", (String) null)
+        .putValue("a", Map.of("last", 2L, "first", 1L))
+        .put("c", "x".repeat(CanonicalFields.MAX_STRING + 10))
+        .put("d", "bad\ud800end");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    fields.writeTo(out);
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(text).startsWith("{\"a\":{\"first\":1,\"last\":2},\"c\":\"xxx")
+        .contains("x" + CanonicalFields.CUT_MARK + "\"")
+        .endsWith(",\"d\":\"bad\ufffdend\"}")
+        .doesNotContain("\"b\"");
+  }
+
+  private static String randomText(Random random, int length) {
+    StringBuilder s = new StringBuilder();
+    String specials = "\"\\\b\f\n\r\t\u0001\u001f\u007f\u00e9\u20ac";
+    for (int i = 0; i < length; i++) {
+      int kind = random.nextInt(10);
+      if (kind == 0) s.append(specials.charAt(random.nextInt(specials.length())));
+      else if (kind == 1) s.appendCodePoint(0x1F600 + random.nextInt(50));
+      else s.append((char) ('a' + random.nextInt(26)));
+    }
+    return s.toString();
+  }
+}
