@@ -15,6 +15,7 @@ import picocli.CommandLine;
         DevCertsCommand.class,
         KeygenCommand.class,
         SignWebhookCommand.class,
+        VerifyLogCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   private static final java.util.logging.Logger AUTH_LOGGER =

@@ -24,13 +24,13 @@ public final class LogEntries {
 
   /** Every entry of every segment of {@code dir}; a half-written last line is skipped. */
   public static void forEach(Path dir, Visitor visitor) throws IOException {
-    for (SegmentName segment : LogRecovery.list(dir)) forEach(dir.resolve(segment.fileName()), segment, visitor);
+    for (SegmentName segment : Segments.list(dir)) forEach(dir.resolve(segment.fileName()), segment, visitor);
   }
 
   /** The entries of the segments whose names say they may hold times in {@code [from, to)}. */
   public static void forEachBetween(Path dir, java.time.Instant from, java.time.Instant to, Visitor visitor)
       throws IOException {
-    for (SegmentName segment : LogRecovery.list(dir)) {
+    for (SegmentName segment : Segments.list(dir)) {
       if (segment.mayOverlap(from, to)) forEach(dir.resolve(segment.fileName()), segment, visitor);
     }
   }

@@ -111,7 +111,7 @@ final class LogRecovery {
   private Recovered recover(FileChannel lock) throws IOException, AuditLogException {
     Path dir = settings.dir();
     List<Path> toCompress = tidy(dir);
-    List<SegmentName> segments = list(dir);
+    List<SegmentName> segments = Segments.list(dir);
     checkSequence(segments);
     if (segments.isEmpty()) {
       refuseIfWitnessed(-1);
@@ -180,22 +180,6 @@ final class LogRecovery {
       }
     }
     return toCompress;
-  }
-
-  /** The segments in log order, one per sequence range (a plain and a compressed copy count once). */
-  static List<SegmentName> list(Path dir) throws IOException {
-    List<SegmentName> segments = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "seg-*")) {
-      for (Path file : files) SegmentName.parse(file.getFileName().toString()).ifPresent(segments::add);
-    }
-    segments.sort(Comparator.comparingLong(SegmentName::first).thenComparing(SegmentName::compressed));
-    List<SegmentName> unique = new ArrayList<>();
-    for (SegmentName s : segments) {
-      SegmentName previous = unique.isEmpty() ? null : unique.get(unique.size() - 1);
-      if (previous != null && previous.first() == s.first() && previous.last() == s.last()) continue;
-      unique.add(s);
-    }
-    return unique;
   }
 
   private static void checkSequence(List<SegmentName> segments) throws AuditLogException {

@@ -181,7 +181,7 @@ class AuditLogTest {
       if (i % 20 == 0) Thread.sleep(30);
     }
     log.close();
-    List<SegmentName> segments = LogRecovery.list(tmp);
+    List<SegmentName> segments = Segments.list(tmp);
     assertThat(segments.size()).isGreaterThan(2);
     for (SegmentName s : segments.subList(0, segments.size() - 1)) {
       assertThat(s.compressed()).as(s.fileName()).isTrue();
@@ -256,7 +256,7 @@ class AuditLogTest {
     byte[] prev = new byte[32];
     long lastCheckpoint = -1;
     EntryScan scan = new EntryScan();
-    for (SegmentName segment : LogRecovery.list(dir)) {
+    for (SegmentName segment : Segments.list(dir)) {
       try (SegmentLines lines = SegmentLines.open(dir.resolve(segment.fileName()))) {
         while (lines.next()) {
           assertThat(lines.terminated()).isTrue();
