@@ -9,12 +9,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.lang.System.Logger.Level;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The admin listener: {@code GET /healthz}, {@code GET /readyz} and {@code GET /metrics} over plain HTTP on
- * {@code admin.listen} (loopback by default). It is its own {@link HttpServer}, so nothing here is reachable
+ * The admin listener: {@code GET /healthz}, {@code GET /readyz}, {@code GET /metrics} and {@code GET /checkpoint}
+ * over plain HTTP on {@code admin.listen} (loopback by default). It is its own {@link HttpServer}, so nothing here is reachable
  * through the public listener; everything else answers 404.
  */
 public final class AdminServer {
@@ -28,6 +29,7 @@ public final class AdminServer {
   private final AdminConfig config;
   private final GatewayMetrics metrics;
   private final Supplier<Future<Boolean>> readiness;
+  private final Supplier<Optional<String>> latestCheckpoint;
   private volatile HttpServer server;
 
   /**
@@ -35,6 +37,13 @@ public final class AdminServer {
    *     future, an exception or a slow answer means not ready)
    */
   public AdminServer(Vertx vertx, AdminConfig config, GatewayMetrics metrics, Supplier<Future<Boolean>> readiness) {
+    this(vertx, config, metrics, readiness, Optional::empty);
+  }
+
+  /** @param latestCheckpoint the audit log's latest signed checkpoint, served at {@code /checkpoint} */
+  public AdminServer(Vertx vertx, AdminConfig config, GatewayMetrics metrics, Supplier<Future<Boolean>> readiness,
+      Supplier<Optional<String>> latestCheckpoint) {
+    this.latestCheckpoint = Objects.requireNonNull(latestCheckpoint, "latestCheckpoint");
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.config = Objects.requireNonNull(config, "config");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -47,6 +56,7 @@ public final class AdminServer {
     router.get("/healthz").handler(this::health);
     router.get("/readyz").handler(this::ready);
     router.get("/metrics").handler(this::metrics);
+    router.get("/checkpoint").handler(this::checkpoint);
     // Catch-all rather than vertx-web's 405 for a known path with another method: the admin API is GET only.
     router.route().handler(ctx -> json(ctx, 404, "{\"status\":\"not_found\"}"));
 
@@ -86,6 +96,20 @@ public final class AdminServer {
         json(ctx, 503, "{\"status\":\"unready\"}");
       }
     });
+  }
+
+  /**
+   * The audit log's latest checkpoint, the signed note as text: what a witness or a monitor polls, and what
+   * {@code audit prove --checkpoint} takes. Public data (a size and a hash), so no more guarded than the metrics.
+   */
+  private void checkpoint(RoutingContext ctx) {
+    Optional<String> note = latestCheckpoint.get();
+    if (note.isEmpty()) {
+      json(ctx, 404, "{\"status\":\"no_checkpoint_yet\"}");
+      return;
+    }
+    ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").putHeader("Cache-Control", "no-store")
+        .end(note.get());
   }
 
   private void metrics(RoutingContext ctx) {

@@ -16,6 +16,7 @@ import picocli.CommandLine;
         KeygenCommand.class,
         SignWebhookCommand.class,
         VerifyLogCommand.class,
+        AuditCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   private static final java.util.logging.Logger AUTH_LOGGER =

@@ -106,7 +106,7 @@ public final class RunningGateway {
           new WebSocketTunnel(vertx, upstreamClients, metrics),
           recorder,
           metrics);
-      this.admin = new AdminServer(vertx, config.admin(), metrics, this::ready);
+      this.admin = new AdminServer(vertx, config.admin(), metrics, this::ready, auditLog::latestCheckpoint);
       this.certificates = new CertificateReloader(vertx, server::updateSsl, serverConfig.tls(), tls, metrics::certReload);
     } catch (Exception | Error e) {
       auditLog.close(); // gives the directory's lock back, so a corrected start in this process can take it

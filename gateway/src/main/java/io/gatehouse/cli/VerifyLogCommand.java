@@ -1,5 +1,6 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.audit.prove.ProofCheck;
 import io.gatehouse.audit.verify.Finding;
 import io.gatehouse.audit.verify.LogVerifier;
 import io.gatehouse.audit.verify.PublicKeyWindow;
@@ -29,8 +30,11 @@ public final class VerifyLogCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "a replica's audit.dir (repeat for several)")
-  private List<Path> dirs;
+  @Option(names = "--dir", paramLabel = "DIR", description = "a replica's audit.dir (repeat for several)")
+  private List<Path> dirs = List.of();
+
+  @Option(names = "--proof", paramLabel = "FILE", description = "a proof printed by gatehouse audit prove (repeatable)")
+  private List<Path> proofs = List.of();
 
   @Option(names = "--public-key", required = true, paramLabel = "PEM[@FROM..UNTIL]",
       description = "a signing key's public half; repeat for rotated keys, each with its validity window")
@@ -57,6 +61,25 @@ public final class VerifyLogCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    if (dirs.isEmpty() && proofs.isEmpty()) {
+      err.println("verify-log: give --dir DIR (a log) or --proof FILE (a proof), or both");
+      err.flush();
+      return 2;
+    }
+    boolean proofsHold = true;
+    for (Path proof : proofs) {
+      try {
+        List<String> problems = ProofCheck.check(proof, keys);
+        for (String problem : problems) out.println("BAD_PROOF " + proof + ":1 " + problem);
+        if (problems.isEmpty()) out.println("PROOF_OK " + proof);
+        proofsHold &= problems.isEmpty();
+      } catch (IOException e) {
+        err.println("verify-log: cannot read " + proof + ": " + e.getMessage());
+        err.flush();
+        out.flush();
+        return 2;
+      }
+    }
     LogVerifier verifier = new LogVerifier(keys, Optional.ofNullable(witness), staleness, Instant.now());
     long entries = 0;
     long checkpoints = 0;
@@ -76,8 +99,8 @@ public final class VerifyLogCommand implements Callable<Integer> {
       checkpoints += result.checkpoints();
       intact &= result.intact();
     }
-    if (intact) out.println("OK " + entries + " entries, " + checkpoints + " checkpoints");
+    if (intact && !dirs.isEmpty()) out.println("OK " + entries + " entries, " + checkpoints + " checkpoints");
     out.flush();
-    return intact ? 0 : 1;
+    return intact && proofsHold ? 0 : 1;
   }
 }

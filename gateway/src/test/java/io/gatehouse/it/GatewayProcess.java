@@ -258,6 +258,11 @@ public final class GatewayProcess implements AutoCloseable {
     }
   }
 
+  /** The body of a GET on the admin listener. */
+  public String adminBody(String path) throws Exception {
+    return adminGet(path).body();
+  }
+
   /** The admin listener's {@code /metrics} text. */
   public String metrics() throws Exception {
     return adminGet("/metrics").body();

@@ -15,7 +15,7 @@ public record PublicKeyWindow(byte[] publicKey, Optional<Instant> from, Optional
     publicKey = publicKey.clone();
   }
 
-  KeyRing.Trusted forOrigin(String origin) {
+  public KeyRing.Trusted forOrigin(String origin) {
     return new KeyRing.Trusted(new NoteKey(origin, publicKey), from, until);
   }
 }
