@@ -100,7 +100,8 @@ record GatewayStateFactory(
       guards.add(new SourceAllowListGuard(config.allow()));
       // Only on auth: sso routes (check refuses it elsewhere), so sso is there when the route has one.
       BreakGlass breakGlass = config.breakGlass()
-          .map(b -> BreakGlass.of(b, bodyBudget, server.timeouts().requestBody(), sso.context().events()))
+          .map(b -> BreakGlass.of(b, bodyBudget, server.timeouts().requestBody(), sso.context().events(),
+              sso.context().audit()))
           .orElse(BreakGlass.NONE);
       authentication(config, gatehouse, sso, breakGlass).ifPresent(guards::add);
       // Only SSO sessions carry groups and MFA (check refuses these keys on bearer routes, and warns that they do

@@ -82,15 +82,15 @@ public final class RunningGateway {
     this.metrics = new GatewayMetrics();
     this.bodyBudget = new BodyBudget(config.server().maxBufferedBodies().orElseGet(BodyBudget::defaultLimit));
     metrics.bufferedBodies(bodyBudget::used);
-    this.ssoRegistry = new SsoRegistry(vertx, Clock.systemUTC(), metrics, bodyBudget);
-    this.stateFactory = new GatewayStateFactory(schemes, metrics, Clock.systemUTC(), bodyBudget, ssoRegistry);
-    this.replays = openReplayStore(vertx, config.replay());
-    this.state = new AtomicReference<>(stateFactory.build(config, null, replays));
     // Opened before anything listens, and refusing to start when the log there cannot be continued honestly.
     this.auditLog = AuditLogOpener.open(config, metrics, List.of());
     this.configFile = ConfigEvents.Snapshot.read(config.source());
     auditLog.write(ConfigEvents.loaded(configFile));
     try {
+      this.ssoRegistry = new SsoRegistry(vertx, Clock.systemUTC(), metrics, bodyBudget, auditLog::write);
+      this.stateFactory = new GatewayStateFactory(schemes, metrics, Clock.systemUTC(), bodyBudget, ssoRegistry);
+      this.replays = openReplayStore(vertx, config.replay());
+      this.state = new AtomicReference<>(stateFactory.build(config, null, replays));
       this.upstreamClients = new UpstreamClients(vertx, upstreamClientOptions(config.server()),
           new PoolOptions().setHttp1MaxSize(MAX_UPSTREAM_CONNECTIONS).setMaxWaitQueueSize(MAX_WAITING_FOR_UPSTREAM));
       this.upstreamPools = new UpstreamConnectionPools(vertx, upstreamClientSettings(config.server()));
@@ -103,7 +103,7 @@ public final class RunningGateway {
           tls,
           state::get,
           new HttpForwarder(upstreamPools, metrics),
-          new WebSocketTunnel(vertx, upstreamClients, metrics),
+          new WebSocketTunnel(vertx, upstreamClients, metrics, auditLog::write),
           recorder,
           metrics);
       this.admin = new AdminServer(vertx, config.admin(), metrics, this::ready, auditLog::latestCheckpoint);

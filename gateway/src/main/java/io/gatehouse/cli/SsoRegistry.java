@@ -20,6 +20,7 @@ import io.gatehouse.sso.web.LoginRedirect;
 import io.gatehouse.sso.web.LogoutEndpoint;
 import io.gatehouse.sso.web.OidcCallbackEndpoint;
 import io.gatehouse.sso.web.SessionCheck;
+import io.gatehouse.sso.web.SsoAudit;
 import io.gatehouse.sso.web.SsoContext;
 import io.gatehouse.sso.web.SsoEvents;
 import io.gatehouse.sso.web.WhoamiEndpoint;
@@ -61,6 +62,7 @@ final class SsoRegistry {
   private final BodyBudget bodyBudget;
   private final Clock clock;
   private final SsoEvents events;
+  private final SsoAudit audit;
   private final SecureRandom random = new SecureRandom();
   private final Map<List<Object>, OidcProvider> providers = new HashMap<>();
   private final Map<List<Object>, TokenEndpoint> tokenEndpoints = new HashMap<>();
@@ -72,7 +74,9 @@ final class SsoRegistry {
   private List<Object> sharingKey;
 
   /** @param bodyBudget what Gatehouse's own endpoints charge the bodies they read to, as the guards do */
-  SsoRegistry(Vertx vertx, Clock clock, SsoEvents events, BodyBudget bodyBudget) {
+  SsoRegistry(Vertx vertx, Clock clock, SsoEvents events, BodyBudget bodyBudget,
+      java.util.function.Consumer<io.gatehouse.audit.AuditEvent> auditLog) {
+    this.audit = new SsoAudit(auditLog, clock);
     this.vertx = vertx;
     this.bodyBudget = bodyBudget;
     this.clock = clock;
@@ -108,7 +112,7 @@ final class SsoRegistry {
         .orElse(null);
     SsoContext context = new SsoContext(sso, provider, tokens, new SessionCodec(secrets),
         new LoginStateCodec(secrets, LoginRedirect.LOGIN_MAX_AGE), revocations, publicUrl,
-        URI.create(base + SsoContext.CALLBACK_PATH), relevantGroups(config), assertion, random, clock, events);
+        URI.create(base + SsoContext.CALLBACK_PATH), relevantGroups(config), assertion, random, clock, events, audit);
     return new Sso(context, new SessionCheck(context), new LoginRedirect(context),
         new BackchannelLogoutEndpoint(context, seenLogoutTokens, bodyBudget));
   }

@@ -1,8 +1,12 @@
 package io.gatehouse.forward;
 
 import io.gatehouse.admin.GatewayMetrics;
+import io.gatehouse.audit.AuditEvent;
+import io.gatehouse.audit.LogEvent;
 import io.gatehouse.core.Exchange;
+import io.gatehouse.core.Identity;
 import io.gatehouse.core.Reason;
+import io.gatehouse.core.Route;
 import io.gatehouse.http.ClientRequest;
 import io.gatehouse.http.ClientResponse;
 import io.gatehouse.http.RawStream;
@@ -13,6 +17,10 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.impl.headers.HeadersAdaptor;
 import io.vertx.core.net.NetSocket;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * Passes a WebSocket handshake (n8n's {@code /rest/push}) to n8n and, once n8n answers 101, splices the two
@@ -28,8 +36,11 @@ public final class WebSocketTunnel {
   private final UpstreamClients clients;
   private final UpstreamConnector connector;
   private final GatewayMetrics metrics;
+  private final Consumer<AuditEvent> auditLog;
 
-  public WebSocketTunnel(Vertx vertx, UpstreamClients clients, GatewayMetrics metrics) {
+  /** @param auditLog where the {@code websocket} open and close entries go */
+  public WebSocketTunnel(Vertx vertx, UpstreamClients clients, GatewayMetrics metrics, Consumer<AuditEvent> auditLog) {
+    this.auditLog = auditLog;
     this.vertx = vertx;
     this.clients = clients;
     this.connector = new UpstreamConnector(metrics);
@@ -78,9 +89,29 @@ public final class WebSocketTunnel {
     // From here the two sides' close handlers tell how the tunnel ends.
     RawStream clientSide = request.switchProtocols();
     metrics.webSocketOpened();
+    // An entry when it opens, not only when it ends: an editor's push channel can stay open for hours.
+    Instant opened = Instant.now();
+    auditLog.accept(webSocketEvent("open", exchange, opened, null));
     return new WebSocketSplice(vertx, exchange, clientSide, new NetSocketStream(upstreamSocket), settings.tunnelPingInterval())
         .run(settings.tunnelIdleTimeout(), metrics)
-        .onComplete(v -> metrics.webSocketClosed());
+        .onComplete(v -> {
+          metrics.webSocketClosed();
+          auditLog.accept(webSocketEvent("close", exchange, Instant.now(), Duration.between(opened, Instant.now())));
+        });
+  }
+
+  private static LogEvent webSocketEvent(String event, Exchange exchange, Instant time, Duration open) {
+    InetAddress client = exchange.clientAddress();
+    return LogEvent.of("websocket", time,
+        "event", event,
+        "request_id", exchange.requestId(),
+        "path", exchange.path(),
+        "route", exchange.route().map(Route::name).orElse(null),
+        "client_ip", client == null ? null : client.getHostAddress(),
+        "identity", exchange.identity().map(Identity::subject).orElse(null),
+        "bytes_in", open == null ? null : exchange.bytesIn(),
+        "bytes_out", open == null ? null : exchange.bytesOut(),
+        "duration_ms", open == null ? null : open.toMillis());
   }
 
   private Future<Void> relayRefusal(Exchange exchange, HttpClientResponse upstreamResponse) {

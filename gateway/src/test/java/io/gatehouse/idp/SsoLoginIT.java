@@ -148,6 +148,13 @@ class SsoLoginIT {
     JsonNode record = gateway.accessRecord(page.headers().firstValue("X-Request-Id").orElseThrow());
     assertThat(record.get("identity").asText()).isEqualTo(whoami.get("subject").asText());
     assertThat(record.toString()).doesNotContain(sessionCookie.substring(25, 60));
+    // The login is an entry of its own, naming the person as the IdP asserted them; no token, no cookie.
+    JsonNode login = gateway.auditEntry("sso", e -> e.path("event").asText().equals("login")
+        && e.path("email").asText().equals(TestRealm.ALICE.email()));
+    assertThat(login.get("subject").asText()).isEqualTo(whoami.get("subject").asText());
+    assertThat(login.get("groups")).extracting(JsonNode::asText).contains(TestRealm.GROUP);
+    assertThat(login.has("mfa")).isTrue();
+    assertThat(login.toString()).doesNotContain(sessionCookie.substring(25, 60)).doesNotContainIgnoringCase("token\":");
   }
 
   @Test void aPersonOutsideTheRequiredGroupsIsRefused403WithAPageNamingTheRuleButNotTheirClaims() throws Exception {

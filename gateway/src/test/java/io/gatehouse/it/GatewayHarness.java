@@ -9,6 +9,8 @@ import io.gatehouse.cli.RunningGateway;
 import io.gatehouse.config.ConfigLoader;
 import io.gatehouse.config.ConfigProblem;
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.WebhookConfig;
+import io.gatehouse.guard.signature.SignatureScheme;
 import io.gatehouse.tls.DevCertificateWriter;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
@@ -29,8 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import io.gatehouse.config.WebhookConfig;
-import io.gatehouse.guard.signature.SignatureScheme;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -258,6 +258,22 @@ public final class GatewayHarness implements AutoCloseable {
       return records.size() >= atLeast;
     }, Duration.ofSeconds(10), "at least " + atLeast + " access-log records");
     return List.copyOf(records);
+  }
+
+  /** The first audit entry of {@code kind} that {@code matches}, waiting for it. */
+  public JsonNode auditEntry(String kind, java.util.function.Predicate<JsonNode> matches) throws Exception {
+    JsonNode[] found = new JsonNode[1];
+    awaitTrue(() -> {
+      try {
+        LogEntries.forEach(dir.resolve("audit"), e -> {
+          if (found[0] == null && kind.equals(e.path("kind").asText()) && matches.test(e)) found[0] = e;
+        });
+      } catch (IOException e) {
+        return false;
+      }
+      return found[0] != null;
+    }, Duration.ofSeconds(10), "a " + kind + " audit entry");
+    return found[0];
   }
 
   /** The access-log record for one request id. */

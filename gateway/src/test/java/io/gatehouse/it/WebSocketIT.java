@@ -140,6 +140,14 @@ class WebSocketIT {
     JsonNode record = gateway.accessRecord(requestId);
     assertThat(record.get("status").asInt()).isEqualTo(101);
     assertThat(record.get("reason").asText()).isEqualTo("none");
+    // And the audit log has the tunnel's own entries: when it opened (a push channel lasts hours) and closed.
+    String id = requestId;
+    assertThat(gateway.auditEntry("websocket", e -> e.path("request_id").asText().equals(id)
+        && e.path("event").asText().equals("open")).get("path").asText()).isEqualTo("/ws");
+    JsonNode closed = gateway.auditEntry("websocket", e -> e.path("request_id").asText().equals(id)
+        && e.path("event").asText().equals("close"));
+    assertThat(closed.get("duration_ms").asLong()).isNotNegative();
+    assertThat(closed.has("bytes_out")).isTrue();
   }
 
   @Test void refusesHandshakeFromOutsideAllowListWith403AndNeverReachesUpstream() throws Exception {

@@ -11,6 +11,7 @@ import io.gatehouse.core.Reason;
 import io.gatehouse.core.ResponseHeaders;
 import io.gatehouse.core.Verdict;
 import io.gatehouse.guard.BodyReader;
+import io.gatehouse.sso.web.SsoAudit;
 import io.gatehouse.sso.web.SsoEvents;
 import io.vertx.core.Future;
 import java.io.IOException;
@@ -33,16 +34,19 @@ public final class BreakGlass {
   private static final System.Logger LOG = System.getLogger(BreakGlass.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   /** No break-glass: no source is admitted. */
-  public static final BreakGlass NONE = new BreakGlass(List.of(), List.of(), null, Duration.ZERO, SsoEvents.NONE);
+  public static final BreakGlass NONE =
+      new BreakGlass(List.of(), List.of(), null, Duration.ZERO, SsoEvents.NONE, SsoAudit.NONE);
 
   private final List<Cidr> sources;
   private final List<String> users;
   private final BodyBudget budget;
   private final Duration bodyTimeout;
   private final SsoEvents events;
+  private final SsoAudit audit;
 
   private BreakGlass(List<Cidr> sources, List<String> users, BodyBudget budget, Duration bodyTimeout,
-      SsoEvents events) {
+      SsoEvents events, SsoAudit audit) {
+    this.audit = audit;
     this.sources = List.copyOf(sources);
     this.users = List.copyOf(users);
     this.budget = budget;
@@ -52,8 +56,8 @@ public final class BreakGlass {
 
   /** @param bodyTimeout {@code server.timeouts.request_body}, for the login body */
   public static BreakGlass of(RouteConfig.BreakGlass config, BodyBudget budget, Duration bodyTimeout,
-      SsoEvents events) {
-    return new BreakGlass(config.allow(), config.users(), budget, bodyTimeout, events);
+      SsoEvents events, SsoAudit audit) {
+    return new BreakGlass(config.allow(), config.users(), budget, bodyTimeout, events, audit);
   }
 
   /** Whether the request comes from a break-glass source (after trusted-proxy resolution). */
@@ -83,6 +87,7 @@ public final class BreakGlass {
         // Not the name: a password typed into the name field would end up in the log.
         exchange.detail("break-glass login refused: not an account listed in break_glass.users");
         events.ssoEvent(SsoEvents.BREAK_GLASS, "refused");
+        audit.record("break_glass", exchange, null, null, null, null, "n8n password login refused: not a listed account");
         LOG.log(System.Logger.Level.WARNING, "break-glass: n8n password login from {0} refused (not a listed"
             + " account)", exchange.clientAddress().getHostAddress());
         return Verdict.refuse(Reason.SSO_REQUIRED);
@@ -90,6 +95,7 @@ public final class BreakGlass {
       exchange.body(read.result());
       exchange.detail("break-glass: n8n password login as " + account.get());
       events.ssoEvent(SsoEvents.BREAK_GLASS, "login");
+      audit.record("break_glass", exchange, null, account.get(), null, null, "n8n password login let through");
       LOG.log(System.Logger.Level.WARNING, "break-glass: n8n password login as {0} from {1} let through",
           account.get(), exchange.clientAddress().getHostAddress());
       return Future.succeededFuture(new Verdict.Pass(Optional.empty(), ResponseHeaders.NONE));

@@ -115,6 +115,7 @@ public final class SsoSessionGuard implements Guard {
       headers = ResponseHeaders.of("Set-Cookie", SsoCookies.clear(SsoCookies.SESSION));
       exchange.detail("n8n sign-out: session ended");
       sso.events().ssoEvent(SsoEvents.LOGOUT, "ok");
+      sso.audit().record("logout", exchange, session.subject(), session.email(), null, null, "n8n sign-out");
     }
     return new Verdict.Pass(Optional.of(identity), headers);
   }

@@ -83,6 +83,7 @@ public final class BackchannelLogoutEndpoint implements LocalEndpoint {
     return sso.revoke(revocation).map(v -> {
       exchange.detail(what);
       sso.events().ssoEvent(SsoEvents.BACKCHANNEL_LOGOUT, "ok");
+      sso.audit().record("backchannel_logout", exchange, sub, null, null, null, what);
       return (LocalAnswer) new LocalAnswer.Response(200, ResponseHeaders.NONE, null, new byte[0]);
     }).recover(failure -> {
       // Ended on this replica only. Said to the IdP (its admin sees a failed logout), and the token may be sent

@@ -29,6 +29,7 @@ public final class LogoutEndpoint implements LocalEndpoint {
     SsoCookies.read(exchange.request(), SsoCookies.SESSION).flatMap(sso.sessions()::decode).ifPresent(session -> {
       sso.endSession(session);
       exchange.detail("logout of session " + session.id());
+      sso.audit().record("logout", exchange, session.subject(), session.email(), null, null, "gatehouse logout");
     });
     if (exchange.detail() == null) exchange.detail("logout without a session");
     sso.events().ssoEvent(SsoEvents.LOGOUT, "ok");

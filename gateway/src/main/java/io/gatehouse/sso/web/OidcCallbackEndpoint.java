@@ -113,9 +113,13 @@ public final class OidcCallbackEndpoint implements LocalEndpoint {
         session.mfa(), session.id(), now.plus(sso.config().session().maxLifetime())));
     exchange.detail("login" + (session.mfa() ? " with MFA" : ""));
     sso.events().ssoEvent(SsoEvents.LOGIN, "ok");
+    sso.audit().record("login", exchange, session.subject(), session.email(), session.groups(), session.mfa(),
+        login.stepUp() ? "step-up" : null);
     ResponseHeaders setSession = ResponseHeaders.of("Set-Cookie", SsoCookies.set(SsoCookies.SESSION, cookie, null));
     if (login.stepUp()) {
       sso.events().ssoEvent(SsoEvents.STEP_UP, session.mfa() ? "ok" : "no_mfa");
+      sso.audit().record("step_up", exchange, session.subject(), session.email(), null, session.mfa(),
+          session.mfa() ? "with a second factor" : "without a second factor: refused");
       if (!session.mfa()) {
         exchange.detail("step-up login without a second factor (acr " + claims.acr() + ")");
         exchange.publicNote("This page requires signing in with multi-factor authentication, and the sign-in just"
@@ -137,6 +141,7 @@ public final class OidcCallbackEndpoint implements LocalEndpoint {
   private Future<LocalAnswer> refuse(Exchange exchange, Reason reason, String outcome, String detail) {
     exchange.detail(detail);
     sso.events().ssoEvent(SsoEvents.LOGIN, outcome);
+    sso.audit().record("login_refused", exchange, null, null, null, null, outcome);
     if (reason == Reason.UNAUTHENTICATED) {
       exchange.publicNote("Signing in did not complete. Go back to the page you wanted and try again.");
     }

@@ -184,6 +184,8 @@ public final class SessionCheck {
       Instant now) {
     if (answer instanceof TokenEndpoint.Answer.Refused) {
       sso.events().ssoEvent(SsoEvents.REVALIDATION, "refused");
+      sso.audit().record("revalidation_refused", null, session.subject(), session.email(), null, null,
+          "the IdP refused the session's refresh: session " + session.id() + " revoked");
       // Revoked, not only refused here: every replica ends it now (those that did not claim this revalidation let
       // it through meanwhile), and no later request of it asks the IdP again.
       sso.revoke(Revocation.session(session.id(), now));

@@ -36,7 +36,8 @@ public record SsoContext(
     N8nIdentityAssertion n8nAssertion,
     SecureRandom random,
     Clock clock,
-    SsoEvents events) {
+    SsoEvents events,
+    SsoAudit audit) {
 
   public static final String CALLBACK_PATH = "/_gatehouse/oidc/callback";
   public static final String LOGOUT_PATH = "/_gatehouse/logout";

@@ -76,6 +76,6 @@ class SessionCheckTest {
         new TokenEndpoint(vertx, "gatehouse", "client-secret-0123456789"), new SessionCodec(secrets),
         new LoginStateCodec(secrets, Duration.ofMinutes(10)), revocations, URI.create("https://localhost"),
         URI.create("https://localhost/_gatehouse/oidc/callback"), Set.of(), null, new SecureRandom(), clock,
-        SsoEvents.NONE);
+        SsoEvents.NONE, SsoAudit.NONE);
   }
 }
