@@ -470,7 +470,9 @@ public final class AuditLog implements AutoCloseable {
     boolean hasEntries = tree.size() > first;
     boolean full = segment.committedSize() >= settings.segmentMaxSize();
     boolean old = System.nanoTime() - segmentStartNanos >= settings.segmentMaxAge().toNanos();
-    if (!hasEntries || !(full || old) || checkpointedSize != tree.size()) return true;
+    if (!hasEntries || !(full || old)) return true;
+    // The seal is a checkpoint of exactly the segment's entries: sign one now rather than let the segment grow on.
+    if (checkpointedSize != tree.size() && !maybeCheckpoint(true)) return false;
     SegmentName sealed = SegmentName.sealed(first, tree.size() - 1, segmentFrom, segmentTo);
     Path from = settings.dir().resolve(segmentName.fileName());
     Path to = settings.dir().resolve(sealed.fileName());

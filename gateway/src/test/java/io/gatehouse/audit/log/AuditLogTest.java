@@ -234,6 +234,31 @@ class AuditLogTest {
   }
 
   @Test
+  void aHungDiskMakesTheLogUnwritableWithinTheStallBoundAndWritableOnceItMovesAgain() throws Exception {
+    // A FIFO as the witness file: opening it for writing blocks until a reader comes, as a hung NFS mount blocks.
+    Path witness = tmp.resolve("witness");
+    Files.createDirectories(witness);
+    Path fifo = witness.resolve(Witness.fileName("gatehouse.test/audit/r1"));
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    AuditLog log = AuditLog.open(settings(tmp.resolve("audit")).withWitness(witness), events, List.of());
+    try {
+      log.write(record("stuck"));
+      await(() -> !log.writable());
+      long stuckAt = System.nanoTime();
+      assertThat(log.write(record("queued"))).as("writing never blocks the caller").isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - stuckAt)).isLessThan(Duration.ofMillis(100));
+      try (var reader = Files.newInputStream(fifo)) { // the disk answers again
+        await(log::writable);
+      }
+    } finally {
+      Files.delete(fifo); // later checkpoints go to a plain file again
+      log.close();
+    }
+    assertThat(LogEntries.all(tmp.resolve("audit"))).extracting(e -> e.path("request_id").asText())
+        .contains("stuck", "queued");
+  }
+
+  @Test
   void drainsOnADaemonThreadNamedForTheAuditWriter() throws Exception {
     AuditLog log = AuditLog.open(settings(), events, List.of());
     try {
