@@ -24,14 +24,29 @@ public final class LogEntries {
 
   /** Every entry of every segment of {@code dir}; a half-written last line is skipped. */
   public static void forEach(Path dir, Visitor visitor) throws IOException {
-    for (SegmentName segment : Segments.list(dir)) forEach(dir.resolve(segment.fileName()), segment, visitor);
+    for (SegmentName segment : Segments.list(dir)) read(dir, segment, visitor);
+  }
+
+  /** Reads one segment; a running writer may seal or compress it meanwhile, so its new name is looked up. */
+  private static void read(Path dir, SegmentName segment, Visitor visitor) throws IOException {
+    try {
+      forEach(dir.resolve(segment.fileName()), segment, visitor);
+    } catch (java.nio.file.NoSuchFileException moved) {
+      for (SegmentName now : Segments.list(dir)) {
+        if (now.first() == segment.first()) {
+          forEach(dir.resolve(now.fileName()), now, visitor);
+          return;
+        }
+      }
+      throw moved;
+    }
   }
 
   /** The entries of the segments whose names say they may hold times in {@code [from, to)}. */
   public static void forEachBetween(Path dir, java.time.Instant from, java.time.Instant to, Visitor visitor)
       throws IOException {
     for (SegmentName segment : Segments.list(dir)) {
-      if (segment.mayOverlap(from, to)) forEach(dir.resolve(segment.fileName()), segment, visitor);
+      if (segment.mayOverlap(from, to)) read(dir, segment, visitor);
     }
   }
 

@@ -259,6 +259,48 @@ class AuditLogTest {
   }
 
   @Test
+  void aNewSigningKeyContinuesTheLogWithAKeyEntryWhenTheOldKeyIsTrusted() throws Exception {
+    AuditLog first = AuditLog.open(settings(), events, List.of());
+    first.write(record("signed-by-old"));
+    first.close();
+    NoteSigner newer = new NoteSigner("gatehouse.test/audit/r1", filled(5));
+    AuditLogSettings rotated = new AuditLogSettings(tmp, "gatehouse.test/audit/r1", "r1", java.util.Optional.of(newer),
+        new KeyRing(List.of(new KeyRing.Trusted(newer.key(), java.util.Optional.empty(), java.util.Optional.empty()),
+            new KeyRing.Trusted(signer.key(), java.util.Optional.empty(), java.util.Optional.empty()))),
+        Duration.ofMillis(100), Duration.ofMinutes(1), 256L << 20, Duration.ofDays(1), java.util.Optional.empty(),
+        "test", java.time.Clock.systemUTC());
+    AuditLog second = AuditLog.open(rotated, events, List.of());
+    second.write(record("signed-by-new"));
+    second.close();
+
+    JsonNode key = LogEntries.all(tmp).stream().filter(e -> e.get("kind").asText().equals("key")).findFirst().orElseThrow();
+    assertThat(key.get("key_id").asText()).isEqualTo(String.format("%08x", newer.key().keyId()));
+    assertThat(key.get("previous_key_id").asText()).isEqualTo(String.format("%08x", signer.key().keyId()));
+    assertThat(key.get("verifier_key").asText()).isEqualTo(newer.key().verifierKey());
+    var both = new io.gatehouse.audit.verify.LogVerifier(List.of(
+        new io.gatehouse.audit.verify.PublicKeyWindow(signer.key().publicKey(), java.util.Optional.empty(),
+            java.util.Optional.empty()),
+        new io.gatehouse.audit.verify.PublicKeyWindow(newer.key().publicKey(), java.util.Optional.empty(),
+            java.util.Optional.empty())), java.util.Optional.empty(), java.util.Optional.empty(), Instant.now());
+    assertThat(both.verify(tmp).findings()).isEmpty();
+
+    // Without the old key listed, a restart refuses: it could not tell its last checkpoint from a forged one.
+    AuditLogSettings untrusting = new AuditLogSettings(tmp, "gatehouse.test/audit/r1", "r1",
+        java.util.Optional.of(new NoteSigner("gatehouse.test/audit/r1", filled(6))),
+        KeyRing.of(new NoteSigner("gatehouse.test/audit/r1", filled(6)).key()), Duration.ofMillis(100),
+        Duration.ofMinutes(1), 256L << 20, Duration.ofDays(1), java.util.Optional.empty(), "test",
+        java.time.Clock.systemUTC());
+    assertThatThrownBy(() -> AuditLog.open(untrusting, events, List.of()))
+        .isInstanceOf(AuditLogException.class).hasMessageContaining("audit.public_keys");
+  }
+
+  private static byte[] filled(int value) {
+    byte[] b = new byte[32];
+    java.util.Arrays.fill(b, (byte) value);
+    return b;
+  }
+
+  @Test
   void drainsOnADaemonThreadNamedForTheAuditWriter() throws Exception {
     AuditLog log = AuditLog.open(settings(), events, List.of());
     try {
