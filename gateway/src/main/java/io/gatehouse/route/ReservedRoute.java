@@ -32,7 +32,10 @@ public final class ReservedRoute {
       return endpoint == null ? Future.succeededFuture(new LocalAnswer.Refusal(new Verdict.Refuse(Reason.NO_ROUTE)))
           : endpoint.serve(exchange);
     };
-    return new Route(NAME, List.of(PREFIX), new GuardChain(List.of()), new Route.Target.Local(dispatch), false, maxBody);
+    // Fails open: a full disk must not stop a back-channel logout from ending sessions, nor people from logging in
+    // to an editor that itself fails open; each entry lost is still counted.
+    return new Route(NAME, List.of(PREFIX), new GuardChain(List.of()), new Route.Target.Local(dispatch), false, maxBody,
+        new Route.AuditPolicy(false, java.util.Set.of()));
   }
 
   /** No endpoints yet: every reserved path is 404, and still never forwarded. */

@@ -3,7 +3,6 @@ package io.gatehouse.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.audit.log.LogEntries;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -43,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  * access log is flushed, and the process exits 0. A real child JVM, since signals and exit codes are the point.
  */
 class GracefulShutdownIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** The harness config's {@code server.timeouts.drain}. */
   private static final Duration DRAIN = Duration.ofSeconds(5);
 
