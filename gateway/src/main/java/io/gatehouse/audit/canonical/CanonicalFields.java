@@ -1,6 +1,5 @@
 package io.gatehouse.audit.canonical;
 
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +66,7 @@ public final class CanonicalFields {
   }
 
   /** Appends the object's canonical bytes to {@code out}. Two members of one name are a bug and throw. */
-  public void writeTo(ByteArrayOutputStream out) {
+  public void writeTo(ByteSink out) {
     sortByName();
     out.write('{');
     for (int i = 0; i < count; i++) {
@@ -98,13 +97,13 @@ public final class CanonicalFields {
     }
   }
 
-  private static void value(Object value, ByteArrayOutputStream out) {
+  private static void value(Object value, ByteSink out) {
     if (value instanceof String s) {
       string(s.length() > MAX_STRING ? s.substring(0, MAX_STRING) + CUT_MARK : s, out);
     } else if (value instanceof Long l) {
-      writeAscii(Long.toString(l), out);
+      out.writeAscii(Long.toString(l));
     } else if (value instanceof Boolean b) {
-      writeAscii(b ? "true" : "false", out);
+      out.writeAscii(b ? "true" : "false");
     } else if (value instanceof List<?> list) {
       out.write('[');
       for (int i = 0; i < list.size(); i++) {
@@ -119,15 +118,12 @@ public final class CanonicalFields {
     }
   }
 
-  private static void writeAscii(String s, ByteArrayOutputStream out) {
-    for (int i = 0; i < s.length(); i++) out.write(s.charAt(i));
-  }
 
   /**
    * A JSON string as RFC 8785 writes it, in UTF-8. A lone surrogate (a value taken from a request can hold one) is
    * written as U+FFFD: the entry must still be written, and it cannot be UTF-8 otherwise.
    */
-  static void string(String s, ByteArrayOutputStream out) {
+  static void string(String s, ByteSink out) {
     out.write('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -4,13 +4,13 @@ import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditLogEvents;
 import io.gatehouse.audit.AuditSink;
 import io.gatehouse.audit.LogEvent;
+import io.gatehouse.audit.canonical.ByteSink;
 import io.gatehouse.audit.canonical.CanonicalFields;
 import io.gatehouse.audit.merkle.Hasher;
 import io.gatehouse.audit.merkle.TreeBuilder;
 import io.gatehouse.audit.note.Checkpoint;
 import io.gatehouse.audit.note.NoteSigner;
 import io.netty.util.internal.PlatformDependent;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -20,8 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -70,8 +68,6 @@ public final class AuditLog implements AutoCloseable {
   private static final long BATCH_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
   private static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(10);
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   /** Put on the queue by {@link #close()} only to wake the thread; never written. */
   private static final AuditEvent WAKE_UP = new LogEvent("wake-up", Instant.EPOCH, Map.of());
 
@@ -100,6 +96,7 @@ public final class AuditLog implements AutoCloseable {
   private final TreeBuilder tree;
   private final Hasher hasher = new Hasher();
   private final CanonicalFields fields = new CanonicalFields();
+  private final EntryTimes times = new EntryTimes();
   private final Batch batch = new Batch();
   private final Optional<Witness> witness;
   private SegmentFile segment;
@@ -361,7 +358,7 @@ public final class AuditLog implements AutoCloseable {
     fields.put("seq", seq)
         .put("prev", Base64.getEncoder().encodeToString(prevLeaf))
         .put("kind", kind)
-        .put("time", TIME.format(time))
+        .put("time", times.format(time))
         .put("replica", settings.replica())
         .put("config", configVersion);
   }
@@ -565,7 +562,7 @@ public final class AuditLog implements AutoCloseable {
 
   /** The encoded entries of one batch, kept until they are written, and where each one is. */
   private static final class Batch {
-    final LineBuffer bytes = new LineBuffer();
+    final ByteSink bytes = new ByteSink(256 * 1024);
     long[] seqs = new long[MAX_BATCH];
     int[] starts = new int[MAX_BATCH];
     int[] lengths = new int[MAX_BATCH];
@@ -591,25 +588,6 @@ public final class AuditLog implements AutoCloseable {
 
     byte[] line(int i) {
       return java.util.Arrays.copyOfRange(bytes.array(), starts[i], starts[i] + lengths[i]);
-    }
-  }
-
-  /** A reusable byte buffer that can drop a partly encoded entry and be written without copying. */
-  private static final class LineBuffer extends ByteArrayOutputStream {
-    LineBuffer() {
-      super(256 * 1024);
-    }
-
-    void truncate(int size) {
-      count = size;
-    }
-
-    byte[] array() {
-      return buf;
-    }
-
-    ByteBuffer asByteBuffer() {
-      return ByteBuffer.wrap(buf, 0, count);
     }
   }
 }

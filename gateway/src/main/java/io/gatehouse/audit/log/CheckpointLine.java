@@ -3,8 +3,8 @@ package io.gatehouse.audit.log;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.gatehouse.audit.canonical.ByteSink;
 import io.gatehouse.audit.canonical.CanonicalFields;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -22,7 +22,7 @@ public final class CheckpointLine {
 
   /** The line's bytes, without the newline. */
   public static byte[] encode(String note) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(note.length() + 32);
+    ByteSink out = new ByteSink(note.length() + 32);
     new CanonicalFields().put("checkpoint", note).writeTo(out);
     return out.toByteArray();
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +46,9 @@ class CanonicalFieldsTest {
           }
         }
       }
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteSink out = new ByteSink(16);
       fields.writeTo(out);
-      assertThat(out.toString(StandardCharsets.UTF_8))
+      assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8))
           .isEqualTo(new String(CanonicalJson.encode(reference), StandardCharsets.UTF_8));
     }
   }
@@ -61,9 +60,9 @@ class CanonicalFieldsTest {
         .putValue("a", Map.of("last", 2L, "first", 1L))
         .put("c", "x".repeat(CanonicalFields.MAX_STRING + 10))
         .put("d", "bad\ud800end");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteSink out = new ByteSink(16);
     fields.writeTo(out);
-    String text = out.toString(StandardCharsets.UTF_8);
+    String text = new String(out.toByteArray(), StandardCharsets.UTF_8);
     assertThat(text).startsWith("{\"a\":{\"first\":1,\"last\":2},\"c\":\"xxx")
         .contains("x" + CanonicalFields.CUT_MARK + "\"")
         .endsWith(",\"d\":\"bad\ufffdend\"}")

@@ -294,6 +294,20 @@ class AuditLogTest {
         .isInstanceOf(AuditLogException.class).hasMessageContaining("audit.public_keys");
   }
 
+  @Test
+  void anEntryOverTheTlogTilesLimitIsWrittenCutWithItsOriginalSize() throws Exception {
+    AuditLog log = AuditLog.open(settings(), events, List.of());
+    List<String> huge = java.util.Collections.nCopies(100, "x".repeat(4_000));
+    log.write(io.gatehouse.audit.LogEvent.of("config", Instant.now(), "event", "reload", "changed", huge));
+    log.close();
+    JsonNode cut = LogEntries.all(tmp).stream().filter(e -> e.has("cut")).findFirst().orElseThrow();
+    assertThat(cut.get("cut").asLong()).isGreaterThan(AuditLog.MAX_ENTRY);
+    assertThat(cut.get("kind").asText()).isEqualTo("config");
+    assertThat(Files.readAllLines(tmp.resolve(SegmentName.open(0).fileName())))
+        .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(AuditLog.MAX_ENTRY));
+    assertThat(rebuiltChainAndLastCheckpoint(tmp)).isEqualTo(LogEntries.all(tmp).size());
+  }
+
   private static byte[] filled(int value) {
     byte[] b = new byte[32];
     java.util.Arrays.fill(b, (byte) value);
