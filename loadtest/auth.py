@@ -31,6 +31,7 @@ import secrets as secrets_module
 import ssl
 import time
 
+import auditlog
 import idp
 import loadgen
 from figures import med, stats
@@ -241,7 +242,7 @@ class AuthScenario:
         logged with 200 and the identity its credential carries (the sso and bearer lines with their subject), and
         the only refusals logged are those this scenario sent on purpose (log_in, check_routes)."""
         counted = {r: sum(x.get("requests", 0) for x in self.runs if x["route"] == r) for r in ROUTE_ORDER}
-        logged = count_access_lines(self.gatehouse["access_log"], self.subjects)
+        logged = count_access_lines(self.gatehouse["audit_dir"], self.subjects)
         problems = []
         for route in ROUTE_ORDER:
             m = logged.get(route, {})
@@ -344,34 +345,41 @@ class AuthScenario:
         return logcheck
 
 
-def count_access_lines(path, subjects):
-    """Per route of the auth gateway, its access-log lines: ok (200 with the route's subject; subjects: route ->
-    subject, none expects no identity), closed (499 client_closed with that subject: a load generator stopping with
-    requests in flight) and refused (anything else)."""
-    # A request of the load is one exact run of fields (AccessRecordJson writes them always in the same order):
-    # found by a substring test, which reads the ~1 GB a part writes in seconds. Any other line is parsed whole.
-    fast = {route: f'"route":"{route}","client_ip":"127.0.0.1","identity":{json.dumps(subjects.get(route))},'
-                   f'"method":"GET","path":"{prefix}1k","query":null,"status":200,'.encode()
-            for route, prefix in ROUTES.items()}
+def count_access_lines(audit_dir, subjects):
+    """Per route of the auth gateway, the request entries of its signed audit log: ok (200 with the route's subject;
+    subjects: route -> subject, none expects no identity), closed (499 client_closed with that subject: a load
+    generator stopping with requests in flight) and refused (anything else). Other kinds of entry (start, config,
+    stop) are not requests and are left out."""
+    # A request of the load is a line with exactly these members (absent: not in the line). Entries are canonical
+    # JSON (auditlog.py), so each member is one exact run of bytes: found by substring tests, which read the ~1 GB a
+    # part writes in seconds. Any other request entry is parsed whole.
+    fast = {}
+    for route, prefix in ROUTES.items():
+        expected = {"client_ip": "127.0.0.1", "identity": subjects.get(route), "method": "GET",
+                    "path": f"{prefix}1k", "query": None, "status": 200, "decision": "allow", "reason": "none"}
+        fast[route] = (auditlog.member_needle("route", route),
+                       [auditlog.member_needle(k, v) for k, v in expected.items() if v is not None],
+                       [auditlog.absent_needle(k) for k, v in expected.items() if v is None])
     out = {route: {"lines": 0, "ok": 0, "closed": 0, "refused": 0} for route in ROUTES}
-    with open(path, "rb") as f:
-        for line in f:
-            for route, needle in fast.items():
-                if needle in line:
-                    out[route]["lines"] += 1
-                    out[route]["ok"] += 1
-                    break
+    for line in auditlog.entry_lines(audit_dir):
+        if auditlog.REQUEST not in line:
+            continue
+        for route, (route_needle, present, absent) in fast.items():
+            if route_needle in line and all(n in line for n in present) and not any(n in line for n in absent):
+                out[route]["lines"] += 1
+                out[route]["ok"] += 1
+                break
+        else:
+            rec = json.loads(line)
+            m = out.setdefault(rec.get("route"), {"lines": 0, "ok": 0, "closed": 0, "refused": 0})
+            m["lines"] += 1
+            mine = rec.get("identity") == subjects.get(rec.get("route"))
+            if rec.get("status") == 200 and mine:
+                m["ok"] += 1
+            elif rec.get("status") == 499 and rec.get("reason") == "client_closed" and mine:
+                m["closed"] += 1
             else:
-                rec = json.loads(line)
-                m = out.setdefault(rec.get("route"), {"lines": 0, "ok": 0, "closed": 0, "refused": 0})
-                m["lines"] += 1
-                mine = rec.get("identity") == subjects.get(rec.get("route"))
-                if rec.get("status") == 200 and mine:
-                    m["ok"] += 1
-                elif rec.get("status") == 499 and rec.get("reason") == "client_closed" and mine:
-                    m["closed"] += 1
-                else:
-                    m["refused"] += 1
+                m["refused"] += 1
     return out
 
 

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 
+import auditlog
 import auth
 import chart
 import loadgen
@@ -279,14 +280,17 @@ class Bench:
         return out
 
     def access_log_lines(self):
-        """Lines in each proxy's access log: all, and those of the guarded route (both logs are JSON and name the
-        route: the check that the guarded cases went through it)."""
+        """Requests in each proxy's log: all, and those of the guarded route (both logs are JSON and name the route:
+        the check that the guarded cases went through it). nginx's is its access log, a line per request;
+        Gatehouse's the request entries of its signed audit log (auditlog.py)."""
         counts = {}
         if not self.proxies:
             return counts
-        for target, path in (("nginx", self.nginx["access_log"]), ("gatehouse", self.gatehouse["access_log"])):
-            counted = count_lines(path, b'"route":"guarded"')
-            counts[target] = {"lines": counted[0], "guarded": counted[1]} if counted else None
+        counted = {"nginx": auditlog.count_lines(self.nginx["access_log"], b'"route":"guarded"'),
+                   "gatehouse": auditlog.count_requests(self.gatehouse["audit_dir"],
+                                                        auditlog.member_needle("route", "guarded"))}
+        for target, c in counted.items():
+            counts[target] = {"lines": c[0], "guarded": c[1]} if c else None
         return counts
 
     def gatehouse_gc(self):
@@ -299,23 +303,6 @@ class Bench:
             return dict(zip(out[0].split(), out[1].split()))
         except (OSError, subprocess.TimeoutExpired, IndexError):
             return None
-
-
-def count_lines(path, needle):
-    """(lines, lines containing needle), or None when the file cannot be read."""
-    lines = hits = 0
-    tail = b""
-    try:
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                buf = tail + chunk
-                end = buf.rfind(b"\n") + 1  # whole lines only: a line cut by the chunk joins the next one
-                lines += buf.count(b"\n", 0, end)
-                hits += buf.count(needle, 0, end)
-                tail = buf[end:]
-    except OSError:
-        return None
-    return lines, hits
 
 
 def guarded_log_problems(runs, logs):

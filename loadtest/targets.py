@@ -145,23 +145,33 @@ def start_nginx_proxy(procs, work, certs, upstream_port, buffering):
     return {"proc": proc, "port": port, "conf": conf, "access_log": os.path.join(prefix, "access.jsonl")}
 
 
-def start_gatehouse(procs, work, certs, upstream_port, jar, jvm_flags, webhook_path, webhook_secret):
+def start_gatehouse(procs, work, certs, upstream_port, jar, jvm_flags, webhook_path, webhook_secret, home=None,
+                    name="gatehouse", keygen_jar=None):
     """webhook_secret reaches the config through ${env:GATEHOUSE_BENCH_WEBHOOK_SECRET}, never written to disk."""
-    return launch_gatehouse(procs, os.path.join(work, "gatehouse"), "gatehouse", "gatehouse-bench.yaml", certs,
+    return launch_gatehouse(procs, home or os.path.join(work, "gatehouse"), name, "gatehouse-bench.yaml", certs,
                             {"UPSTREAM_PORT": upstream_port, "WEBHOOK_PATH": webhook_path}, jar, jvm_flags,
-                            {"GATEHOUSE_BENCH_WEBHOOK_SECRET": webhook_secret}, "/1k")
+                            {"GATEHOUSE_BENCH_WEBHOOK_SECRET": webhook_secret}, "/1k", keygen_jar=keygen_jar)
 
 
-def launch_gatehouse(procs, home, name, template, certs, values, jar, jvm_flags, secrets, ready_path, port=None):
-    """Gatehouse with the config template filled in with values (plus its ports, certificate and audit dir, in
-    home), started with secrets (a dict) in its environment, where the config's ${env:...} reads them: never on
-    disk, nor on a command line. Ready once ready_path answers 200. port: the public port, when it had to be known
-    before (e.g. for an IdP's redirect URI)."""
+def keygen(jar, prefix):
+    """A fresh Ed25519 audit signing key from the gateway's own keygen: (prefix.key, prefix.pub)."""
+    subprocess.run(["java", "-jar", jar, "keygen", "--out", prefix], check=True, stdout=subprocess.DEVNULL)
+    return prefix + ".key", prefix + ".pub"
+
+
+def launch_gatehouse(procs, home, name, template, certs, values, jar, jvm_flags, secrets, ready_path, port=None,
+                     keygen_jar=None):
+    """Gatehouse with the config template filled in with values (plus its ports, certificate, audit dir and a fresh
+    audit signing key, in home: the log signed as production runs it), started with secrets (a dict) in its
+    environment, where the config's ${env:...} reads them: never on disk, nor on a command line. Ready once
+    ready_path answers 200. port: the public port, when it had to be known before (e.g. for an IdP's redirect URI).
+    keygen_jar: the jar whose keygen makes the key (default jar; a jar from before the signed log ignores the key)."""
     port, admin = port or free_port(), free_port()
     audit = os.path.join(home, "audit")
     os.makedirs(home, exist_ok=True)
+    signing_key, public_key = keygen(keygen_jar or jar, os.path.join(home, "audit"))
     conf = render(template, os.path.join(home, "gatehouse.yaml"), dict(values, **{
-        "PORT": port, "ADMIN_PORT": admin, "AUDIT_DIR": audit,
+        "PORT": port, "ADMIN_PORT": admin, "AUDIT_DIR": audit, "SIGNING_KEY": signing_key,
         "CERT": os.path.join(certs, "server.crt"), "KEY": os.path.join(certs, "server.key")}))
     argv = ["java"] + jvm_flags + ["-jar", jar, "run", "--config", conf]
     # MALLOC_ARENA_MAX as the README's production command line sets it.
@@ -170,8 +180,9 @@ def launch_gatehouse(procs, home, name, template, certs, values, jar, jvm_flags,
     proc = procs.start(name, argv, log, env=env)
     url = f"https://localhost:{port}{ready_path}"
     wait_until(lambda: fetch(url, os.path.join(certs, "ca.crt"))[0] == 200, name, 60, proc)
-    return {"proc": proc, "port": port, "admin_port": admin, "conf": conf, "argv": argv,
-            "access_log": os.path.join(audit, "access.jsonl"), "log": log}
+    # audit_dir: the signed log's segments (auditlog.py reads them); a jar from before it writes access.jsonl there.
+    return {"proc": proc, "port": port, "admin_port": admin, "conf": conf, "argv": argv, "audit_dir": audit,
+            "public_key": public_key, "log": log}
 
 
 def process_tree(pid):
