@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 
+import audit
 import auditlog
 import auth
 import chart
@@ -37,9 +38,12 @@ GUARDED = "-guarded"  # the same load through the route with every guard on (con
 # characters, about the length of an n8n API key, so that both proxies parse a header of realistic size.
 API_KEY = ("gatehouse-benchmark-api-key-" * 8)[:200]
 # Parts of the benchmark, in the order they run; --only picks some (the fixed rate is derived from the throughput).
-SECTIONS = ("throughput", "fixed-rate", "memory", "webhooks", "auth")
-# What a run without --only does: all but auth, which starts a Keycloak and adds 4-5 minutes to the ~16 (README).
-DEFAULT_SECTIONS = SECTIONS[:-1]
+SECTIONS = ("throughput", "fixed-rate", "memory", "webhooks", "auth", "audit")
+# What a run without --only does: all but auth, which starts a Keycloak and adds 4-5 minutes to the ~16 (README), and
+# audit, which needs the jar of the commit before the signed log (run-benchmark.sh builds it once) and adds ~6.
+DEFAULT_SECTIONS = SECTIONS[:4]
+# Parts that start their own Gatehouse(s) and need neither nginx nor the benchmark's Gatehouse.
+OWN_SERVERS = ("auth", "audit")
 # The longest auth run: a session cookie is rewritten once it was last seen 60 s before (auth.py), and every run
 # must end before its cookie is that old.
 MAX_AUTH_RUN_S = 50
@@ -104,7 +108,7 @@ class Bench:
         self.upstream = targets.start_upstream(self.procs, self.work, auth.ROUTES.values())
         self.pids = {"direct": self.upstream["proc"].pid}
         if not self.proxies:
-            # The auth part starts its own Gatehouse (and Keycloak) when its turn comes.
+            # The auth and audit parts start their own Gatehouse (and Keycloak) when their turn comes.
             log(f"upstream :{self.upstream['http_port']}")
             return
         self.nginx = targets.start_nginx_proxy(self.procs, self.work, certs, self.upstream["http_port"],
@@ -125,8 +129,8 @@ class Bench:
 
     @property
     def proxies(self):
-        """Whether a part needs nginx and the benchmark's Gatehouse (every part but auth does)."""
-        return any(s != "auth" for s in self.sections)
+        """Whether a part needs nginx and the benchmark's Gatehouse (every part but auth and audit does)."""
+        return any(s not in OWN_SERVERS for s in self.sections)
 
     def environment(self):
         model = ""
@@ -416,6 +420,8 @@ def goals(s):
         out.update(webhooks.goals(s["webhooks"]))
     if "auth" in s:
         out.update(auth.goals(s["auth"]))
+    if "audit" in s:
+        out.update(audit.goals(s["audit"]))
     return out
 
 
@@ -425,6 +431,8 @@ def print_table(s, g, args):
         webhooks.print_table(s["webhooks"], g, args.webhook_probe_rate)
     if "auth" in s:
         auth.print_table(s["auth"], g, args)
+    if "audit" in s:
+        audit.print_table(s["audit"], g)
     parts = []
     if "throughput_met" in g:
         parts.append("throughput ≥ 1.0× nginx: " + ("met" if g["throughput_met"] else "NOT met"))
@@ -511,7 +519,7 @@ def main():
     ap.add_argument("--keep-work", action="store_true", help="keep the temp dir (configs, logs) for inspection")
     ap.add_argument("--only", default=",".join(DEFAULT_SECTIONS),
                     help=f"comma-separated parts to run, of {', '.join(SECTIONS)} (fixed-rate needs throughput); "
-                         f"default {','.join(DEFAULT_SECTIONS)}; e.g. --only webhooks, --only auth")
+                         f"default {','.join(DEFAULT_SECTIONS)}; e.g. --only webhooks, --only auth, --only audit")
     ap.add_argument("--webhook-duration", type=int, default=None, help="seconds per webhook run (default --duration)")
     ap.add_argument("--webhook-warmup", type=int, default=9,
                     help="seconds of 1 KiB webhooks per route before measuring (a third of it with 1 MiB); 0: none")
@@ -524,11 +532,25 @@ def main():
                     help=f"seconds per auth run (default --duration; at most {MAX_AUTH_RUN_S})")
     ap.add_argument("--auth-warmup", type=int, default=8,
                     help="seconds per route and protocol of the auth part before measuring (discarded); 0: none")
+    ap.add_argument("--baseline-jar", default=None,
+                    help=f"the audit part's plain-log gateway: the jar of commit {audit.BASELINE_COMMIT} "
+                         "(run-benchmark.sh builds it once with baseline-jar.sh and passes it)")
+    ap.add_argument("--audit-duration", type=int, default=None,
+                    help="seconds per gateway run of the audit part (default --duration)")
+    ap.add_argument("--audit-entries", type=int, default=3_000_000,
+                    help="entries the audit writer benchmark writes per round (and verify-log then checks)")
+    ap.add_argument("--audit-warmup-entries", type=int, default=300_000,
+                    help="entries written before the audit writer's measurement (JIT warm-up; verified too)")
+    ap.add_argument("--audit-producers", type=int, default=2, help="producer threads of the audit writer benchmark")
+    ap.add_argument("--audit-segment-max-size", type=int, default=64 << 20,
+                    help="segment size of the audit writer's log in bytes (sealed segments are gzipped)")
     a = ap.parse_args()
     if a.webhook_duration is None:
         a.webhook_duration = a.duration
     if a.auth_duration is None:
         a.auth_duration = a.duration
+    if a.audit_duration is None:
+        a.audit_duration = a.duration
     sections = [x.strip() for x in a.only.split(",") if x.strip()]
     unknown = set(sections) - set(SECTIONS)
     if unknown or not sections:
@@ -538,6 +560,12 @@ def main():
     if "auth" in sections and not (0 < a.auth_duration <= MAX_AUTH_RUN_S and 0 <= a.auth_warmup <= MAX_AUTH_RUN_S):
         ap.error(f"--auth-duration and --auth-warmup: at most {MAX_AUTH_RUN_S} s (a session cookie is rewritten "
                  "once it was last seen 60 s before, and a run must not cross that)")
+    if "audit" in sections and not (a.baseline_jar and os.path.isfile(a.baseline_jar)):
+        ap.error(f"--only audit: --baseline-jar must name the jar of commit {audit.BASELINE_COMMIT} "
+                 f"({a.baseline_jar or 'not given'}; loadtest/baseline-jar.sh builds it)")
+    if "audit" in sections and (a.audit_entries < 1 or a.audit_warmup_entries < 0 or a.audit_producers < 1
+                                or a.audit_duration < 1):
+        ap.error("--audit-entries, --audit-producers and --audit-duration must be at least 1")
     if "memory" in sections:
         # Raised here so that every server started below inherits it (the JVM raises its soft limit to the hard one
         # by itself; nginx's workers set worker_rlimit_nofile). The margin covers the proxies' own files and
@@ -559,8 +587,8 @@ def main():
     started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     bench = Bench(a, sections)
     t0 = time.monotonic()
-    fixed = memory = hooks = logins = None
-    hooks_error = auth_error = None
+    fixed = memory = hooks = logins = logs_audit = None
+    hooks_error = auth_error = audit_error = None
     try:
         bench.setup()
         env = bench.environment()
@@ -591,6 +619,14 @@ def main():
                 # ScenarioFailed, LoginFailed, or Keycloak not starting: loud, but the other parts' results are kept.
                 auth_error = str(e)
                 log(f"!!! AUTH SCENARIO FAILED: {e}")
+        if "audit" in sections:
+            logs_audit = audit.AuditScenario(a, bench.procs, bench.work, bench.certs, bench.upstream["http_port"], log)
+            try:
+                logs_audit.run()
+            except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+                # ScenarioFailed, a gateway not starting, a tool timing out: loud, but the results are written.
+                audit_error = str(e)
+                log(f"!!! AUDIT SCENARIO FAILED: {e}")
         env["loadavg_end"] = loadavg()
         logs = bench.access_log_lines()
         gc = bench.gatehouse_gc()
@@ -603,10 +639,12 @@ def main():
         s["webhooks"] = webhooks.summarize(hooks.runs, hooks_error)
     if logins is not None:
         s["auth"] = auth.summarize(logins.runs, logins.info, auth_error)
+    if logs_audit is not None:
+        s["audit"] = audit.summarize(logs_audit.runs, logs_audit.info, audit_error)
     g = goals(s)
     result = {
         "started": started.isoformat(), "elapsed_s": round(time.monotonic() - t0, 1),
-        "settings": {k: v for k, v in vars(a).items() if k not in ("jar",)},
+        "settings": {k: v for k, v in vars(a).items() if k not in ("jar", "baseline_jar")},
         "environment": env,
         "gatehouse": {"jvm_flags": a.jvm_flags.split(), "gc_at_end": gc},
         "nginx_proxy": {"buffering": NGINX_BUFFERING[a.nginx_buffering]},
@@ -622,6 +660,10 @@ def main():
         "webhook_runs": hooks.runs if hooks else [],
         "auth_runs": logins.runs if logins else [],
         "auth_setup": auth.SETUP if logins else None,
+        "audit_runs": logs_audit.runs if logs_audit else [],
+        "audit_setup": ({"baseline_commit": audit.BASELINE_COMMIT, "cases": list(audit.CASES),
+                         "writer": "loadtest/AuditWriterBench.java", "verify": "gatehouse verify-log (JVM defaults)"}
+                        if logs_audit else None),
         "webhook_setup": {"signed_path": webhooks.SIGNED_PATH, "unsigned_path": webhooks.UNSIGNED_PATH,
                           "scheme": "standard", "replay_store": "local",
                           "upstream": "nginx reads the whole body (proxy_pass to its own /sink), then 200"},
@@ -640,7 +682,9 @@ def main():
         print(f"\n!!! WEBHOOK SCENARIO FAILED: {hooks_error}", file=sys.stderr)
     if auth_error:
         print(f"\n!!! AUTH SCENARIO FAILED: {auth_error}", file=sys.stderr)
-    if hooks_error or auth_error:
+    if audit_error:
+        print(f"\n!!! AUDIT SCENARIO FAILED: {audit_error}", file=sys.stderr)
+    if hooks_error or auth_error or audit_error:
         sys.exit(3)
 
 

@@ -2,11 +2,14 @@
 # Benchmark: direct-to-upstream vs nginx (TLS reverse proxy) vs Gatehouse, interleaved rounds, HTTP/1.1 and
 # HTTP/2, 1 KiB and 1 MiB responses, fixed-rate latency and memory with 1,000 and 10,000 idle TLS keep-alive
 # connections; then signed vs unsigned webhooks on Gatehouse (1 KiB throughput, 1 MiB latency, event loop beside
-# 1 MiB uploads). Not by default: what SSO sessions and bearer tokens cost Gatehouse, against a real Keycloak.
+# 1 MiB uploads). Not by default: what SSO sessions and bearer tokens cost Gatehouse, against a real Keycloak; and
+# the signed audit log: its writer and verify-log alone, and the gateway with it against the one before it.
 #
 #   loadtest/run-benchmark.sh [bench.py options]     e.g. --rounds 3 --duration 10, --quick for a smoke run
 #   loadtest/run-benchmark.sh --only webhooks        the webhook part alone (5-6 minutes)
 #   loadtest/run-benchmark.sh --only auth            the SSO/bearer part alone (4-5 minutes with Keycloak's start)
+#   loadtest/run-benchmark.sh --only audit           the audit-log part alone (about 6 minutes; the first run also
+#                                                    builds the baseline jar of 97ad33b, about a minute, cached)
 #
 # Writes loadtest/results/latest.json and latest.svg (plus latest.png when rsvg-convert is installed).
 # Takes about 16 minutes with the defaults. Every process it starts is stopped on exit or Ctrl-C.
@@ -37,15 +40,22 @@ command -v python3 >/dev/null || { echo "error: python3 is required (apt-get ins
 command -v java >/dev/null || { echo "error: java 17+ is required (apt-get install -y openjdk-17-jdk-headless)" >&2; exit 1; }
 
 # --jar PATH uses that jar (e.g. one built elsewhere) and builds nothing; --help needs no jar either.
+# The audit part also needs the gateway from before the signed log: --baseline-jar PATH, else baseline-jar.sh's.
 given_jar=""
+given_baseline=""
+only=""
 help=""
 prev=""
 for a in "$@"; do
   case "$a" in
     --jar=*) given_jar="${a#--jar=}" ;;
+    --baseline-jar=*) given_baseline="${a#--baseline-jar=}" ;;
+    --only=*) only="${a#--only=}" ;;
     -h | --help) help=1 ;;
   esac
   [ "$prev" = "--jar" ] && given_jar="$a"
+  [ "$prev" = "--baseline-jar" ] && given_baseline="$a"
+  [ "$prev" = "--only" ] && only="$a"
   prev="$a"
 done
 if [ -n "$given_jar" ]; then
@@ -60,11 +70,15 @@ for a in "$@"; do
   if [ "$a" = "--quick" ]; then
     # A smoke run (about 2 minutes): checks the harness, not a measurement. 4,500 held connections are more than
     # Gatehouse's default max_connections at -Xmx128m (about 3,960), so they check the bench config still lifts it.
-    args+=(--rounds 1 --duration 3 --warmup 1 --jvm-warmup 4 --rate-duration 3 --hold 200,4500 --webhook-warmup 3 --auth-warmup 2 --out "$here/results/quick")
+    args+=(--rounds 1 --duration 3 --warmup 1 --jvm-warmup 4 --rate-duration 3 --hold 200,4500 --webhook-warmup 3 --auth-warmup 2 --audit-entries 300000 --audit-warmup-entries 50000 --out "$here/results/quick")
   else
     args+=("$a")
   fi
 done
+if [ -z "$given_baseline" ] && [ -z "$help" ] && [[ ",${only// /}," == *,audit,* ]]; then
+  baseline="$("$here/baseline-jar.sh")"
+  args+=(--baseline-jar "$baseline")
+fi
 
 bench_pid=""
 cleanup() {
