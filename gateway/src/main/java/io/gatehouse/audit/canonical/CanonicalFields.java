@@ -119,12 +119,26 @@ public final class CanonicalFields {
   }
 
 
+  private static boolean isPlainAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
+    }
+    return true;
+  }
+
   /**
    * A JSON string as RFC 8785 writes it, in UTF-8. A lone surrogate (a value taken from a request can hold one) is
    * written as U+FFFD: the entry must still be written, and it cannot be UTF-8 otherwise.
    */
   static void string(String s, ByteSink out) {
     out.write('"');
+    if (isPlainAscii(s)) {
+      // Most values (ids, paths, addresses, codes): no escape, no multi-byte character, one bulk copy.
+      out.writeAscii(s);
+      out.write('"');
+      return;
+    }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
