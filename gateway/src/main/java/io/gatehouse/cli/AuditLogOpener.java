@@ -12,7 +12,6 @@ import io.gatehouse.audit.note.NoteSigner;
 import io.gatehouse.config.AuditConfig;
 import io.gatehouse.config.GatehouseConfig;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,18 +51,24 @@ final class AuditLogOpener {
 
   /**
    * {@code GATEHOUSE_REPLICA_ID}, else the host name: stable across restarts of one pod of a StatefulSet, which the
-   * log needs (its origin, and so its signing key's name, includes the replica).
+   * log needs (its origin, and so its signing key's name, includes the replica). The name is read as the kernel has
+   * it, never looked up: the gateway never asks a resolver anything (IpLiteralTest), and a slow DNS must not stall
+   * a start.
    */
   static String defaultReplica() {
-    String env = System.getenv("GATEHOUSE_REPLICA_ID");
-    if (env != null && !env.isBlank()) return env.strip();
-    try {
-      String host = InetAddress.getLocalHost().getHostName();
-      if (!host.isBlank()) return host.replaceAll("[^A-Za-z0-9._-]", "_");
-    } catch (IOException e) {
-      // fall through: no host name to be had
+    for (String candidate : new String[] {System.getenv("GATEHOUSE_REPLICA_ID"), System.getenv("HOSTNAME"),
+        read("/proc/sys/kernel/hostname"), read("/etc/hostname")}) {
+      if (candidate != null && !candidate.isBlank()) return candidate.strip().replaceAll("[^A-Za-z0-9._-]", "_");
     }
     return "gatehouse";
+  }
+
+  private static String read(String file) {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of(file));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   static String defaultOrigin(GatehouseConfig config, String replica) {

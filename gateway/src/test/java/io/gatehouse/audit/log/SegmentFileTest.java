@@ -17,7 +17,7 @@ class SegmentFileTest {
 
   @Test
   void cutsOffBytesPastTheLastWholeBatchWhenItReopens() throws Exception {
-    SegmentFile log = new SegmentFile(tmp, "access.jsonl");
+    SegmentFile log = new SegmentFile(tmp, "seg-00000000000000000000.jsonl");
     log.append(bytes("{\"n\":1}\n"));
     log.close();
     // What a failed append leaves behind: part of a batch after the last whole one.
@@ -31,8 +31,8 @@ class SegmentFileTest {
 
   @Test
   void continuesAnExistingFileWhenFirstOpened() throws Exception {
-    Files.writeString(tmp.resolve("access.jsonl"), "{\"n\":0}\n");
-    SegmentFile log = new SegmentFile(tmp, "access.jsonl");
+    Files.writeString(tmp.resolve("seg-00000000000000000000.jsonl"), "{\"n\":0}\n");
+    SegmentFile log = new SegmentFile(tmp, "seg-00000000000000000000.jsonl");
 
     log.append(bytes("{\"n\":1}\n"));
     log.close();
@@ -44,7 +44,7 @@ class SegmentFileTest {
   void failsWithoutWritingWhileTheDirectoryCannotBeCreatedAndWorksOnceItCan() throws Exception {
     Path dir = tmp.resolve("audit");
     Files.writeString(dir, "not a directory");
-    SegmentFile log = new SegmentFile(dir, "access.jsonl");
+    SegmentFile log = new SegmentFile(dir, "seg-00000000000000000000.jsonl");
 
     assertThatThrownBy(() -> log.append(bytes("{\"n\":1}\n"))).isInstanceOf(IOException.class);
     Files.delete(dir);
