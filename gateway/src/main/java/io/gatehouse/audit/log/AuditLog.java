@@ -256,14 +256,23 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits for the writer, but not forever: a disk that hangs inside a system call (not one that fails, which the
+   * grace covers) would otherwise hold the shutdown for as long as it hangs.
+   */
   private void joinQuietly() {
+    long deadline = System.nanoTime() + CLOSE_GRACE.toNanos() * 2;
     boolean interrupted = false;
-    while (thread.isAlive()) {
+    while (thread.isAlive() && System.nanoTime() - deadline < 0) {
       try {
-        thread.join();
+        thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
       } catch (InterruptedException e) {
         interrupted = true;
       }
+    }
+    if (thread.isAlive()) {
+      LOG.log(Level.ERROR, "audit log writer is stuck in a disk call; stopping without it: " + queue.size()
+          + " queued entr(ies) and the last ones written are not covered by a checkpoint: " + settings.dir());
     }
     if (interrupted) Thread.currentThread().interrupt();
   }
