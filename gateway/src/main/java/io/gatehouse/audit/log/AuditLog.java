@@ -328,7 +328,9 @@ public final class AuditLog implements AutoCloseable {
       int start = batch.bytes.size();
       long seq = tree.size();
       try {
-        if ("config".equals(event.kind()) && event instanceof LogEvent e && e.fields().get("sha256") instanceof String s) {
+        // A refused reload names the file that was refused; the one in force stays the previous one.
+        if ("config".equals(event.kind()) && event instanceof LogEvent e && e.fields().get("sha256") instanceof String s
+            && !"reload_refused".equals(e.fields().get("event"))) {
           configVersion = s.length() > 16 ? s.substring(0, 16) : s;
         }
         fields.reset();

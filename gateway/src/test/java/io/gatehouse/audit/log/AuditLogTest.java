@@ -360,6 +360,24 @@ class AuditLogTest {
     return lastCheckpoint;
   }
 
+  @Test
+  void entriesCarryTheConfigInForceAndARefusedReloadDoesNotChangeIt() throws Exception {
+    AuditLog log = AuditLog.open(settings(), events, List.of());
+    String loaded = "a".repeat(64);
+    String refused = "b".repeat(64);
+    log.write(io.gatehouse.audit.LogEvent.of("config", Instant.now(), "event", "load", "sha256", loaded));
+    log.write(record("after-load"));
+    log.write(io.gatehouse.audit.LogEvent.of("config", Instant.now(), "event", "reload_refused", "sha256", refused));
+    log.write(record("after-refusal"));
+    log.close();
+
+    Map<String, String> configOf = new HashMap<>();
+    for (JsonNode entry : LogEntries.all(tmp)) {
+      if (entry.has("request_id")) configOf.put(entry.get("request_id").asText(), entry.get("config").asText());
+    }
+    assertThat(configOf).containsEntry("after-load", "a".repeat(16)).containsEntry("after-refusal", "a".repeat(16));
+  }
+
   private static byte[] lastLeaf(Path segment) throws Exception {
     byte[] leaf = null;
     try (SegmentLines lines = SegmentLines.open(segment)) {
