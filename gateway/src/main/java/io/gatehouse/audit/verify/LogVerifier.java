@@ -66,12 +66,29 @@ public final class LogVerifier {
   }
 
   public Result verify(Path dir) throws IOException {
-    return new Run(dir).run();
+    return verify(dir, CheckpointListener.NONE);
+  }
+
+  /** As {@link #verify(Path)}, telling {@code listener} of every well-formed checkpoint in log order. */
+  public Result verify(Path dir, CheckpointListener listener) throws IOException {
+    return new Run(dir, listener).run();
+  }
+
+  /**
+   * Hears of each checkpoint as the pass meets it, so a report can name the checkpoints that cover a period without
+   * a second pass over the log. Called on the verifying thread, before the signature is checked.
+   */
+  @FunctionalInterface
+  public interface CheckpointListener {
+    CheckpointListener NONE = (checkpoint, file, line) -> { };
+
+    void checkpoint(Checkpoint checkpoint, Path file, long line);
   }
 
   /** The state of one pass over one directory. */
   private final class Run {
     private final Path dir;
+    private final CheckpointListener listener;
     private final List<Finding> findings = new ArrayList<>();
     private final ConcurrentLinkedQueue<Finding> signatureFindings = new ConcurrentLinkedQueue<>();
     private final Hasher hasher = new Hasher();
@@ -99,8 +116,9 @@ public final class LogVerifier {
     private Witnessed nextWitnessed;
     private ExecutorService signatures;
 
-    Run(Path dir) {
+    Run(Path dir, CheckpointListener listener) {
       this.dir = dir;
+      this.listener = listener;
     }
 
     Result run() throws IOException {
@@ -226,6 +244,7 @@ public final class LogVerifier {
         return;
       }
       Checkpoint checkpoint = parsed.get();
+      listener.checkpoint(checkpoint, at.file, at.line);
       if (origin == null) {
         origin = checkpoint.origin();
         List<KeyRing.Trusted> trusted = new ArrayList<>();
