@@ -1,5 +1,8 @@
 package io.gatehouse.cli;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -17,6 +20,7 @@ import picocli.CommandLine;
         SignWebhookCommand.class,
         VerifyLogCommand.class,
         AuditCommand.class,
+        EvidenceCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   private static final java.util.logging.Logger AUTH_LOGGER =
@@ -35,7 +39,11 @@ public final class Main implements Runnable {
     // publishes an RSA-OAEP encryption key), at each discovery. Gatehouse verifies tokens with its own key reader,
     // which skips such keys silently; the library's warning is noise. Kept in a field: JUL holds loggers weakly.
     AUTH_LOGGER.setLevel(java.util.logging.Level.SEVERE);
-    System.exit(new CommandLine(new Main()).execute(args));
+    // UTF-8 whatever the locale: JDK 17 encodes System.out in the locale's charset, ASCII in a bare container, and
+    // reports (evidence) and printed bodies (scrub) carry log text in any script.
+    CommandLine commandLine = new CommandLine(new Main())
+        .setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+    System.exit(commandLine.execute(args));
   }
 
   @Override public void run() {

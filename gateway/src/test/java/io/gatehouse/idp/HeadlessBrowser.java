@@ -173,6 +173,28 @@ public final class HeadlessBrowser implements AutoCloseable {
     Files.write(file, driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
   }
 
+  /** The text of an open JavaScript dialog ({@code alert}, {@code confirm}, {@code prompt}); empty when none is open. */
+  public Optional<String> openDialog() {
+    try {
+      return Optional.of(driver.switchTo().alert().getText());
+    } catch (org.openqa.selenium.NoAlertPresentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Runs {@code script} in the current page and returns its result (a synchronous script: {@code return ...}). */
+  public Object runScript(String script, Object... args) {
+    return driver.executeScript(script, args);
+  }
+
+  /** A PNG of the whole page, not only the window: the window is made as tall as the page first. */
+  public void screenshotWholePage(Path file, int width) throws IOException {
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, 900));
+    long height = ((Number) driver.executeScript("return document.documentElement.scrollHeight")).longValue();
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, (int) Math.min(height + 140, 16_000)));
+    screenshot(file);
+  }
+
   /** Quits Chromium and chromedriver and deletes the profile and the driver's log. */
   @Override
   public void close() {
