@@ -29,11 +29,11 @@ import picocli.CommandLine.Spec;
 /** {@code gatehouse evidence}: the auditor's report for a period, from the audit log alone. */
 @Command(name = "evidence", mixinStandardHelpOptions = true,
     description = {
-        "Writes the auditor's report for the days --from to --to (UTC, both included) from the audit log alone:",
-        "who reached n8n per day, refusals by reason and source, the config versions in force, anomalies (with the",
-        "rules applied), and the integrity verdict of verify-log over each whole log with the checkpoints that sign",
-        "the period. Exit status: 0; 1 when a log does not verify (the report says where); 2 on bad options or a",
-        "log that cannot be read."})
+        "The auditor's report for the days --from to --to (UTC, both included), from the audit log alone.",
+        "It answers who reached n8n per day, what was refused by reason and source, which config versions were in"
+            + " force, what looked wrong (with the rules applied), and whether each whole log verifies, with the"
+            + " checkpoints that sign the period.",
+        "Exit status: 0; 1 when a log does not verify (the report says where); 2 on bad options or an unreadable log."})
 public final class EvidenceCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;

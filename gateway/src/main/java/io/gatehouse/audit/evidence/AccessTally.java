@@ -38,7 +38,9 @@ final class AccessTally {
     if (subject == null) return;
     String email = e.text("email");
     Login known = latestLogin.get(subject);
-    if (email != null && (known == null || e.time().isAfter(known.time))) latestLogin.put(subject, new Login(e.time(), email));
+    if (email != null && (known == null || e.time().isAfter(known.time))) {
+      latestLogin.put(subject, new Login(e.time(), email));
+    }
     if (!inPeriod) return;
     PersonTally person = day(e.day()).people.get(subject);
     if (person != null) person.logins++;
@@ -49,6 +51,8 @@ final class AccessTally {
     boolean allowed = "allow".equals(e.text("decision"));
     day.requests++;
     if (allowed) day.allowed++;
+    int hour = (int) Math.floorMod(e.time().toEpochMilli() / 3_600_000L, 24L);
+    (allowed ? day.allowedByHour : day.refusedByHour)[hour]++;
     String identity = e.text("identity");
     if (identity != null) {
       PersonTally person = day.people.get(identity);
@@ -94,9 +98,14 @@ final class AccessTally {
         notes.accept(date + ": more than " + CappedMap.CAP + " distinct people or clients; " + day.people.overflow()
             + " + " + day.clients.overflow() + " entries of later ones are in the day's totals only");
       }
-      out.add(new AccessDay(date, day.requests, day.allowed, day.requests - day.allowed, people, clients));
+      out.add(new AccessDay(date, day.requests, day.allowed, day.requests - day.allowed, hours(day.allowedByHour),
+          hours(day.refusedByHour), people, clients));
     }
     return out;
+  }
+
+  private static List<Long> hours(long[] counts) {
+    return java.util.Arrays.stream(counts).boxed().toList();
   }
 
   private record Login(Instant time, String email) {}
@@ -104,6 +113,8 @@ final class AccessTally {
   private static final class Day {
     long requests;
     long allowed;
+    final long[] allowedByHour = new long[24];
+    final long[] refusedByHour = new long[24];
     final CappedMap<PersonTally> people = new CappedMap<>(PersonTally::new);
     final CappedMap<ClientTally> clients = new CappedMap<>(ClientTally::new);
   }

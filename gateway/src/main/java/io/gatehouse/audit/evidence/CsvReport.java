@@ -43,7 +43,9 @@ final class CsvReport implements ReportFormat.Renderer {
     for (String note : r.notes()) csv.row("notes", note);
     csv.table("people", "day", "subject", "email", "logins", "requests", "allowed", "refused");
     for (AccessDay d : r.access().days()) {
-      for (Person p : d.people()) csv.row("people", d.day(), p.subject(), p.email(), p.logins(), p.requests(), p.allowed(), p.refused());
+      for (Person p : d.people()) {
+        csv.row("people", d.day(), p.subject(), p.email(), p.logins(), p.requests(), p.allowed(), p.refused());
+      }
     }
     csv.table("clients", "day", "client_ip", "tls_client_subject", "allowed", "refused");
     for (AccessDay d : r.access().days()) {
@@ -51,7 +53,9 @@ final class CsvReport implements ReportFormat.Renderer {
     }
     refusals(csv, r);
     csv.table("config_day_start", "day", "replica", "config", "sha256", "basis");
-    for (DayStart s : r.config().dayStarts()) csv.row("config_day_start", s.day(), s.replica(), s.config(), s.sha256(), s.basis());
+    for (DayStart s : r.config().dayStarts()) {
+      csv.row("config_day_start", s.day(), s.replica(), s.config(), s.sha256(), s.basis());
+    }
     csv.table("config_changes", "seq", "time", "replica", "event", "sha256", "previous_sha256", "path", "changed",
         "restart_needed", "errors");
     for (ConfigChange c : r.config().changes()) {
@@ -140,8 +144,9 @@ final class CsvReport implements ReportFormat.Renderer {
       if (value instanceof Number || value instanceof Boolean) return value.toString();
       String text = value.toString();
       if (!text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0) text = "'" + text;
-      boolean quote = text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0
-          || text.indexOf('\r') >= 0 || (!text.isEmpty() && (text.charAt(0) == ' ' || text.charAt(text.length() - 1) == ' '));
+      boolean padded = !text.isEmpty() && (text.charAt(0) == ' ' || text.charAt(text.length() - 1) == ' ');
+      boolean quote = padded || text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0
+          || text.indexOf('\r') >= 0;
       return quote ? '"' + text.replace("\"", "\"\"") + '"' : text;
     }
   }

@@ -67,7 +67,8 @@ public final class EvidenceCollector {
     EvidenceReport.Access accessed = new EvidenceReport.Access(access.result(period));
     EvidenceReport.Refusals refused = refusals.result(period);
     EvidenceReport.Anomalies anomalous = anomalies.result();
-    return new EvidenceReport(period, clock.instant().truncatedTo(ChronoUnit.SECONDS), dirs.stream().map(Path::toString).toList(), intact,
-        List.copyOf(notes), accessed, refused, config.result(period), anomalous, List.copyOf(integrity));
+    Instant generated = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    return new EvidenceReport(period, generated, dirs.stream().map(Path::toString).toList(), intact, List.copyOf(notes),
+        accessed, refused, config.result(period), anomalous, List.copyOf(integrity));
   }
 }

@@ -29,11 +29,12 @@ public record EvidenceReport(
   public record Access(List<AccessDay> days) {}
 
   /**
+   * @param allowedByHour allowed requests in each UTC hour of the day, 0 to 23; {@code refusedByHour} likewise
    * @param people everyone named by an {@code sso} login or a request's {@code identity} that day
    * @param clients requests without an identity that n8n was reached by, per client address and mTLS subject
    */
-  public record AccessDay(LocalDate day, long requests, long allowed, long refused, List<Person> people,
-      List<Client> clients) {}
+  public record AccessDay(LocalDate day, long requests, long allowed, long refused, List<Long> allowedByHour,
+      List<Long> refusedByHour, List<Person> people, List<Client> clients) {}
 
   /** @param email from the person's latest {@code sso} login read; null when none was */
   public record Person(String subject, String email, long logins, long requests, long allowed, long refused) {}

@@ -106,6 +106,11 @@ final class HtmlPage {
     return this;
   }
 
+  /** A table row that may hold nulls (shown as empty cells). */
+  static List<Object> row(Object... cells) {
+    return java.util.Arrays.asList(cells);
+  }
+
   @Override
   public String toString() {
     return out.toString();

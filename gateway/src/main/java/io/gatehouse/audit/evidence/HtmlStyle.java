@@ -5,7 +5,8 @@ final class HtmlStyle {
   static final String CSS = """
       :root{--ink:#1d2430;--muted:#5b6675;--line:#dde2e8;--bg:#f5f6f8;--ok:#1e6b3c;--bad:#a3221b}
       *{box-sizing:border-box}
-      body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
+      body{margin:0;background:var(--bg);color:var(--ink);
+        font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
       main{max-width:1120px;margin:0 auto;padding:24px 28px 64px}
       h1{font-size:26px;margin:0 0 6px}
       h2{font-size:20px;margin:0 0 12px;padding-bottom:6px;border-bottom:2px solid var(--line)}
@@ -17,7 +18,8 @@ final class HtmlStyle {
       .verdict.ok{background:#e7f4ea;color:var(--ok);border:1px solid #b9dcc4}
       .verdict.bad{background:#fbe9e7;color:var(--bad);border:1px solid #efb7b0}
       .cards{display:flex;flex-wrap:wrap;gap:10px;list-style:none;padding:0;margin:12px 0}
-      .cards li{background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px 16px;min-width:130px;color:var(--muted)}
+      .cards li{background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px 16px;min-width:130px;
+        color:var(--muted)}
       .cards b{display:block;font-size:22px;color:var(--ink)}
       .notes{background:#fff8e1;border:1px solid #f0dc9a;border-radius:6px;padding:8px 14px;margin:10px 0}
       nav{margin:14px 0 0}

@@ -13,7 +13,9 @@ import java.util.List;
  */
 public record Period(LocalDate from, LocalDate to) {
   public Period {
-    if (to.isBefore(from)) throw new IllegalArgumentException("the period ends (" + to + ") before it starts (" + from + ")");
+    if (to.isBefore(from)) {
+      throw new IllegalArgumentException("the period ends (" + to + ") before it starts (" + from + ")");
+    }
   }
 
   /** From the command line's {@code yyyy-MM-dd} days. */

@@ -18,7 +18,7 @@ final class SvgBarChart {
 
   private SvgBarChart() {}
 
-  /** Stacked columns, one per label; every k-th label is printed so they never overlap. */
+  /** Stacked columns, one per label; every k-th label is printed, k as small as keeps them apart. */
   static String columns(String title, List<String> labels, List<Series> series) {
     int left = 64;
     int right = 16;
@@ -54,7 +54,8 @@ final class SvgBarChart {
     }
     double slot = plotWidth / (double) n;
     double barWidth = Math.max(1, Math.min(56, slot * 0.72));
-    int every = (int) Math.ceil(n / (plotWidth / 64.0));
+    int longest = labels.stream().mapToInt(String::length).max().orElse(1);
+    int every = (int) Math.ceil(n / (plotWidth / (longest * 6.5 + 14)));
     for (int i = 0; i < labels.size(); i++) {
       double x = left + i * slot + (slot - barWidth) / 2;
       double base = top + plotHeight;
@@ -66,7 +67,8 @@ final class SvgBarChart {
         svg.append(String.format(Locale.ROOT,
             "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>", x, base,
             barWidth, h, HtmlPage.escape(s.color())));
-        svg.append(HtmlPage.escape(labels.get(i) + " " + s.name() + ": " + HtmlPage.number(value))).append("</title></rect>");
+        svg.append(HtmlPage.escape(labels.get(i) + " " + s.name() + ": " + HtmlPage.number(value)))
+            .append("</title></rect>");
       }
       if (i % every == 0) svg.append(text(x + barWidth / 2, height - bottom + 16, "middle", null, null, labels.get(i)));
     }
@@ -107,7 +109,8 @@ final class SvgBarChart {
   }
 
   private static String text(double x, double y, String anchor, String fill, String size, String value) {
-    String style = fill == null ? FONT : "font-family=\"system-ui, sans-serif\" font-size=\"" + size + "\" fill=\"" + fill + "\"";
+    String style = fill == null ? FONT
+        : "font-family=\"system-ui, sans-serif\" font-size=\"" + size + "\" fill=\"" + fill + "\"";
     return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" %s>", x, y, anchor, style)
         + HtmlPage.escape(value) + "</text>";
   }

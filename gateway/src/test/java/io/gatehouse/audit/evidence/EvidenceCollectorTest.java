@@ -94,7 +94,8 @@ class EvidenceCollectorTest {
             tuple("r1", "reload_refused", SampleLog.SHA_C), tuple("r1", "load", SampleLog.SHA_B),
             tuple("r1", "load", SampleLog.SHA_B));
     assertThat(report.config().changes().get(1).changed()).containsExactly("routes[0].allow", "sso.session.idle_timeout");
-    assertThat(report.config().dayStarts()).extracting(s -> s.day().toString(), s -> s.replica(), s -> s.sha256(), s -> s.basis())
+    assertThat(report.config().dayStarts())
+        .extracting(s -> s.day().toString(), s -> s.replica(), s -> s.sha256(), s -> s.basis())
         .containsExactly(
             tuple("2026-03-10", "r1", SampleLog.SHA_A, ConfigTally.BEFORE),
             tuple("2026-03-10", "r2", SampleLog.SHA_A, ConfigTally.FIRST),

@@ -67,12 +67,17 @@ final class LogFixture implements AutoCloseable {
   /** @param previous the key the log was signed with until now: a restart must trust it to continue the log */
   static LogFixture open(Path dir, String replica, Keys keys, Optional<Keys> previous, long segmentMaxSize, Instant now)
       throws Exception {
+    return open(dir, replica, keys, previous, segmentMaxSize, Duration.ofMillis(50), now);
+  }
+
+  static LogFixture open(Path dir, String replica, Keys keys, Optional<Keys> previous, long segmentMaxSize,
+      Duration checkpointEvery, Instant now) throws Exception {
     FollowingClock clock = new FollowingClock(now);
     NoteSigner signer = keys.signer(origin(replica));
     KeyRing trusted = previous.isEmpty() ? KeyRing.of(signer.key())
         : KeyRing.of(signer.key(), previous.get().signer(origin(replica)).key());
     AuditLogSettings settings = new AuditLogSettings(dir, origin(replica), replica, Optional.of(signer),
-        trusted, Duration.ofMillis(50), Duration.ofMinutes(1), segmentMaxSize, Duration.ofDays(3650),
+        trusted, checkpointEvery, Duration.ofMinutes(1), segmentMaxSize, Duration.ofDays(3650),
         Optional.empty(), "test", clock);
     return new LogFixture(dir, AuditLog.open(settings, AuditLogEvents.IGNORE, List.of()), clock);
   }
@@ -98,6 +103,11 @@ final class LogFixture implements AutoCloseable {
     while (written - log.size() > MAX_BEHIND) LockSupport.parkNanos(100_000);
     assertThat(log.write(event)).as("queued").isTrue();
     written++;
+  }
+
+  /** Entries written through {@link #write} so far. */
+  long written() {
+    return written;
   }
 
   /** Dates the {@code stop} entry and the last checkpoint. */
