@@ -2,6 +2,7 @@ package io.gatehouse.admin;
 
 import io.gatehouse.audit.AuditLogEvents;
 import io.gatehouse.audit.Decision;
+import io.gatehouse.audit.syslog.SyslogEvents;
 import io.gatehouse.core.Reason;
 import io.gatehouse.guard.signature.WebhookSignatureEvents;
 import io.gatehouse.sso.web.SsoEvents;
@@ -24,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  * {@link Reason} codes and small enums, and the webhook paths written in the config. Never a request's path, a
  * client address or an identity.
  */
-public final class GatewayMetrics implements AuditLogEvents, WebhookSignatureEvents, SsoEvents {
+public final class GatewayMetrics implements AuditLogEvents, SyslogEvents, WebhookSignatureEvents, SsoEvents {
   /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
@@ -129,6 +130,22 @@ public final class GatewayMetrics implements AuditLogEvents, WebhookSignatureEve
   private final Gauge auditWritable = Gauge.builder()
       .name("gatehouse_audit_writable")
       .help("1 while audit entries reach the disk, 0 while the log cannot be written (routes that fail closed answer 503).")
+      .register(registry);
+  private final Counter syslogSent = Counter.builder()
+      .name("gatehouse_audit_syslog_sent_total")
+      .help("Syslog messages written to the SIEM collector (a message resent after a broken connection counts again).")
+      .register(registry);
+  private final Counter syslogDropped = Counter.builder()
+      .name("gatehouse_audit_syslog_dropped_total")
+      .help("Syslog messages dropped because the forwarder's queue was full (the audit files still hold them).")
+      .register(registry);
+  private final Counter syslogConnectionFailures = Counter.builder()
+      .name("gatehouse_audit_syslog_connection_failures_total")
+      .help("Failed or broken connections to the SIEM collector.")
+      .register(registry);
+  private final Gauge syslogConnected = Gauge.builder()
+      .name("gatehouse_audit_syslog_connected")
+      .help("1 while a TLS connection to the SIEM collector is up.")
       .register(registry);
   private final Histogram auditCheckpointLatency = Histogram.builder()
       .name("gatehouse_audit_checkpoint_cover_seconds")
@@ -262,6 +279,27 @@ public final class GatewayMetrics implements AuditLogEvents, WebhookSignatureEve
   @Override
   public void checkpointWritten(long coverMicros) {
     if (coverMicros > 0) auditCheckpointLatency.observe(coverMicros / 1e6);
+  }
+
+  @Override
+  public void sent(int messages) {
+    syslogSent.inc(messages);
+  }
+
+  @Override
+  public void dropped() {
+    syslogDropped.inc();
+  }
+
+  @Override
+  public void connectionFailed() {
+    syslogConnectionFailures.inc();
+    syslogConnected.set(0);
+  }
+
+  @Override
+  public void connected() {
+    syslogConnected.set(1);
   }
 
   @Override

@@ -9,8 +9,11 @@ import io.gatehouse.audit.note.AuditKeyFiles;
 import io.gatehouse.audit.note.KeyRing;
 import io.gatehouse.audit.note.NoteKey;
 import io.gatehouse.audit.note.NoteSigner;
+import io.gatehouse.audit.syslog.SyslogForwarder;
+import io.gatehouse.audit.syslog.SyslogOptions;
 import io.gatehouse.config.AuditConfig;
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.tls.TlsMaterialException;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,8 +24,24 @@ import java.util.Optional;
 final class AuditLogOpener {
   private AuditLogOpener() {}
 
-  static AuditLog open(GatehouseConfig config, GatewayMetrics metrics, List<AuditSink> sinks) throws AuditLogException {
-    return AuditLog.open(settings(config), metrics, sinks);
+  /** The log, with a {@link SyslogForwarder} as its sink when {@code audit.syslog} is set. */
+  static AuditLog open(GatehouseConfig config, GatewayMetrics metrics) throws AuditLogException {
+    AuditLogSettings settings = settings(config);
+    List<AuditSink> sinks = new ArrayList<>();
+    if (config.audit().syslog().isPresent()) {
+      try {
+        sinks.add(new SyslogForwarder(config.audit().syslog().get(), settings.replica(), settings.origin(),
+            SyslogOptions.DEFAULTS, metrics));
+      } catch (TlsMaterialException e) {
+        throw new AuditLogException("audit.syslog: " + e.getMessage(), e);
+      }
+    }
+    try {
+      return AuditLog.open(settings, metrics, sinks);
+    } catch (AuditLogException | RuntimeException e) {
+      sinks.forEach(AuditSink::close);
+      throw e;
+    }
   }
 
   static AuditLogSettings settings(GatehouseConfig config) throws AuditLogException {

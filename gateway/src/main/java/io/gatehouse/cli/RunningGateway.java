@@ -83,7 +83,7 @@ public final class RunningGateway {
     this.bodyBudget = new BodyBudget(config.server().maxBufferedBodies().orElseGet(BodyBudget::defaultLimit));
     metrics.bufferedBodies(bodyBudget::used);
     // Opened before anything listens, and refusing to start when the log there cannot be continued honestly.
-    this.auditLog = AuditLogOpener.open(config, metrics, List.of());
+    this.auditLog = AuditLogOpener.open(config, metrics);
     this.configFile = ConfigEvents.Snapshot.read(config.source());
     auditLog.write(ConfigEvents.loaded(configFile));
     try {
