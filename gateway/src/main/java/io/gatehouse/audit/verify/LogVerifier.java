@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -94,13 +93,19 @@ public final class LogVerifier {
     private final Hasher hasher = new Hasher();
     private final EntryScan scan = new EntryScan();
     private final TreeBuilder tree = new TreeBuilder();
-    private final Map<Long, Recent> recent = new HashMap<>();
+    /** The last {@value #RECENT} entries accepted in order, by seq modulo the ring's size: no object per entry. */
+    private final long[] recentSeq = new long[RECENT];
+    private final byte[][] recentLeaf = new byte[RECENT][];
+    private final long[] recentLine = new long[RECENT];
+    private final Path[] recentFile = new Path[RECENT];
+    private final Base64.Encoder base64 = Base64.getEncoder();
     /** Missing sequence ranges not yet filled by a late entry: first → (last, where the gap showed). */
     private final TreeMap<Long, Gap> gaps = new TreeMap<>();
     private long order;
     private long expected;
-    private byte[] prevBase64 = Base64.getEncoder().encode(NO_PREVIOUS);
-    private Location lastEntry;
+    private final byte[] prevBase64 = Base64.getEncoder().encode(NO_PREVIOUS);
+    private Path lastEntryFile;
+    private long lastEntryLine;
     private boolean skipPrevCheck;
     private long checkpoints;
     private String origin;
@@ -156,28 +161,28 @@ public final class LogVerifier {
       try (SegmentLines lines = SegmentLines.open(file)) {
         while (lines.next()) {
           order++;
-          Location at = new Location(file, lines.lineNumber());
+          long line = lines.lineNumber();
           byte[] b = lines.buffer();
           if (!lines.terminated()) {
             if (last && segment.isOpen()) {
-              add(Verdict.UNSEALED, file, at.line, "a half-written last line (" + lines.length()
+              add(Verdict.UNSEALED, file, line, "a half-written last line (" + lines.length()
                   + " bytes): the writer stopped mid-line; a restart cuts it off");
             } else {
-              add(Verdict.MALFORMED, file, at.line, "the last line of a sealed segment is cut off");
+              add(Verdict.MALFORMED, file, line, "the last line of a sealed segment is cut off");
             }
             break;
           }
           if (CheckpointLine.looksLikeOne(b, lines.offset(), lines.length())) {
             Optional<String> note = CheckpointLine.decode(b, lines.offset(), lines.length());
-            if (note.isEmpty()) add(Verdict.MALFORMED, file, at.line, "not a well-formed checkpoint line");
-            else checkpoint(note.get(), at);
+            if (note.isEmpty()) add(Verdict.MALFORMED, file, line, "not a well-formed checkpoint line");
+            else checkpoint(note.get(), new Location(file, line));
           } else if (scan.scan(b, lines.offset(), lines.length())) {
             byte[] leaf = hasher.leaf(b, lines.offset(), lines.length());
-            entry(scan.seq(), leaf, at);
+            entry(scan.seq(), leaf, file, line);
             if (firstSeq < 0) firstSeq = scan.seq();
             lastSeq = scan.seq();
           } else {
-            add(Verdict.MALFORMED, file, at.line, "neither an entry nor a checkpoint line");
+            add(Verdict.MALFORMED, file, line, "neither an entry nor a checkpoint line");
           }
         }
       }
@@ -187,47 +192,51 @@ public final class LogVerifier {
       }
     }
 
-    private void entry(long seq, byte[] leaf, Location at) {
+    private void entry(long seq, byte[] leaf, Path file, long line) {
       advanceWitness(tree.size());
       if (seq == expected) {
-        if (!skipPrevCheck && !scan.prevEquals(prevBase64) && lastEntry != null) {
-          add(Verdict.MODIFIED, lastEntry.file, lastEntry.line, "entry " + (seq - 1) + " is not the entry that entry "
-              + seq + " (line " + at.line + ") follows: its bytes were changed");
+        if (!skipPrevCheck && !scan.prevEquals(prevBase64) && lastEntryFile != null) {
+          add(Verdict.MODIFIED, lastEntryFile, lastEntryLine, "entry " + (seq - 1) + " is not the entry that entry "
+              + seq + " (line " + line + ") follows: its bytes were changed");
         }
-        accept(seq, leaf, at);
+        accept(seq, leaf, file, line);
       } else if (seq > expected) {
-        gaps.put(expected, new Gap(seq - 1, at));
-        skipPrevCheck = true;
-        accept(seq, leaf, at);
-        skipPrevCheck = true;
+        // Its own prev names a missing entry, so it is not checked; the next entry's is, against this one.
+        gaps.put(expected, new Gap(seq - 1, new Location(file, line)));
+        accept(seq, leaf, file, line);
       } else {
-        Recent seen = recent.get(seq);
+        int slot = (int) (seq % RECENT);
+        boolean seen = recentLeaf[slot] != null && recentSeq[slot] == seq;
         Map.Entry<Long, Gap> gap = gaps.floorEntry(seq);
-        if (seen != null && java.util.Arrays.equals(seen.leaf, leaf)) {
-          add(Verdict.DUPLICATED, at.file, at.line, "entry " + seq + " again (first at line " + seen.at.line + ")");
+        if (seen && java.util.Arrays.equals(recentLeaf[slot], leaf)) {
+          add(Verdict.DUPLICATED, file, line, "entry " + seq + " again (first at line " + recentLine[slot] + ")");
         } else if (gap != null && seq <= gap.getValue().last) {
           fillGap(gap, seq);
-          add(Verdict.REORDERED, at.file, at.line, "entry " + seq + " comes after entry " + (expected - 1));
+          add(Verdict.REORDERED, file, line, "entry " + seq + " comes after entry " + (expected - 1));
         } else {
-          add(Verdict.INSERTED, at.file, at.line, "a second entry " + seq + (seen == null ? "" : " (the other is at "
-              + seen.at.file.getFileName() + ":" + seen.at.line + ")"));
+          add(Verdict.INSERTED, file, line, "a second entry " + seq + (!seen ? "" : " (the other is at "
+              + recentFile[slot].getFileName() + ":" + recentLine[slot] + ")"));
         }
         skipPrevCheck = true;
       }
       tree.append(leaf);
       if (firstUnsealed < 0) {
         firstUnsealed = tree.size() - 1;
-        firstUnsealedAt = at;
+        firstUnsealedAt = new Location(file, line);
       }
     }
 
-    private void accept(long seq, byte[] leaf, Location at) {
-      prevBase64 = Base64.getEncoder().encode(leaf);
-      lastEntry = at;
+    private void accept(long seq, byte[] leaf, Path file, long line) {
+      base64.encode(leaf, prevBase64);
+      lastEntryFile = file;
+      lastEntryLine = line;
       expected = seq + 1;
       skipPrevCheck = false;
-      recent.put(seq, new Recent(leaf, at));
-      if (recent.size() > RECENT) recent.remove(seq - RECENT);
+      int slot = (int) (seq % RECENT);
+      recentSeq[slot] = seq;
+      recentLeaf[slot] = leaf;
+      recentLine[slot] = line;
+      recentFile[slot] = file;
     }
 
     private void fillGap(Map.Entry<Long, Gap> gap, long seq) {
@@ -379,8 +388,6 @@ public final class LogVerifier {
   }
 
   private record Location(Path file, long line) {}
-
-  private record Recent(byte[] leaf, Location at) {}
 
   private record Gap(long last, Location at) {}
 
