@@ -137,7 +137,12 @@ class IpLiteralTest {
           .map(main::relativize).map(Path::toString).toList();
     }
     assertThat(main.resolve("io/gatehouse/config/IpLiteral.java")).exists();
-    assertThat(offenders).isEmpty();
+    // The one class that looks a name up on purpose: the SIEM collector's configured host (audit.syslog.url), on
+    // the forwarder's own thread. It resolves that and nothing else, which its code shows in one line.
+    String syslog = "io/gatehouse/audit/syslog/SyslogConnection.java";
+    assertThat(Files.readString(main.resolve(syslog))).contains("new InetSocketAddress(target.host(), target.port())")
+        .doesNotContain("getByName(").doesNotContain("getAllByName(").doesNotContain("getLocalHost(");
+    assertThat(offenders).containsOnly(syslog);
   }
 
   private static boolean callsResolver(Path file) {
