@@ -2,6 +2,7 @@ package io.gatehouse.audit;
 
 import io.gatehouse.audit.canonical.CanonicalFields;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Something the audit log records as one entry (docs/audit-log.md). Immutable, so it can cross from the thread that
@@ -17,4 +18,12 @@ public interface AuditEvent {
 
   /** Adds this kind's fields; never one of the common ones. Runs on the writer thread. */
   void writeFields(CanonicalFields fields);
+
+  /**
+   * The SHA-256 (hex) of the config in force from this entry on, for an event that changes it: the writer stamps
+   * it, shortened, on this entry and every later one. Empty for every other event.
+   */
+  default Optional<String> configInForce() {
+    return Optional.empty();
+  }
 }

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An entry other than a request: SSO, WebSocket, config, start, stop and key events. Rare next to requests, so a
@@ -29,6 +30,14 @@ public record LogEvent(String kind, Instant time, Map<String, Object> fields) im
     Map<String, Object> fields = new LinkedHashMap<>();
     for (int i = 0; i < namesAndValues.length; i += 2) fields.put((String) namesAndValues[i], namesAndValues[i + 1]);
     return new LogEvent(kind, time, fields);
+  }
+
+  /** A {@code config} entry of a load or an applied reload; a refused reload leaves the previous config in force. */
+  @Override
+  public Optional<String> configInForce() {
+    boolean applied = "load".equals(fields.get("event")) || "reload".equals(fields.get("event"));
+    return "config".equals(kind) && applied && fields.get("sha256") instanceof String sha256
+        ? Optional.of(sha256) : Optional.empty();
   }
 
   @Override

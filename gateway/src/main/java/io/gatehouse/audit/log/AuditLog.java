@@ -328,10 +328,9 @@ public final class AuditLog implements AutoCloseable {
       int start = batch.bytes.size();
       long seq = tree.size();
       try {
-        // A refused reload names the file that was refused; the one in force stays the previous one.
-        if ("config".equals(event.kind()) && event instanceof LogEvent e && e.fields().get("sha256") instanceof String s
-            && !"reload_refused".equals(e.fields().get("event"))) {
-          configVersion = s.length() > 16 ? s.substring(0, 16) : s;
+        Optional<String> inForce = event.configInForce();
+        if (inForce.isPresent()) {
+          configVersion = inForce.get().length() > 16 ? inForce.get().substring(0, 16) : inForce.get();
         }
         fields.reset();
         event.writeFields(fields);
@@ -452,7 +451,9 @@ public final class AuditLog implements AutoCloseable {
     } catch (IOException e) {
       events.witnessFailed();
       // Once per outage: the log itself is still written, and the next checkpoint tries again.
-      if (!witnessFailing) LOG.log(Level.WARNING, "audit: could not copy a checkpoint to the witness " + w.file() + ": " + e);
+      if (!witnessFailing) {
+        LOG.log(Level.WARNING, "audit: could not copy a checkpoint to the witness " + w.file() + ": " + e);
+      }
       witnessFailing = true;
     }
   }

@@ -308,6 +308,24 @@ class AuditLogTest {
     assertThat(rebuiltChainAndLastCheckpoint(tmp)).isEqualTo(LogEntries.all(tmp).size());
   }
 
+  @Test
+  void aValueCraftedToLookLikeLinesStaysInsideItsEntry() throws Exception {
+    // An identity (a token's sub, an e-mail) is attacker-chosen: it must not split its entry or forge a checkpoint.
+    String forged = "x\"}\n{\"checkpoint\":\"fake\"}\r\n{\"seq\":0,\u2028\u0000";
+    AuditLog log = AuditLog.open(settings(), events, List.of());
+    log.write(new AccessRecord(Instant.now(), "evil", "editor", "127.0.0.1", forged, "GET", "/x", null, 200, 0, 0, 1,
+        Reason.NONE, forged, null, forged));
+    log.close();
+    JsonNode entry = LogEntries.all(tmp).stream().filter(e -> e.path("request_id").asText().equals("evil"))
+        .findFirst().orElseThrow();
+    assertThat(entry.get("identity").asText()).isEqualTo(forged);
+    assertThat(entry.get("tls_client_subject").asText()).isEqualTo(forged);
+    List<String> lines = Files.readAllLines(tmp.resolve(SegmentName.open(0).fileName()));
+    assertThat(lines).filteredOn(l -> l.contains("evil")).hasSize(1);
+    assertThat(lines).filteredOn(l -> l.startsWith("{\"checkpoint\":\"fake")).isEmpty();
+    assertThat(rebuiltChainAndLastCheckpoint(tmp)).isEqualTo(LogEntries.all(tmp).size());
+  }
+
   private static byte[] filled(int value) {
     byte[] b = new byte[32];
     java.util.Arrays.fill(b, (byte) value);
