@@ -35,19 +35,23 @@ public final class EntryScan {
     prevStart = kindStart = timeStart = -1;
     int end = offset + length;
     if (length < 2 || b[offset] != '{' || b[end - 1] != '}') return false;
+    int close = end - 1;
     int i = offset + 1;
-    if (i == end - 1) return false;
+    if (i == close) return false;
     while (true) {
       if (b[i] != '"') return false;
       int keyStart = i + 1;
-      i = skipString(b, i, end);
-      if (i < 0 || i >= end || b[i] != ':') return false;
-      int keyEnd = i - 1;
+      int keyEnd = closingQuote(b, keyStart, close);
+      if (keyEnd < 0) return false;
+      i = keyEnd + 1;
+      if (i >= close || b[i] != ':') return false;
       int valueStart = ++i;
-      i = skipValue(b, i, end - 1);
+      i = skipValue(b, i, close);
       if (i < 0) return false;
-      if (!field(b, keyStart, keyEnd, valueStart, i)) return false;
-      if (i == end - 1) break;
+      // Only the names of three and four letters are read; the others are skipped unexamined.
+      int keyLength = keyEnd - keyStart;
+      if ((keyLength == 3 || keyLength == 4) && !field(b, keyStart, keyEnd, valueStart, i)) return false;
+      if (i == close) break;
       if (b[i] != ',') return false;
       i++;
     }
@@ -55,7 +59,8 @@ public final class EntryScan {
   }
 
   private boolean field(byte[] b, int keyStart, int keyEnd, int valueStart, int valueEnd) {
-    if (is(b, keyStart, keyEnd, SEQ)) {
+    byte first = b[keyStart];
+    if (first == 's' && is(b, keyStart, keyEnd, SEQ)) {
       if (valueEnd - valueStart < 1 || valueEnd - valueStart > 16) return false;
       long n = 0;
       for (int j = valueStart; j < valueEnd; j++) {
@@ -65,13 +70,13 @@ public final class EntryScan {
       if (valueEnd - valueStart > 1 && b[valueStart] == '0') return false;
       seq = n;
       hasSeq = true;
-    } else if (is(b, keyStart, keyEnd, PREV) && isString(b, valueStart, valueEnd)) {
+    } else if (first == 'p' && is(b, keyStart, keyEnd, PREV) && isString(b, valueStart, valueEnd)) {
       prevStart = valueStart + 1;
       prevEnd = valueEnd - 1;
-    } else if (is(b, keyStart, keyEnd, KIND) && isString(b, valueStart, valueEnd)) {
+    } else if (first == 'k' && is(b, keyStart, keyEnd, KIND) && isString(b, valueStart, valueEnd)) {
       kindStart = valueStart + 1;
       kindEnd = valueEnd - 1;
-    } else if (is(b, keyStart, keyEnd, TIME) && isString(b, valueStart, valueEnd)) {
+    } else if (first == 't' && is(b, keyStart, keyEnd, TIME) && isString(b, valueStart, valueEnd)) {
       timeStart = valueStart + 1;
       timeEnd = valueEnd - 1;
     }
@@ -112,12 +117,26 @@ public final class EntryScan {
     return true;
   }
 
+  /**
+   * The index of the quote that ends the name starting at {@code i}, or -1. Byte by byte: names are a few letters,
+   * shorter than {@link ByteSearch}'s words pay off for.
+   */
+  private static int closingQuote(byte[] b, int i, int end) {
+    for (; i < end; i++) {
+      byte c = b[i];
+      if (c == '"') return i;
+      if (c == '\\') i++;
+    }
+    return -1;
+  }
+
   /** The index after the string that starts at {@code i} (a quote), or -1 when it does not end. */
   private static int skipString(byte[] b, int i, int end) {
-    for (i++; i < end; i++) {
-      byte c = b[i];
-      if (c == '\\') i++;
-      else if (c == '"') return i + 1;
+    for (i++; i < end; ) {
+      int at = ByteSearch.quoteOrBackslash(b, i, end);
+      if (at < 0) return -1;
+      if (b[at] == '"') return at + 1;
+      i = at + 2; // past the escaped byte
     }
     return -1;
   }

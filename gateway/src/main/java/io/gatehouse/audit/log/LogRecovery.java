@@ -162,23 +162,38 @@ final class LogRecovery {
         keyIdOf(lastNote), toCompress, lock);
   }
 
-  /** Removes temporary files; a sealed plain segment whose {@code .gz} was completed goes, others are recompressed. */
+  /** Removes temporary files; a sealed plain segment whose compressed copy was completed goes, others are recompressed. */
   private static List<Path> tidy(Path dir) throws IOException {
     List<Path> toCompress = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
         String name = file.getFileName().toString();
-        if (name.endsWith(".gz.tmp") || name.equals(LogState.FILE_NAME + ".tmp")) {
+        if (isUnfinishedCopy(name) || name.equals(LogState.FILE_NAME + ".tmp")) {
           Files.delete(file);
           continue;
         }
         Optional<SegmentName> segment = SegmentName.parse(name);
         if (segment.isEmpty() || segment.get().isOpen() || segment.get().compressed()) continue;
-        if (Files.exists(file.resolveSibling(name + ".gz"))) Files.delete(file);
+        if (hasCompressedCopy(file)) Files.delete(file);
         else toCompress.add(file);
       }
     }
     return toCompress;
+  }
+
+  private static boolean isUnfinishedCopy(String name) {
+    return name.endsWith(Sealer.TEMPORARY)
+        && SegmentCompression.ofFileName(name.substring(0, name.length() - Sealer.TEMPORARY.length()))
+            != SegmentCompression.NONE;
+  }
+
+  private static boolean hasCompressedCopy(Path plain) {
+    for (SegmentCompression c : SegmentCompression.values()) {
+      if (c != SegmentCompression.NONE && Files.exists(plain.resolveSibling(plain.getFileName() + c.suffix()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void checkSequence(List<SegmentName> segments) throws AuditLogException {

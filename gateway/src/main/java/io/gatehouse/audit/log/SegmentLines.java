@@ -5,10 +5,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
 
 /**
- * Reads a segment file line by line, plain or gzip, into one reused buffer: no object per line, so reading is bound
+ * Reads a segment file line by line, plain or compressed, into one reused buffer: no object per line, so reading is bound
  * by hashing, not by the garbage collector. A line is {@code buffer()[offset(), offset() + length())}, without its
  * newline; {@link #terminated()} tells whether it had one (a half-written last line does not).
  */
@@ -31,11 +30,11 @@ public final class SegmentLines implements AutoCloseable {
     this.in = in;
   }
 
-  /** Opens {@code file}; a name ending in {@code .gz} is decompressed. */
+  /** Opens {@code file}, decompressed as its name says ({@link SegmentCompression}). */
   public static SegmentLines open(Path file) throws IOException {
     InputStream raw = Files.newInputStream(file);
     try {
-      return new SegmentLines(file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw);
+      return new SegmentLines(SegmentCompression.ofFileName(file.getFileName().toString()).reader(raw));
     } catch (IOException e) {
       raw.close();
       throw e;
@@ -65,11 +64,10 @@ public final class SegmentLines implements AutoCloseable {
    */
   public boolean next() throws IOException {
     while (true) {
-      for (int i = start; i < limit; i++) {
-        if (buf[i] == '\n') {
-          take(i - start, true);
-          return true;
-        }
+      int newline = ByteSearch.newline(buf, start, limit);
+      if (newline >= 0) {
+        take(newline - start, true);
+        return true;
       }
       if (eof) {
         if (limit == start) return false;

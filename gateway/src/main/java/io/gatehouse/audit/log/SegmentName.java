@@ -10,22 +10,23 @@ import java.util.regex.Pattern;
 
 /**
  * A segment file's name (docs/audit-log.md): {@code seg-<first>.jsonl} while open, and once sealed
- * {@code seg-<first>-<last>-<from>-<to>.jsonl}, then {@code .jsonl.gz}. Numbers have 20 digits so that names sort in
- * log order; the times bound the entries' {@code time} fields, so a day's segments are found by name.
+ * {@code seg-<first>-<last>-<from>-<to>.jsonl}, then {@code .jsonl.zst} (or {@code .jsonl.gz}: {@link
+ * SegmentCompression}). Numbers have 20 digits so that names sort in log order; the times bound the entries'
+ * {@code time} fields, so a day's segments are found by name.
  *
  * @param last the last entry's seq; -1 while open
  * @param from earliest entry time, rounded down to the second; null while open
  * @param to latest entry time, rounded up to the second; null while open
  */
-public record SegmentName(long first, long last, Instant from, Instant to, boolean compressed) {
+public record SegmentName(long first, long last, Instant from, Instant to, SegmentCompression compression) {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final Pattern OPEN = Pattern.compile("seg-(\\d{20})\\.jsonl");
   private static final Pattern SEALED =
-      Pattern.compile("seg-(\\d{20})-(\\d{20})-(\\d{8}T\\d{6}Z)-(\\d{8}T\\d{6}Z)\\.jsonl(\\.gz)?");
+      Pattern.compile("seg-(\\d{20})-(\\d{20})-(\\d{8}T\\d{6}Z)-(\\d{8}T\\d{6}Z)\\.jsonl(\\.gz|\\.zst)?");
 
   public static SegmentName open(long first) {
-    return new SegmentName(first, -1, null, null, false);
+    return new SegmentName(first, -1, null, null, SegmentCompression.NONE);
   }
 
   /** The sealed name of entries {@code first..last} whose times lie in {@code [from, to]}. */
@@ -33,15 +34,19 @@ public record SegmentName(long first, long last, Instant from, Instant to, boole
     Instant down = from.truncatedTo(ChronoUnit.SECONDS);
     Instant up = to.truncatedTo(ChronoUnit.SECONDS);
     if (up.isBefore(to)) up = up.plusSeconds(1);
-    return new SegmentName(first, last, down, up, false);
+    return new SegmentName(first, last, down, up, SegmentCompression.NONE);
   }
 
   public boolean isOpen() {
     return last < 0;
   }
 
-  public SegmentName asCompressed() {
-    return new SegmentName(first, last, from, to, true);
+  public boolean compressed() {
+    return compression != SegmentCompression.NONE;
+  }
+
+  public SegmentName compressedWith(SegmentCompression with) {
+    return new SegmentName(first, last, from, to, with);
   }
 
   /** Entries in the segment, by its name (sealed segments only). */
@@ -57,7 +62,7 @@ public record SegmentName(long first, long last, Instant from, Instant to, boole
   public String fileName() {
     if (isOpen()) return String.format("seg-%020d.jsonl", first);
     return String.format("seg-%020d-%020d-%s-%s.jsonl%s", first, last, STAMP.format(from), STAMP.format(to),
-        compressed ? ".gz" : "");
+        compression.suffix());
   }
 
   /** Empty for a name that is not a segment's. */
@@ -72,7 +77,8 @@ public record SegmentName(long first, long last, Instant from, Instant to, boole
       if (last < first) return Optional.empty();
       Instant from = STAMP.parse(sealed.group(3), Instant::from);
       Instant to = STAMP.parse(sealed.group(4), Instant::from);
-      return Optional.of(new SegmentName(first, last, from, to, sealed.group(5) != null));
+      String suffix = sealed.group(5) == null ? "" : sealed.group(5);
+      return Optional.of(new SegmentName(first, last, from, to, SegmentCompression.ofSuffix(suffix).orElseThrow()));
     } catch (RuntimeException e) {
       return Optional.empty();
     }

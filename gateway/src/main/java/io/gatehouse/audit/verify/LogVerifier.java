@@ -7,6 +7,7 @@ import io.gatehouse.audit.log.SegmentName;
 import io.gatehouse.audit.log.Segments;
 import io.gatehouse.audit.log.Witness;
 import io.gatehouse.audit.merkle.Hasher;
+import io.gatehouse.audit.merkle.MerkleHashes;
 import io.gatehouse.audit.merkle.TreeBuilder;
 import io.gatehouse.audit.note.Checkpoint;
 import io.gatehouse.audit.note.KeyRing;
@@ -95,7 +96,10 @@ public final class LogVerifier {
     private final TreeBuilder tree = new TreeBuilder();
     /** The last {@value #RECENT} entries accepted in order, by seq modulo the ring's size: no object per entry. */
     private final long[] recentSeq = new long[RECENT];
-    private final byte[][] recentLeaf = new byte[RECENT][];
+    private final byte[][] recentLeaf = new byte[RECENT][MerkleHashes.SIZE];
+    private final boolean[] recentFilled = new boolean[RECENT];
+    /** The current line's leaf hash, reused: the ring and the tree copy what they keep. */
+    private final byte[] leaf = new byte[MerkleHashes.SIZE];
     private final long[] recentLine = new long[RECENT];
     private final Path[] recentFile = new Path[RECENT];
     private final Base64.Encoder base64 = Base64.getEncoder();
@@ -159,7 +163,7 @@ public final class LogVerifier {
       long firstSeq = -1;
       long lastSeq = -1;
       try (SegmentLines lines = SegmentLines.open(file)) {
-        while (lines.next()) {
+        while (nextLine(lines, file)) {
           order++;
           long line = lines.lineNumber();
           byte[] b = lines.buffer();
@@ -177,8 +181,8 @@ public final class LogVerifier {
             if (note.isEmpty()) add(Verdict.MALFORMED, file, line, "not a well-formed checkpoint line");
             else checkpoint(note.get(), new Location(file, line));
           } else if (scan.scan(b, lines.offset(), lines.length())) {
-            byte[] leaf = hasher.leaf(b, lines.offset(), lines.length());
-            entry(scan.seq(), leaf, file, line);
+            hasher.leaf(b, lines.offset(), lines.length(), leaf);
+            entry(scan.seq(), file, line);
             if (firstSeq < 0) firstSeq = scan.seq();
             lastSeq = scan.seq();
           } else {
@@ -192,21 +196,36 @@ public final class LogVerifier {
       }
     }
 
-    private void entry(long seq, byte[] leaf, Path file, long line) {
+    /**
+     * Moves to the next line; a segment that cannot be read on (a damaged compressed file, an overlong line) is a
+     * finding at the line it stops at, and the pass goes on with the next segment, so one bad file hides nothing
+     * else.
+     */
+    private boolean nextLine(SegmentLines lines, Path file) {
+      try {
+        return lines.next();
+      } catch (IOException e) {
+        add(Verdict.MALFORMED, file, lines.lineNumber() + 1, "the segment cannot be read past line "
+            + lines.lineNumber() + ": " + e.getMessage());
+        return false;
+      }
+    }
+
+    private void entry(long seq, Path file, long line) {
       advanceWitness(tree.size());
       if (seq == expected) {
         if (!skipPrevCheck && !scan.prevEquals(prevBase64) && lastEntryFile != null) {
           add(Verdict.MODIFIED, lastEntryFile, lastEntryLine, "entry " + (seq - 1) + " is not the entry that entry "
               + seq + " (line " + line + ") follows: its bytes were changed");
         }
-        accept(seq, leaf, file, line);
+        accept(seq, file, line);
       } else if (seq > expected) {
         // Its own prev names a missing entry, so it is not checked; the next entry's is, against this one.
         gaps.put(expected, new Gap(seq - 1, new Location(file, line)));
-        accept(seq, leaf, file, line);
+        accept(seq, file, line);
       } else {
         int slot = (int) (seq % RECENT);
-        boolean seen = recentLeaf[slot] != null && recentSeq[slot] == seq;
+        boolean seen = recentFilled[slot] && recentSeq[slot] == seq;
         Map.Entry<Long, Gap> gap = gaps.floorEntry(seq);
         if (seen && java.util.Arrays.equals(recentLeaf[slot], leaf)) {
           add(Verdict.DUPLICATED, file, line, "entry " + seq + " again (first at line " + recentLine[slot] + ")");
@@ -226,7 +245,7 @@ public final class LogVerifier {
       }
     }
 
-    private void accept(long seq, byte[] leaf, Path file, long line) {
+    private void accept(long seq, Path file, long line) {
       base64.encode(leaf, prevBase64);
       lastEntryFile = file;
       lastEntryLine = line;
@@ -234,7 +253,8 @@ public final class LogVerifier {
       skipPrevCheck = false;
       int slot = (int) (seq % RECENT);
       recentSeq[slot] = seq;
-      recentLeaf[slot] = leaf;
+      System.arraycopy(leaf, 0, recentLeaf[slot], 0, MerkleHashes.SIZE);
+      recentFilled[slot] = true;
       recentLine[slot] = line;
       recentFile[slot] = file;
     }

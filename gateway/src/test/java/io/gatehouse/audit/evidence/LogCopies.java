@@ -1,5 +1,6 @@
 package io.gatehouse.audit.evidence;
 
+import io.gatehouse.audit.log.SegmentCompression;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
-/** Copies of a log directory to tamper with, plain and gzip segments alike. */
+/** Copies of a log directory to tamper with, plain and compressed segments alike. */
 final class LogCopies {
   private LogCopies() {}
 
@@ -28,12 +27,12 @@ final class LogCopies {
   static Path editFirstMatch(Path dir, String from, String to) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.sorted().filter(p -> p.getFileName().toString().startsWith("seg-")).toList()) {
-        boolean gz = f.toString().endsWith(".gz");
-        List<String> lines = new java.util.ArrayList<>(read(f, gz).lines().toList());
+        SegmentCompression compression = SegmentCompression.ofFileName(f.getFileName().toString());
+        List<String> lines = new java.util.ArrayList<>(read(f, compression).lines().toList());
         for (int i = 0; i < lines.size(); i++) {
           if (!lines.get(i).contains(from)) continue;
           lines.set(i, lines.get(i).replace(from, to));
-          write(f, gz, String.join("\n", lines) + "\n");
+          write(f, compression, String.join("\n", lines) + "\n");
           return f;
         }
       }
@@ -41,14 +40,14 @@ final class LogCopies {
     throw new AssertionError("no segment of " + dir + " holds " + from);
   }
 
-  private static String read(Path f, boolean gz) throws IOException {
-    try (InputStream in = gz ? new GZIPInputStream(Files.newInputStream(f)) : Files.newInputStream(f)) {
+  private static String read(Path f, SegmentCompression compression) throws IOException {
+    try (InputStream in = compression.reader(Files.newInputStream(f))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
-  private static void write(Path f, boolean gz, String text) throws IOException {
-    try (OutputStream out = gz ? new GZIPOutputStream(Files.newOutputStream(f)) : Files.newOutputStream(f)) {
+  private static void write(Path f, SegmentCompression compression, String text) throws IOException {
+    try (OutputStream out = compression.writer(Files.newOutputStream(f))) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     }
   }

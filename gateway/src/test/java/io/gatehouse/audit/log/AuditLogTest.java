@@ -1,5 +1,6 @@
 package io.gatehouse.audit.log;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -184,11 +185,73 @@ class AuditLogTest {
     List<SegmentName> segments = Segments.list(tmp);
     assertThat(segments.size()).isGreaterThan(2);
     for (SegmentName s : segments.subList(0, segments.size() - 1)) {
-      assertThat(s.compressed()).as(s.fileName()).isTrue();
+      assertThat(s.compression()).as(s.fileName()).isEqualTo(SegmentCompression.ZSTD);
       assertThat(s.from()).isBeforeOrEqualTo(s.to());
     }
     assertThat(segments.get(segments.size() - 1).isOpen()).isTrue();
     assertThat(rebuiltChainAndLastCheckpoint(tmp)).isEqualTo(LogEntries.all(tmp).size());
+  }
+
+  @Test
+  void aRestartFinishesCompressionsACrashInterrupted() throws Exception {
+    AuditLog log = AuditLog.open(settings().withSegmentMaxSize(4_000), events, List.of());
+    for (int i = 0; i < 200; i++) {
+      log.write(record("r" + i));
+      if (i % 20 == 0) Thread.sleep(30);
+    }
+    log.close();
+    long entries = LogEntries.all(tmp).size();
+    List<SegmentName> sealed = Segments.list(tmp).stream().filter(SegmentName::compressed).toList();
+    assertThat(sealed.size()).isGreaterThanOrEqualTo(2);
+    // A crash while the copy was written: the plain file and a partial copy.
+    Path first = tmp.resolve(sealed.get(0).fileName());
+    Path firstPlain = plainCopy(first);
+    Files.delete(first);
+    Files.write(tmp.resolve(first.getFileName() + ".tmp"), new byte[] {40, -75, 47, -3});
+    // A crash after the rename, before the plain file was removed.
+    Path second = tmp.resolve(sealed.get(1).fileName());
+    Path secondPlain = plainCopy(second);
+
+    AuditLog.open(settings().withSegmentMaxSize(4_000), events, List.of()).close();
+
+    assertThat(firstPlain).doesNotExist();
+    assertThat(secondPlain).doesNotExist();
+    assertThat(first).exists();
+    assertThat(second).exists();
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+    assertThat(LogEntries.all(tmp)).as("the entries before, and the second run's start and stop").hasSize((int) entries + 2);
+    assertThat(rebuiltChainAndLastCheckpoint(tmp)).isEqualTo(entries + 2);
+  }
+
+  @Test
+  void eachCompressionReadsBackTheSameLines() throws Exception {
+    byte[] text = ("{\"seq\":0}\n" + "{\"seq\":1,\"detail\":\"" + "x".repeat(100_000) + "\"}\n").getBytes(UTF_8);
+    for (SegmentCompression compression : SegmentCompression.values()) {
+      if (compression == SegmentCompression.NONE) continue;
+      Path plain = tmp.resolve(compression + ".jsonl");
+      Files.write(plain, text);
+      Sealer.compressNow(plain, compression);
+      Path stored = tmp.resolve(plain.getFileName() + compression.suffix());
+      assertThat(plain).doesNotExist();
+      assertThat(Files.size(stored)).as("%s compresses", compression).isLessThan(text.length / 10);
+      List<String> lines = new ArrayList<>();
+      try (SegmentLines in = SegmentLines.open(stored)) {
+        while (in.next()) lines.add(new String(in.buffer(), in.offset(), in.length(), UTF_8));
+      }
+      assertThat(String.join("\n", lines) + "\n").isEqualTo(new String(text, UTF_8));
+    }
+  }
+
+  /** Writes the segment's lines to its plain (sealed, uncompressed) name beside it. */
+  private static Path plainCopy(Path compressed) throws Exception {
+    String name = compressed.getFileName().toString();
+    Path plain = compressed.resolveSibling(name.substring(0, name.lastIndexOf('.')));
+    try (var in = SegmentCompression.ofFileName(name).reader(Files.newInputStream(compressed))) {
+      Files.write(plain, in.readAllBytes());
+    }
+    return plain;
   }
 
   @Test

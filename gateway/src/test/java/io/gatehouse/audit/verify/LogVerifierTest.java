@@ -7,6 +7,7 @@ import io.gatehouse.audit.AuditLogEvents;
 import io.gatehouse.audit.log.AuditLog;
 import io.gatehouse.audit.log.AuditLogSettings;
 import io.gatehouse.audit.log.CheckpointLine;
+import io.gatehouse.audit.log.SegmentCompression;
 import io.gatehouse.audit.log.SegmentName;
 import io.gatehouse.audit.log.Segments;
 import io.gatehouse.audit.log.Witness;
@@ -29,8 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,12 +91,46 @@ class LogVerifierTest {
   @Test
   void aModifiedEntryInACompressedSealedSegmentIsFoundToo() throws Exception {
     Path dir = copy();
-    Path gz = dir.resolve(Segments.list(dir).get(0).fileName());
-    List<String> lines = gunzip(gz);
+    Path sealed = dir.resolve(Segments.list(dir).get(0).fileName());
+    assertThat(sealed.getFileName().toString()).endsWith(".jsonl.zst");
+    List<String> lines = decompress(sealed);
     int target = entryFollowedByEntry(lines);
     lines.set(target, lines.get(target).replace("\"identity\":\"user-", "\"identity\":\"someone-else-"));
-    gzip(gz, lines);
-    assertThat(verify(dir, true).findings()).anySatisfy(f -> assertFinding(f, Verdict.MODIFIED, gz, target + 1));
+    compress(sealed, lines);
+    assertThat(verify(dir, true).findings()).anySatisfy(f -> assertFinding(f, Verdict.MODIFIED, sealed, target + 1));
+  }
+
+  @Test
+  void aSegmentSealedWithGzipAsBeforeZstdStillVerifies() throws Exception {
+    Path dir = copy();
+    Path zst = dir.resolve(Segments.list(dir).get(0).fileName());
+    Path gz = dir.resolve(zst.getFileName().toString().replace(".zst", ".gz"));
+    compress(gz, decompress(zst));
+    Files.delete(zst);
+    assertThat(Segments.list(dir).get(0).compression()).isEqualTo(SegmentCompression.GZIP);
+    LogVerifier.Result result = verify(dir, true);
+    assertThat(result.intact()).as("%s", result.findings()).isTrue();
+    assertThat(result.entries()).isEqualTo(verify(original, true).entries());
+  }
+
+  @Test
+  void aDamagedCompressedSegmentIsAFindingAndTheRestIsStillRead() throws Exception {
+    Path dir = copy();
+    Path sealed = dir.resolve(Segments.list(dir).get(0).fileName());
+    byte[] bytes = Files.readAllBytes(sealed);
+    bytes[bytes.length / 2] ^= 0x5a;
+    Files.write(sealed, bytes);
+    LogVerifier.Result result = verify(dir, true);
+    assertThat(result.intact()).isFalse();
+    assertThat(result.findings())
+        .anySatisfy(f -> {
+          assertThat(f.verdict()).isEqualTo(Verdict.MALFORMED);
+          assertThat(f.file()).isEqualTo(sealed);
+          assertThat(f.detail()).contains("cannot be read");
+        })
+        .anySatisfy(f -> assertThat(f.verdict()).isIn(Verdict.MISSING_SEGMENT, Verdict.DELETED));
+    // Every later segment was still read: the log's last entry is counted.
+    assertThat(result.entries()).isGreaterThan(Segments.list(dir).get(1).first());
   }
 
   @Test
@@ -328,14 +361,15 @@ class LogVerifierTest {
     Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
   }
 
-  private static List<String> gunzip(Path file) throws IOException {
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+  private static List<String> decompress(Path file) throws IOException {
+    try (InputStream in = SegmentCompression.ofFileName(file.getFileName().toString()).reader(Files.newInputStream(file))) {
       return new ArrayList<>(List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")));
     }
   }
 
-  private static void gzip(Path file, List<String> lines) throws IOException {
-    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file, StandardOpenOption.TRUNCATE_EXISTING))) {
+  private static void compress(Path file, List<String> lines) throws IOException {
+    try (OutputStream out = SegmentCompression.ofFileName(file.getFileName().toString())
+        .writer(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING))) {
       out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
     }
   }
