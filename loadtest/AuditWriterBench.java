@@ -221,19 +221,19 @@ public final class AuditWriterBench {
 
   private void putFiles(Map<String, Object> out) throws IOException {
     long plain = 0;
-    long gzip = 0;
+    long compressed = 0;
     long bytes = 0;
     try (Stream<Path> files = Files.list(options.dir)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         String name = file.getFileName().toString();
         if (!name.startsWith("seg-")) continue;
         bytes += Files.size(file);
-        if (name.endsWith(".jsonl.gz")) gzip++;
+        if (name.endsWith(".jsonl.zst") || name.endsWith(".jsonl.gz")) compressed++;
         else if (name.endsWith(".jsonl")) plain++;
       }
     }
     out.put("segments_plain", plain);
-    out.put("segments_gzip", gzip);
+    out.put("segments_compressed", compressed);
     out.put("segment_bytes", bytes);
   }
 

@@ -1,6 +1,7 @@
 """Reading Gatehouse's signed audit log (docs/audit-log.md) from its files: the entries in an audit dir's segments.
 
-A segment is seg-<first>.jsonl while open, seg-<first>-<last>-<from>-<to>.jsonl once sealed, then .jsonl.gz. Every
+A segment is seg-<first>.jsonl while open, seg-<first>-<last>-<from>-<to>.jsonl once sealed, then .jsonl.zst (zstd;
+.jsonl.gz where the gateway could not load zstd, or from before it). Every
 line is one canonical JSON object (RFC 8785: members sorted by name, no spaces, absent values left out, never null):
 an entry (it has "seq" and "kind"; a request's kind is "request") or a checkpoint line {"checkpoint":"<note>"}.
 
@@ -13,15 +14,18 @@ import gzip
 import json
 import os
 import re
+import shutil
+import subprocess
 
-SEGMENT = re.compile(r"seg-(\d{20})(?:-(\d{20})-\d{8}T\d{6}Z-\d{8}T\d{6}Z)?\.jsonl(\.gz)?")
+SEGMENT = re.compile(r"seg-(\d{20})(?:-(\d{20})-\d{8}T\d{6}Z-\d{8}T\d{6}Z)?\.jsonl(\.gz|\.zst)?")
 CHECKPOINT = b'{"checkpoint":'
 REQUEST = b',"kind":"request",'
 
 
 def segments(audit_dir):
     """The segment files of audit_dir in log order, one per range of entries: a sealed segment's plain file while
-    it is there (the .gz is renamed into place only once it is complete, and the plain file removed after), as
+    it is there (the compressed copy is renamed into place only once it is complete, and the plain file removed
+    after), as
     Gatehouse's own Segments.list chooses."""
     found = {}
     for name in os.listdir(audit_dir):
@@ -39,18 +43,43 @@ def _first(path):
     return int(SEGMENT.fullmatch(os.path.basename(path)).group(1))
 
 
+class _Zstd:
+    """A .zst segment's lines through the zstd command (Python 3.11 has no zstd module; Debian's zstd package)."""
+
+    def __init__(self, path):
+        if shutil.which("zstd") is None:
+            raise OSError("reading a .zst audit segment needs the zstd command: apt-get install -y zstd")
+        with open(path, "rb"):  # FileNotFoundError here, as for the other kinds, not from the child
+            pass
+        self.proc = subprocess.Popen(["zstd", "-q", "-dc", path], stdout=subprocess.PIPE)
+
+    def __enter__(self):
+        return self.proc.stdout
+
+    def __exit__(self, *exc):
+        self.proc.stdout.close()
+        if self.proc.wait() != 0 and exc[0] is None:
+            raise EOFError(f"zstd exited {self.proc.returncode}")
+
+
+def _open_one(path):
+    if path.endswith(".zst"):
+        return _Zstd(path)
+    return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
+
+
 def _open(path, audit_dir):
     """The segment file, or, when the writer renamed it meanwhile (sealed, then compressed), what it became."""
     for _ in range(3):
         try:
-            return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
+            return _open_one(path)
         except FileNotFoundError:
             first = _first(path)
             now = [p for p in segments(audit_dir) if _first(p) == first]
             if not now:
                 raise
             path = now[0]
-    return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
+    return _open_one(path)
 
 
 def entry_lines(audit_dir):
@@ -99,7 +128,7 @@ def count_requests(audit_dir, needle=None):
                 if needle is not None and needle in line:
                     hits += 1
     except (OSError, EOFError):
-        # EOFError: a .gz cut short, which Gatehouse never leaves (it renames a finished one into place).
+        # EOFError: a compressed segment cut short, which Gatehouse never leaves (it renames a finished one into place).
         return None
     return lines, hits
 

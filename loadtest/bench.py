@@ -543,7 +543,7 @@ def main():
                     help="entries written before the audit writer's measurement (JIT warm-up; verified too)")
     ap.add_argument("--audit-producers", type=int, default=2, help="producer threads of the audit writer benchmark")
     ap.add_argument("--audit-segment-max-size", type=int, default=64 << 20,
-                    help="segment size of the audit writer's log in bytes (sealed segments are gzipped)")
+                    help="segment size of the audit writer's log in bytes (sealed segments are compressed with zstd)")
     a = ap.parse_args()
     if a.webhook_duration is None:
         a.webhook_duration = a.duration

@@ -23,6 +23,7 @@ need_pkgs=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
 command -v wrk >/dev/null 2>&1 || need_pkgs+=(wrk)
 command -v h2load >/dev/null 2>&1 || need_pkgs+=(nghttp2-client)
+command -v zstd >/dev/null 2>&1 || need_pkgs+=(zstd)  # auditlog.py reads sealed audit segments with it
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "installing ${need_pkgs[*]} (Debian packages; services are not started)..."
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
