@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -40,6 +41,14 @@ import java.util.concurrent.TimeUnit;
  * <p>A finding names the file and line where the evidence is. After an edit every later checkpoint mismatches too;
  * only the first mismatch after a good checkpoint is reported, with a count of the rest, so one edit reads as one
  * finding.
+ *
+ * <p>Two modes, one result. The pass starts fast: an entry line is only hashed into the tree, not read, because a
+ * checkpoint whose signed root matches the tree proves every byte before it is what the writer wrote, sequence
+ * numbers and {@code prev} hashes included. Reading each entry's fields costs about as much as hashing it, so the
+ * fast pass is what makes a year's log quick to check. The moment anything would be a finding (a checkpoint that
+ * does not match, a segment out of place, a line that is not an object) or the log ends in entries no checkpoint
+ * covers, the pass goes back to a checkpoint that matched, at least {@value #RECENT} entries earlier so that
+ * duplicates can still be told apart, and reads every line from there, exactly as if it had from the start.
  */
 public final class LogVerifier {
   /** How many recent entries are remembered to tell a duplicate or a reordering from an insertion. */
@@ -50,12 +59,24 @@ public final class LogVerifier {
   private final Optional<Path> witnessDir;
   private final Optional<Duration> maxStaleness;
   private final Instant now;
+  private final boolean everyLine;
 
   public LogVerifier(List<PublicKeyWindow> keys, Optional<Path> witnessDir, Optional<Duration> maxStaleness, Instant now) {
+    this(keys, witnessDir, maxStaleness, now, false);
+  }
+
+  private LogVerifier(List<PublicKeyWindow> keys, Optional<Path> witnessDir, Optional<Duration> maxStaleness,
+      Instant now, boolean everyLine) {
     this.keys = List.copyOf(keys);
     this.witnessDir = witnessDir;
     this.maxStaleness = maxStaleness;
     this.now = now;
+    this.everyLine = everyLine;
+  }
+
+  /** This verifier without the fast pass: every line read from the start (the tests compare the two). */
+  LogVerifier readingEveryLine() {
+    return new LogVerifier(keys, witnessDir, maxStaleness, now, true);
   }
 
   /** What one directory's check found. */
@@ -91,27 +112,38 @@ public final class LogVerifier {
     private final CheckpointListener listener;
     private final List<Finding> findings = new ArrayList<>();
     private final ConcurrentLinkedQueue<Finding> signatureFindings = new ConcurrentLinkedQueue<>();
+    /** What the witness file itself holds that is wrong: read once, kept whatever the pass does after. */
+    private final List<Finding> witnessFindings = new ArrayList<>();
     private final Hasher hasher = new Hasher();
     private final EntryScan scan = new EntryScan();
-    private final TreeBuilder tree = new TreeBuilder();
+    private TreeBuilder tree = new TreeBuilder();
     /** The last {@value #RECENT} entries accepted in order, by seq modulo the ring's size: no object per entry. */
     private final long[] recentSeq = new long[RECENT];
     private final byte[][] recentLeaf = new byte[RECENT][MerkleHashes.SIZE];
     private final boolean[] recentFilled = new boolean[RECENT];
-    /** The current line's leaf hash, reused: the ring and the tree copy what they keep. */
-    private final byte[] leaf = new byte[MerkleHashes.SIZE];
     private final long[] recentLine = new long[RECENT];
     private final Path[] recentFile = new Path[RECENT];
+    /** The last entry line's leaf hash, reused: the ring and the tree copy what they keep. */
+    private final byte[] leaf = new byte[MerkleHashes.SIZE];
     private final Base64.Encoder base64 = Base64.getEncoder();
     /** Missing sequence ranges not yet filled by a late entry: first → (last, where the gap showed). */
     private final TreeMap<Long, Gap> gaps = new TreeMap<>();
+    /** Matched checkpoints of the fast pass to go back to: the oldest is at least {@value #RECENT} entries back. */
+    private final ArrayDeque<Snapshot> snapshots = new ArrayDeque<>();
+    private boolean fast;
+    /** Set in the fast pass where the full read would find something: the pass goes back and reads every line. */
+    private boolean anomaly;
     private long order;
     private long expected;
     private final byte[] prevBase64 = Base64.getEncoder().encode(NO_PREVIOUS);
     private Path lastEntryFile;
     private long lastEntryLine;
     private boolean skipPrevCheck;
+    private long segmentFirstSeq = -1;
+    private long segmentLastSeq = -1;
     private long checkpoints;
+    /** Checkpoints already told to the listener and sent for their signature check: a second read tells none twice. */
+    private long announced;
     private String origin;
     private KeyRing ring;
     private Checkpoint lastCheckpoint;
@@ -121,13 +153,14 @@ public final class LogVerifier {
     private boolean mismatchReported;
     private long laterMismatches;
     private Location firstMismatchAt;
-    private Iterator<Witnessed> witnessed;
-    private Witnessed nextWitnessed;
+    private List<Witnessed> witnessed = List.of();
+    private int witnessIndex;
     private ExecutorService signatures;
 
     Run(Path dir, CheckpointListener listener) {
       this.dir = dir;
       this.listener = listener;
+      this.fast = !everyLine;
     }
 
     Result run() throws IOException {
@@ -137,7 +170,19 @@ public final class LogVerifier {
       signatures = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(4096),
           new ThreadPoolExecutor.CallerRunsPolicy());
       try {
-        for (SegmentName segment : segments) readSegment(segment, segment == segments.get(segments.size() - 1));
+        snapshots.add(snapshot(0, 0));
+        int fromSegment = 0;
+        long fromLine = 0;
+        while (true) {
+          boolean read = readSegments(segments, fromSegment, fromLine);
+          // Entries after the last checkpoint are signed by nothing: only reading them says what they are.
+          if (read && !(fast && firstUnsealed >= 0)) break;
+          Snapshot back = snapshots.getFirst();
+          restore(back);
+          fast = false;
+          fromSegment = back.segment;
+          fromLine = back.line;
+        }
       } finally {
         signatures.shutdown();
         try {
@@ -146,54 +191,80 @@ public final class LogVerifier {
           Thread.currentThread().interrupt();
         }
       }
+      fast = false;
       finish();
+      findings.addAll(witnessFindings);
       findings.addAll(signatureFindings);
       findings.sort(Comparator.comparingLong(Finding::order));
       return new Result(dir, origin, tree.size(), checkpoints, List.copyOf(findings));
     }
 
-    private void readSegment(SegmentName segment, boolean last) throws IOException {
-      Path file = dir.resolve(segment.fileName());
-      if (segment.first() > expected && gaps.isEmpty()) {
-        add(Verdict.MISSING_SEGMENT, file, 0, "entries " + expected + ".." + (segment.first() - 1)
-            + " are in no segment (the one before " + segment.fileName() + " is missing)");
-        expected = segment.first();
-        skipPrevCheck = true;
+    /** Reads segments from line {@code fromLine + 1} of segment {@code from} on; false where the fast pass stops. */
+    private boolean readSegments(List<SegmentName> segments, int from, long fromLine) throws IOException {
+      for (int i = from; i < segments.size(); i++) {
+        if (!readSegment(segments.get(i), i, i == segments.size() - 1, i == from ? fromLine : 0)) return false;
       }
-      long firstSeq = -1;
-      long lastSeq = -1;
+      return true;
+    }
+
+    private boolean readSegment(SegmentName segment, int index, boolean last, long skip) throws IOException {
+      Path file = dir.resolve(segment.fileName());
+      if (skip == 0) {
+        if (fast && segment.first() != tree.size()) return false;
+        if (segment.first() > expected && gaps.isEmpty()) {
+          add(Verdict.MISSING_SEGMENT, file, 0, "entries " + expected + ".." + (segment.first() - 1)
+              + " are in no segment (the one before " + segment.fileName() + " is missing)");
+          expected = segment.first();
+          skipPrevCheck = true;
+        }
+        segmentFirstSeq = -1;
+        segmentLastSeq = -1;
+      }
       try (SegmentLines lines = SegmentLines.open(file)) {
+        while (lines.lineNumber() < skip && nextLine(lines, file)) {
+          // read again up to where the pass went back to
+        }
         while (nextLine(lines, file)) {
           order++;
           long line = lines.lineNumber();
           byte[] b = lines.buffer();
+          int offset = lines.offset();
+          int length = lines.length();
           if (!lines.terminated()) {
             if (last && segment.isOpen()) {
-              add(Verdict.UNSEALED, file, line, "a half-written last line (" + lines.length()
+              add(Verdict.UNSEALED, file, line, "a half-written last line (" + length
                   + " bytes): the writer stopped mid-line; a restart cuts it off");
             } else {
               add(Verdict.MALFORMED, file, line, "the last line of a sealed segment is cut off");
             }
             break;
           }
-          if (CheckpointLine.looksLikeOne(b, lines.offset(), lines.length())) {
-            Optional<String> note = CheckpointLine.decode(b, lines.offset(), lines.length());
+          if (CheckpointLine.looksLikeOne(b, offset, length)) {
+            Optional<String> note = CheckpointLine.decode(b, offset, length);
             if (note.isEmpty()) add(Verdict.MALFORMED, file, line, "not a well-formed checkpoint line");
             else checkpoint(note.get(), new Location(file, line));
-          } else if (scan.scan(b, lines.offset(), lines.length())) {
-            hasher.leaf(b, lines.offset(), lines.length(), leaf);
+            if (fast && !anomaly) takeSnapshot(index, line);
+          } else if (fast) {
+            if (length < 2 || b[offset] != '{' || b[offset + length - 1] != '}') return false;
+            hasher.leaf(b, offset, length, leaf);
+            entryUnread(file, line);
+          } else if (scan.scan(b, offset, length)) {
+            hasher.leaf(b, offset, length, leaf);
             entry(scan.seq(), file, line);
-            if (firstSeq < 0) firstSeq = scan.seq();
-            lastSeq = scan.seq();
+            if (segmentFirstSeq < 0) segmentFirstSeq = scan.seq();
+            segmentLastSeq = scan.seq();
           } else {
             add(Verdict.MALFORMED, file, line, "neither an entry nor a checkpoint line");
           }
+          if (anomaly) return false;
         }
       }
-      if (!segment.isOpen() && (firstSeq != segment.first() || lastSeq != segment.last())) {
+      if (anomaly) return false;
+      if (!segment.isOpen() && (segmentFirstSeq != segment.first() || segmentLastSeq != segment.last())) {
         add(Verdict.SEGMENT_NAME, file, 0, "named for entries " + segment.first() + ".." + segment.last()
-            + " but holds " + (firstSeq < 0 ? "none" : firstSeq + ".." + lastSeq));
+            + " but holds " + (segmentFirstSeq < 0 ? "none" : segmentFirstSeq + ".." + segmentLastSeq));
       }
+      return !anomaly;
     }
 
     /**
@@ -208,6 +279,25 @@ public final class LogVerifier {
         add(Verdict.MALFORMED, file, lines.lineNumber() + 1, "the segment cannot be read past line "
             + lines.lineNumber() + ": " + e.getMessage());
         return false;
+      }
+    }
+
+    /**
+     * An entry of the fast pass: its seq is its place in the tree, which the next checkpoint proves, or the pass
+     * goes back and reads it.
+     */
+    private void entryUnread(Path file, long line) {
+      long seq = tree.size();
+      advanceWitness(seq);
+      expected = seq + 1;
+      lastEntryFile = file;
+      lastEntryLine = line;
+      if (segmentFirstSeq < 0) segmentFirstSeq = seq;
+      segmentLastSeq = seq;
+      tree.append(leaf);
+      if (firstUnsealed < 0) {
+        firstUnsealed = seq;
+        firstUnsealedAt = new Location(file, line);
       }
     }
 
@@ -267,13 +357,15 @@ public final class LogVerifier {
 
     private void checkpoint(String note, Location at) {
       checkpoints++;
+      boolean fresh = checkpoints > announced;
+      if (fresh) announced = checkpoints;
       Optional<Checkpoint> parsed = Checkpoint.parse(KeyRing.textOf(note));
       if (parsed.isEmpty()) {
         add(Verdict.MALFORMED, at.file, at.line, "the checkpoint line holds no tlog-checkpoint");
         return;
       }
       Checkpoint checkpoint = parsed.get();
-      listener.checkpoint(checkpoint, at.file, at.line);
+      if (fresh) listener.checkpoint(checkpoint, at.file, at.line);
       if (origin == null) {
         origin = checkpoint.origin();
         List<KeyRing.Trusted> trusted = new ArrayList<>();
@@ -283,7 +375,7 @@ public final class LogVerifier {
       } else if (!origin.equals(checkpoint.origin())) {
         add(Verdict.ORIGIN, at.file, at.line, "origin \"" + checkpoint.origin() + "\" in a log of \"" + origin + "\"");
       }
-      checkSignature(note, checkpoint, at);
+      if (fresh) checkSignature(note, checkpoint, at);
       if (lastCheckpoint != null) {
         if (checkpoint.size() < lastCheckpoint.size()) {
           add(Verdict.ROLLBACK, at.file, at.line, "size " + checkpoint.size() + " after a checkpoint of size "
@@ -341,42 +433,47 @@ public final class LogVerifier {
         if (Files.isRegularFile(file)) {
           for (Witness.Witnessed w : Witness.read(file)) {
             if (w.note() == null) {
-              add(Verdict.MALFORMED, file, w.line(), "not a checkpoint line");
+              witnessFinding(file, w.line(), "not a checkpoint line");
               continue;
             }
             Optional<Checkpoint> c = Checkpoint.parse(KeyRing.textOf(w.note()));
-            if (c.isEmpty()) add(Verdict.MALFORMED, file, w.line(), "not a tlog-checkpoint");
+            if (c.isEmpty()) witnessFinding(file, w.line(), "not a tlog-checkpoint");
             else all.add(new Witnessed(c.get(), w.note(), new Location(file, w.line())));
           }
         }
       } catch (IOException e) {
-        add(Verdict.MALFORMED, file, 0, "the witness file cannot be read: " + e.getMessage());
+        witnessFinding(file, 0, "the witness file cannot be read: " + e.getMessage());
       }
       // In the order the witness saw them (growing sizes), so they are met while reading the log.
       all.sort(Comparator.comparingLong(w -> w.checkpoint.size()));
       for (Witnessed w : all) checkSignature(w.note, w.checkpoint, w.at);
-      witnessed = all.iterator();
-      nextWitnessed = witnessed.hasNext() ? witnessed.next() : null;
+      witnessed = List.copyOf(all);
+      witnessIndex = 0;
+    }
+
+    private void witnessFinding(Path file, long line, String detail) {
+      witnessFindings.add(new Finding(Verdict.MALFORMED, file, line, detail, order));
     }
 
     /** Compares every witnessed checkpoint of the tree's current size with the tree, before it grows past it. */
     private void advanceWitness(long size) {
-      while (nextWitnessed != null && nextWitnessed.checkpoint.size() <= size) {
-        if (nextWitnessed.checkpoint.size() == size && !nextWitnessed.checkpoint.hasRoot(tree.root())) {
-          add(Verdict.FORK, nextWitnessed.at.file, nextWitnessed.at.line, "the witness holds a checkpoint of size "
+      while (witnessIndex < witnessed.size() && witnessed.get(witnessIndex).checkpoint.size() <= size) {
+        Witnessed next = witnessed.get(witnessIndex++);
+        if (next.checkpoint.size() == size && !next.checkpoint.hasRoot(tree.root())) {
+          add(Verdict.FORK, next.at.file, next.at.line, "the witness holds a checkpoint of size "
               + size + " whose root is not the log's: the log was rewritten after it was witnessed");
         }
-        nextWitnessed = witnessed.hasNext() ? witnessed.next() : null;
       }
     }
 
     private void finish() {
       advanceWitness(tree.size());
-      while (nextWitnessed != null) {
-        add(Verdict.TRUNCATED, nextWitnessed.at.file, nextWitnessed.at.line, "the witness holds a checkpoint of size "
-            + nextWitnessed.checkpoint.size() + "; the log has " + tree.size() + " entries (its tail was removed)");
-        nextWitnessed = null; // the largest one says it; the others only repeat it
-        while (witnessed.hasNext()) witnessed.next();
+      if (witnessIndex < witnessed.size()) {
+        // The first one past the log's end says it; the larger ones only repeat it.
+        Witnessed next = witnessed.get(witnessIndex);
+        add(Verdict.TRUNCATED, next.at.file, next.at.line, "the witness holds a checkpoint of size "
+            + next.checkpoint.size() + "; the log has " + tree.size() + " entries (its tail was removed)");
+        witnessIndex = witnessed.size();
       }
       for (Map.Entry<Long, Gap> gap : gaps.entrySet()) {
         Gap g = gap.getValue();
@@ -403,9 +500,58 @@ public final class LogVerifier {
     }
 
     private void add(Verdict verdict, Path file, long line, String detail) {
-      findings.add(new Finding(verdict, file, line, detail, order));
+      if (fast) anomaly = true; // read again from a matched checkpoint, where this finding is made
+      else findings.add(new Finding(verdict, file, line, detail, order));
+    }
+
+    /** After the checkpoint at {@code line} of segment {@code segment} matched the tree. */
+    private void takeSnapshot(int segment, long line) {
+      Snapshot now = snapshot(segment, line);
+      snapshots.addLast(now);
+      while (snapshots.size() > 1 && nth(snapshots, 1).size <= now.size - RECENT) snapshots.removeFirst();
+    }
+
+    private Snapshot snapshot(int segment, long line) {
+      return new Snapshot(segment, line, tree.size(), tree.frontier(), leaf.clone(), order, findings.size(),
+          checkpoints, lastCheckpoint, lastCheckpointAt, lastEntryFile, lastEntryLine, segmentFirstSeq,
+          segmentLastSeq, witnessIndex);
+    }
+
+    private void restore(Snapshot s) {
+      tree = TreeBuilder.restore(s.size, s.frontier);
+      System.arraycopy(s.leaf, 0, leaf, 0, MerkleHashes.SIZE);
+      base64.encode(s.size == 0 ? NO_PREVIOUS : s.leaf, prevBase64);
+      expected = s.size;
+      skipPrevCheck = false;
+      order = s.order;
+      findings.subList(s.findings, findings.size()).clear();
+      checkpoints = s.checkpoints;
+      lastCheckpoint = s.lastCheckpoint;
+      lastCheckpointAt = s.lastCheckpointAt;
+      lastEntryFile = s.lastEntryFile;
+      lastEntryLine = s.lastEntryLine;
+      segmentFirstSeq = s.segmentFirstSeq;
+      segmentLastSeq = s.segmentLastSeq;
+      witnessIndex = s.witnessIndex;
+      firstUnsealed = -1;
+      firstUnsealedAt = null;
+      mismatchReported = false;
+      laterMismatches = 0;
+      firstMismatchAt = null;
+      anomaly = false;
     }
   }
+
+  private static <T> T nth(ArrayDeque<T> deque, int n) {
+    Iterator<T> it = deque.iterator();
+    for (int i = 0; i < n; i++) it.next();
+    return it.next();
+  }
+
+  /** Where a matched checkpoint left the pass: all a full read from the line after it needs. */
+  private record Snapshot(int segment, long line, long size, List<byte[]> frontier, byte[] leaf, long order,
+      int findings, long checkpoints, Checkpoint lastCheckpoint, Location lastCheckpointAt, Path lastEntryFile,
+      long lastEntryLine, long segmentFirstSeq, long segmentLastSeq, int witnessIndex) {}
 
   private record Location(Path file, long line) {}
 
