@@ -7,7 +7,13 @@ import io.gatehouse.audit.AccessRecord;
 import io.gatehouse.audit.AuditLogEvents;
 import io.gatehouse.audit.log.AuditLog;
 import io.gatehouse.audit.log.AuditLogSettings;
+import io.gatehouse.audit.log.CheckpointLine;
 import io.gatehouse.audit.log.SegmentCompression;
+import io.gatehouse.audit.log.SegmentName;
+import io.gatehouse.audit.log.Segments;
+import io.gatehouse.audit.merkle.Hasher;
+import io.gatehouse.audit.merkle.TreeBuilder;
+import io.gatehouse.audit.note.Checkpoint;
 import io.gatehouse.audit.note.KeyRing;
 import io.gatehouse.audit.note.NoteSigner;
 import io.gatehouse.audit.verify.Finding.Verdict;
@@ -37,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FastPassTest {
   private static final String ORIGIN = "gatehouse.test/audit/fast";
   private static final NoteSigner SIGNER = new NoteSigner(ORIGIN, new byte[32]);
+  private static final NoteSigner FORGER = new NoteSigner(ORIGIN, "thirty-two bytes, not the log's.".getBytes(UTF_8));
   private static final int ENTRIES = 14_000;
 
   @TempDir static Path shared;
@@ -107,17 +114,81 @@ class FastPassTest {
   @Test
   void entriesAfterTheLastCheckpointAreReadAndReportedUnsealed() throws Exception {
     Path dir = copy();
-    Path open;
-    try (Stream<Path> files = Files.list(dir)) {
-      open = files.filter(f -> f.getFileName().toString().matches("seg-\\d{20}\\.jsonl")).findFirst().orElseThrow();
-    }
+    Path open = openSegment(dir);
     List<String> lines = new ArrayList<>(Files.readAllLines(open, UTF_8));
     int last = lines.size() - 1;
-    while (!lines.get(last).startsWith("{\"checkpoint\"")) last--;
+    while (!isCheckpoint(lines.get(last))) last--;
     lines.remove(last);
     Files.writeString(open, String.join("\n", lines) + "\n", UTF_8);
     LogVerifier.Result result = verify(dir);
     assertThat(result.findings()).anySatisfy(f -> assertThat(f.verdict()).isEqualTo(Verdict.UNSEALED));
+  }
+
+  @Test
+  void aDuplicateUnderCheckpointsReSignedByAnotherKeyIsStillNamed() throws Exception {
+    // Someone with write access but not the key writes an entry over the next and recomputes every later root,
+    // signing with a key of their own: the roots match, only the signatures fail, and the edit must still be named.
+    Path dir = copy();
+    List<SegmentName> segments = Segments.list(dir);
+    SegmentName target = segments.get(segments.size() - 2); // the last sealed one
+    Path edited = dir.resolve(target.fileName());
+    TreeBuilder tree = new TreeBuilder();
+    Hasher hasher = new Hasher();
+    boolean after = false;
+    for (SegmentName segment : segments) {
+      Path file = dir.resolve(segment.fileName());
+      List<String> lines = readLines(file);
+      if (segment.equals(target)) {
+        int at = 1;
+        while (isCheckpoint(lines.get(at)) || isCheckpoint(lines.get(at + 1))) at++;
+        lines.set(at + 1, lines.get(at)); // in place of the next one: the segment's name still fits
+      }
+      for (int i = 0; i < lines.size(); i++) {
+        byte[] line = lines.get(i).getBytes(UTF_8);
+        if (!isCheckpoint(lines.get(i))) {
+          tree.append(hasher.leaf(line, 0, line.length));
+          if (segment.equals(target) && i > 0 && lines.get(i).equals(lines.get(i - 1))) after = true;
+        } else if (after) {
+          Checkpoint was = Checkpoint.parse(KeyRing.textOf(CheckpointLine.decode(line, 0, line.length).orElseThrow()))
+              .orElseThrow();
+          Checkpoint forged = new Checkpoint(ORIGIN, tree.size(), tree.root(), was.time());
+          lines.set(i, new String(CheckpointLine.encode(FORGER.sign(forged.body())), UTF_8));
+        }
+      }
+      if (after) writeLines(file, lines);
+    }
+    assertThat(after).isTrue();
+    assertThat(verify(dir).findings())
+        .anySatisfy(f -> assertThat(f.verdict()).isEqualTo(Verdict.BAD_SIGNATURE))
+        .anySatisfy(f -> {
+          assertThat(f.verdict()).isEqualTo(Verdict.DUPLICATED);
+          assertThat(f.file()).isEqualTo(edited);
+        })
+        .anySatisfy(f -> assertThat(f.verdict()).isEqualTo(Verdict.DELETED))
+        .noneSatisfy(f -> assertThat(f.verdict()).isIn(Verdict.MISMATCH, Verdict.SEGMENT_NAME));
+  }
+
+  private static List<String> readLines(Path file) throws IOException {
+    try (InputStream in = SegmentCompression.ofFileName(file.getFileName().toString()).reader(Files.newInputStream(file))) {
+      return new ArrayList<>(new String(in.readAllBytes(), UTF_8).lines().toList());
+    }
+  }
+
+  private static void writeLines(Path file, List<String> lines) throws IOException {
+    try (OutputStream out = SegmentCompression.ofFileName(file.getFileName().toString())
+        .writer(Files.newOutputStream(file))) {
+      out.write((String.join("\n", lines) + "\n").getBytes(UTF_8));
+    }
+  }
+
+  private static boolean isCheckpoint(String line) {
+    return line.startsWith("{\"checkpoint\"");
+  }
+
+  private static Path openSegment(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().matches("seg-\\d{20}\\.jsonl")).findFirst().orElseThrow();
+    }
   }
 
   private static LogVerifier.Result verify(Path dir) throws IOException {
