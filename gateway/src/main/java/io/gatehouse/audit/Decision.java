@@ -11,6 +11,8 @@ public enum Decision {
   ALLOW,
   REFUSE;
 
+  private final String code = name().toLowerCase(Locale.ROOT);
+
   /**
    * The decision behind a final {@link Reason}. Every guard passed when the reason is {@link Reason#NONE} or an
    * upstream failure: the gateway allowed the request and n8n was the one that did not answer, so those count as
@@ -26,6 +28,6 @@ public enum Decision {
 
   /** {@code allow} or {@code refuse}, as written to the log and to metric labels. */
   public String code() {
-    return name().toLowerCase(Locale.ROOT);
+    return code;
   }
 }

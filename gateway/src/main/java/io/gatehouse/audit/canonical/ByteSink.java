@@ -27,11 +27,46 @@ public final class ByteSink {
     count += length;
   }
 
+  /** A whole number in decimal, as JSON writes it, without making a string of it first. */
+  public void writeDecimal(long value) {
+    if (value == Long.MIN_VALUE) {
+      writeAscii(Long.toString(value));
+      return;
+    }
+    if (value < 0) {
+      write('-');
+      value = -value;
+    }
+    int digits = 1;
+    for (long v = value; v >= 10; v /= 10) digits++;
+    int at = reserve(digits);
+    for (int i = at + digits - 1; i >= at; i--) {
+      buf[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    count += digits;
+  }
+
   /** ASCII text (digits, base64, fixed field names), one byte per char. */
   public void writeAscii(String s) {
     int n = s.length();
     if (count + n > buf.length) grow(n);
     for (int i = 0; i < n; i++) buf[count++] = (byte) s.charAt(i);
+  }
+
+  /**
+   * Makes room for {@code n} more bytes and returns where they go in {@link #array()}; {@link #commit} then counts
+   * the ones written. For encoders that write straight into the array.
+   */
+  public int reserve(int n) {
+    if (count + n > buf.length) grow(n);
+    return count;
+  }
+
+  /** Counts {@code n} bytes written into the room {@link #reserve} made. */
+  public void commit(int n) {
+    if (n < 0 || count + n > buf.length) throw new IllegalArgumentException("more than was reserved");
+    count += n;
   }
 
   private void grow(int needed) {

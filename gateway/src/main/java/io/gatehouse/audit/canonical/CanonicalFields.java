@@ -17,11 +17,29 @@ public final class CanonicalFields {
   /** A string value longer than this (in chars) is cut and marked, so one entry stays far below 64 KiB. */
   public static final int MAX_STRING = 4096;
   static final String CUT_MARK = "…[cut]";
+  private static final Object NUMBER = new Object();
+  private static final int SHAPES = 8;
   private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private String[] names = new String[32];
   private Object[] values = new Object[32];
+  /** A whole number's value, where {@code values} holds {@link #NUMBER}: no box per number. */
+  private long[] numbers = new long[32];
   private int count;
+  /**
+   * The names of the last few objects sorted, in the order they were added, and where each went: the writer encodes
+   * a few kinds of entry (signed in or not, refused or not) with the same members each, so the sort is usually a
+   * lookup. Names are compared by reference, so a hit is certain to be the same order; a miss only sorts.
+   */
+  private final String[][] shapes = new String[SHAPES][];
+  private final int[][] orders = new int[SHAPES][];
+  private int nextShape;
+  private int[] order;
+  private String[] sortedNames = new String[32];
+  private Object[] sortedValues = new Object[32];
+  private long[] sortedNumbers = new long[32];
+  /** A string's chars, copied in one go: reading them one {@code charAt} at a time costs a bounds check each. */
+  private char[] chars = new char[256];
 
   public CanonicalFields reset() {
     Arrays.fill(values, 0, count, null);
@@ -35,7 +53,9 @@ public final class CanonicalFields {
 
   public CanonicalFields put(String name, long value) {
     if (Math.abs(value) > CanonicalJson.MAX_SAFE_INTEGER) throw new IllegalArgumentException(name + " is out of range");
-    return add(name, value);
+    add(name, NUMBER);
+    numbers[count - 1] = value;
+    return this;
   }
 
   public CanonicalFields put(String name, boolean value) {
@@ -58,6 +78,10 @@ public final class CanonicalFields {
     if (count == names.length) {
       names = Arrays.copyOf(names, count * 2);
       values = Arrays.copyOf(values, count * 2);
+      numbers = Arrays.copyOf(numbers, count * 2);
+      sortedNames = new String[count * 2];
+      sortedValues = new Object[count * 2];
+      sortedNumbers = new long[count * 2];
     }
     names[count] = name;
     values[count] = value;
@@ -76,28 +100,62 @@ public final class CanonicalFields {
       }
       string(names[i], out);
       out.write(':');
-      value(values[i], out);
+      if (values[i] == NUMBER) out.writeDecimal(numbers[i]);
+      else value(values[i], out);
     }
     out.write('}');
   }
 
-  /** Insertion sort: a few dozen members, mostly added in near order; String order is UTF-16 code unit order. */
   private void sortByName() {
-    for (int i = 1; i < count; i++) {
-      String name = names[i];
-      Object value = values[i];
-      int j = i - 1;
-      while (j >= 0 && names[j].compareTo(name) > 0) {
-        names[j + 1] = names[j];
-        values[j + 1] = values[j];
-        j--;
-      }
-      names[j + 1] = name;
-      values[j + 1] = value;
+    if (!knownShape()) rememberOrder();
+    for (int i = 0; i < count; i++) {
+      sortedNames[i] = names[order[i]];
+      sortedValues[i] = values[order[i]];
+      sortedNumbers[i] = numbers[order[i]];
     }
+    String[] n = names;
+    names = sortedNames;
+    sortedNames = n;
+    Object[] v = values;
+    values = sortedValues;
+    sortedValues = v;
+    long[] l = numbers;
+    numbers = sortedNumbers;
+    sortedNumbers = l;
+    Arrays.fill(sortedValues, 0, count, null);
   }
 
-  private static void value(Object value, ByteSink out) {
+  private boolean knownShape() {
+    for (int s = 0; s < SHAPES; s++) {
+      String[] shape = shapes[s];
+      if (shape == null || shape.length != count) continue;
+      int i = 0;
+      while (i < count && names[i] == shape[i]) i++;
+      if (i == count) {
+        order = orders[s];
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Insertion sort of the positions: a few dozen members; String order is UTF-16 code unit order. */
+  private void rememberOrder() {
+    order = new int[count];
+    for (int i = 0; i < count; i++) {
+      int j = i - 1;
+      while (j >= 0 && names[order[j]].compareTo(names[i]) > 0) {
+        order[j + 1] = order[j];
+        j--;
+      }
+      order[j + 1] = i;
+    }
+    shapes[nextShape] = Arrays.copyOf(names, count);
+    orders[nextShape] = order;
+    nextShape = (nextShape + 1) % SHAPES;
+  }
+
+  private void value(Object value, ByteSink out) {
     if (value instanceof String s) {
       string(s.length() > MAX_STRING ? s.substring(0, MAX_STRING) + CUT_MARK : s, out);
     } else if (value instanceof Long l) {
@@ -119,28 +177,27 @@ public final class CanonicalFields {
   }
 
 
-  private static boolean isPlainAscii(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
-    }
-    return true;
-  }
-
   /**
    * A JSON string as RFC 8785 writes it, in UTF-8. A lone surrogate (a value taken from a request can hold one) is
    * written as U+FFFD: the entry must still be written, and it cannot be UTF-8 otherwise.
    */
-  static void string(String s, ByteSink out) {
+  void string(String s, ByteSink out) {
     out.write('"');
-    if (isPlainAscii(s)) {
-      // Most values (ids, paths, addresses, codes): no escape, no multi-byte character, one bulk copy.
-      out.writeAscii(s);
-      out.write('"');
-      return;
+    int n = s.length();
+    if (n > chars.length) chars = new char[Math.max(n, chars.length * 2)];
+    s.getChars(0, n, chars, 0);
+    // Most values (ids, paths, addresses, codes) are printable ASCII without a quote or backslash: byte for char.
+    int at = out.reserve(n);
+    byte[] buf = out.array();
+    int i = 0;
+    for (; i < n; i++) {
+      char c = chars[i];
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') break;
+      buf[at + i] = (byte) c;
     }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+    out.commit(i);
+    for (; i < n; i++) {
+      char c = chars[i];
       if (c < 0x80) {
         switch (c) {
           case '"' -> { out.write('\\'); out.write('"'); }
@@ -162,8 +219,8 @@ public final class CanonicalFields {
       } else if (c < 0x800) {
         out.write(0xc0 | (c >> 6));
         out.write(0x80 | (c & 0x3f));
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        int cp = Character.toCodePoint(c, s.charAt(++i));
+      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(chars[i + 1])) {
+        int cp = Character.toCodePoint(c, chars[++i]);
         out.write(0xf0 | (cp >> 18));
         out.write(0x80 | ((cp >> 12) & 0x3f));
         out.write(0x80 | ((cp >> 6) & 0x3f));

@@ -54,6 +54,45 @@ class CanonicalFieldsTest {
   }
 
   @Test
+  void oneReusedEncoderStaysExactWhenTheMembersComeInTheSameOrderOrAnother() {
+    // The writer's case: one encoder, the same constant names entry after entry, sometimes another set or order.
+    String[] names = {"seq", "prev", "kind", "time", "status", "path", "bytes_in", "route", "identity", "a", "B"};
+    Random random = new Random(29);
+    CanonicalFields fields = new CanonicalFields();
+    ByteSink out = new ByteSink(16);
+    int[] order = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    for (int n = 0; n < 5_000; n++) {
+      if (random.nextInt(10) == 0) {
+        for (int i = order.length - 1; i > 0; i--) {
+          int j = random.nextInt(i + 1);
+          int t = order[i];
+          order[i] = order[j];
+          order[j] = t;
+        }
+      }
+      int members = random.nextInt(4) == 0 ? 1 + random.nextInt(names.length) : names.length;
+      ObjectNode reference = JSON.createObjectNode();
+      fields.reset();
+      for (int m = 0; m < members; m++) {
+        String name = names[order[m]];
+        if (random.nextBoolean()) {
+          long value = random.nextLong() % (1L << 53);
+          fields.put(name, value);
+          reference.put(name, value);
+        } else {
+          String value = randomText(random, random.nextInt(20));
+          fields.put(name, value);
+          reference.put(name, value);
+        }
+      }
+      out.reset();
+      fields.writeTo(out);
+      assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8))
+          .isEqualTo(new String(CanonicalJson.encode(reference), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void leavesOutNullsNestsMapsCutsLongStringsAndReplacesLoneSurrogates() {
     CanonicalFields fields = new CanonicalFields()
         .put("b", (String) null)
