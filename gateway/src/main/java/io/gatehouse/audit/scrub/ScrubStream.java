@@ -1,0 +1,71 @@
+package io.gatehouse.audit.scrub;
+
+import io.gatehouse.audit.scrub.body.BodyScrubber;
+import io.gatehouse.audit.scrub.body.FormBodyScrubber;
+import io.gatehouse.audit.scrub.body.JsonBodyScrubber;
+import io.gatehouse.audit.scrub.body.TextBodyScrubber;
+import io.gatehouse.audit.scrub.body.TypeCounts;
+import io.gatehouse.audit.scrub.field.FieldNameMatcher;
+import io.gatehouse.audit.scrub.text.TextScanner;
+import javax.crypto.Mac;
+
+/**
+ * One body being scrubbed as it streams past ({@link Scrubber#open}): every byte written goes into the HMAC and
+ * the size; only the first {@code max_payload} go to the scrubber for its kind, and JSON is parsed chunk by chunk
+ * as written. Not thread-safe: one writer, then {@link #finish()} once.
+ */
+public final class ScrubStream {
+  private static final byte[] NOTHING = new byte[0];
+
+  private final String contentType;
+  private final BodyKind kind;
+  private final int maxPayload;
+  private final Mac mac;
+  private final TypeCounts counts = new TypeCounts();
+  private final BodyScrubber body;
+  private long size;
+  private boolean finished;
+
+  ScrubStream(String contentType, BodyKind kind, int maxPayload, FieldNameMatcher fields, TextScanner scanner,
+      Mac mac) {
+    this.contentType = contentType;
+    this.kind = kind;
+    this.maxPayload = maxPayload;
+    this.mac = mac;
+    this.body = switch (kind) {
+      case JSON -> new JsonBodyScrubber(fields, scanner, counts);
+      case FORM -> new FormBodyScrubber(fields, scanner, counts);
+      case TEXT -> new TextBodyScrubber(scanner, counts, BodyKind.charset(contentType));
+      case OMITTED -> null;
+    };
+  }
+
+  public BodyKind kind() {
+    return kind;
+  }
+
+  /** Takes the next bytes of the body; they may be reused once this returns. */
+  public void write(byte[] bytes, int offset, int length) {
+    if (finished) throw new IllegalStateException("finished");
+    mac.update(bytes, offset, length);
+    long room = maxPayload - Math.min(size, maxPayload);
+    int take = (int) Math.min(room, length);
+    size += length;
+    if (take > 0 && body != null) body.write(bytes, offset, take);
+  }
+
+  /** The result for the body written so far, which is taken as all of it. */
+  public ScrubResult finish() {
+    if (finished) throw new IllegalStateException("finished");
+    finished = true;
+    boolean cut = size > maxPayload;
+    byte[] scrubbed = NOTHING;
+    boolean malformed = false;
+    if (body != null) {
+      BodyScrubber.Outcome outcome = body.finish(cut);
+      scrubbed = outcome.scrubbed();
+      malformed = outcome.malformed();
+    }
+    return new ScrubResult(kind, contentType, scrubbed, counts.toMap(), size, cut, malformed, mac.doFinal());
+  }
+}

@@ -1,0 +1,38 @@
+package io.gatehouse.audit.scrub.body;
+
+import io.gatehouse.audit.scrub.text.ScanState;
+import io.gatehouse.audit.scrub.text.Spans;
+import io.gatehouse.audit.scrub.text.TextScanner;
+
+/**
+ * Runs the text scanner over one value (a JSON string or number, a form value, a field name) and builds its
+ * scrubbed text only when something was found, counting each redaction. Not thread-safe: one per body.
+ */
+final class ValueScrubber {
+  private final TextScanner scanner;
+  private final TypeCounts counts;
+  private final ScanState state = new ScanState();
+  private final Spans spans = new Spans();
+  private final StringBuilder out = new StringBuilder();
+
+  ValueScrubber(TextScanner scanner, TypeCounts counts) {
+    this.scanner = scanner;
+    this.counts = counts;
+  }
+
+  /** The value with its PHI replaced, or null when there is none. */
+  String scrub(char[] text, int offset, int length, int hints, boolean findNames) {
+    spans.clear();
+    scanner.scan(text, offset, offset + length, hints, findNames, state, spans);
+    if (spans.count() == 0) return null;
+    for (int i = 0; i < spans.count(); i++) counts.add(spans.type(i));
+    out.setLength(0);
+    spans.apply(text, offset, offset + length, out);
+    return out.toString();
+  }
+
+  String scrub(String text, int hints, boolean findNames) {
+    char[] chars = text.toCharArray();
+    return scrub(chars, 0, chars.length, hints, findNames);
+  }
+}

@@ -1,0 +1,231 @@
+package io.gatehouse.audit.scrub.text;
+
+import static io.gatehouse.audit.scrub.detect.Chars.isDigit;
+import static io.gatehouse.audit.scrub.detect.Chars.isHex;
+import static io.gatehouse.audit.scrub.detect.Chars.isUpper;
+import static io.gatehouse.audit.scrub.detect.Chars.isWordChar;
+
+import io.gatehouse.audit.scrub.PhiType;
+import io.gatehouse.audit.scrub.detect.CardDetector;
+import io.gatehouse.audit.scrub.detect.Cue;
+import io.gatehouse.audit.scrub.detect.DateDetector;
+import io.gatehouse.audit.scrub.detect.DeaDetector;
+import io.gatehouse.audit.scrub.detect.Detector;
+import io.gatehouse.audit.scrub.detect.EmailDetector;
+import io.gatehouse.audit.scrub.detect.Ipv4Detector;
+import io.gatehouse.audit.scrub.detect.Ipv6Detector;
+import io.gatehouse.audit.scrub.detect.MbiDetector;
+import io.gatehouse.audit.scrub.detect.NpiDetector;
+import io.gatehouse.audit.scrub.detect.PhoneDetector;
+import io.gatehouse.audit.scrub.detect.SsnDetector;
+import io.gatehouse.audit.scrub.detect.UrlDetector;
+
+/**
+ * Finds the PHI in a text: one pass that splits it into tokens (runs of letters and digits) and asks the
+ * detectors that fit each token's shape, after a first pass for URLs and e-mail addresses (found from their
+ * {@code ://}, {@code www.} and {@code @}, since their starts look like any word). Digits go to the numeric
+ * detectors (date, SSN, card, phone, NPI, IPv4) and, after an MRN cue, become a medical record number; words
+ * become cues for what follows, DEA numbers and MBIs, and people's names ({@link NameFinder}).
+ *
+ * <p>Every detector reads a bounded number of characters from its token, and the pass never goes back, so the work
+ * is linear in the text's length. Stateless and thread-safe; the per-text state is the caller's {@link ScanState}.
+ */
+public final class TextScanner {
+  private static final Detector[] NUMERIC = {
+      new DateDetector(), new SsnDetector(), new CardDetector(), new PhoneDetector(), new NpiDetector(),
+      new Ipv4Detector()};
+  private static final Detector PHONE = new PhoneDetector();
+  private static final Detector IPV6 = new Ipv6Detector();
+  private static final Detector MBI = new MbiDetector();
+  private static final Detector DEA = new DeaDetector();
+  private static final Detector DATE = new DateDetector();
+  private static final int MIN_MRN_DIGITS = 4;
+
+  private final NameFinder names;
+
+  public TextScanner(NameLists names) {
+    this.names = new NameFinder(names);
+  }
+
+  /**
+   * Adds to {@code out} the redactions in {@code s[from, to)}. {@code hints} are the cues of the field the text is
+   * the value of ({@link Cue#bit()}s); {@code findNames} is false for texts that are not prose (field names).
+   */
+  public void scan(char[] s, int from, int to, int hints, boolean findNames, ScanState state, Spans out) {
+    state.reset(s, from, to, hints);
+    Spans reserved = state.reserved;
+    reserved.clear();
+    findLinksAndAddresses(s, from, to, reserved);
+    int r = 0;
+    int i = from;
+    while (i < to) {
+      int nextReserved = r < reserved.count() ? reserved.start(r) : to;
+      if (i >= nextReserved) {
+        out.add(reserved.start(r), reserved.end(r), reserved.type(r));
+        i = reserved.end(r);
+        r++;
+        continue;
+      }
+      char c = s[i];
+      if (!isWordChar(c)) {
+        i = punctuation(s, i, from, nextReserved, state, out);
+        continue;
+      }
+      i = token(s, i, from, nextReserved, findNames, state, out);
+    }
+  }
+
+  /** Phones written "(555) ..." or "+1 ...", IPv6 written "::1"; otherwise just the next character. */
+  private static int punctuation(char[] s, int i, int from, int limit, ScanState state, Spans out) {
+    char c = s[i];
+    if ((c == '(' || c == '+') && i + 1 < limit && isDigit(s[i + 1])) {
+      int end = PHONE.match(s, i, limit, state);
+      if (end > 0) return add(out, i, end, PhiType.PHONE);
+    } else if (c == ':' && i + 2 < limit && s[i + 1] == ':' && (i == from || !isWordChar(s[i - 1]))) {
+      int end = IPV6.match(s, i, limit, state);
+      if (end > 0) return add(out, i, end, PhiType.IP);
+    }
+    return i + 1;
+  }
+
+  private int token(char[] s, int i, int from, int limit, boolean findNames, ScanState state, Spans out) {
+    int e = i;
+    boolean digitsOnly = true;
+    boolean hexOnly = true;
+    int digits = 0;
+    while (e < limit && isWordChar(s[e])) {
+      char c = s[e];
+      if (isDigit(c)) {
+        digits++;
+      } else {
+        digitsOnly = false;
+        if (!isHex(c)) hexOnly = false;
+      }
+      e++;
+    }
+    if (hexOnly && e < limit && s[e] == '-' && e - i == 8 && isUuid(s, i, limit)) return i + 36;
+    if (hexOnly && e - i <= 4 && e < limit && s[e] == ':') {
+      int end = IPV6.match(s, i, limit, state);
+      if (end > 0) return add(out, i, end, PhiType.IP);
+    }
+    if (digitsOnly) return number(s, i, e, from, limit, state, out);
+    if (isDigit(s[i])) {
+      int end = MBI.match(s, i, limit, state);
+      if (end > 0) return add(out, i, end, PhiType.MBI);
+      return medicalRecord(s, i, e, digits, limit, state, out);
+    }
+    if (e - i == 9 && isUpper(s[i])) {
+      int end = DEA.match(s, i, limit, state);
+      if (end > 0) return add(out, i, end, PhiType.DEA);
+    }
+    if (digits > 0) return medicalRecord(s, i, e, digits, limit, state, out);
+    int flags = CueWords.of(s, i, e);
+    state.word(i, e, flags);
+    if (e - i >= 3 && e - i <= 9) {
+      int end = DATE.match(s, i, limit, state);
+      if (end > 0) return add(out, i, end, PhiType.DATE);
+    }
+    if (findNames && flags == 0 && isUpper(s[i])) {
+      int end = names.match(s, i, e, limit, state);
+      if (end > 0) return add(out, i, end, PhiType.NAME);
+    }
+    return e;
+  }
+
+  private static int number(char[] s, int i, int e, int from, int limit, ScanState state, Spans out) {
+    // Inside a chain such as 2024-05-01 or 1.2.3.4.5 a later part is no identifier of its own.
+    boolean chained = i - 2 >= from && (s[i - 1] == '-' || s[i - 1] == '.') && isDigit(s[i - 2]);
+    if (!chained) {
+      for (Detector detector : NUMERIC) {
+        int end = detector.match(s, i, limit, state);
+        if (end > 0) return add(out, i, end, detector.type());
+      }
+    }
+    if (state.near(Cue.MRN, i, e)) {
+      int end = mrnEnd(s, i, limit);
+      if (end > 0) return add(out, i, end, PhiType.MRN);
+    }
+    return chainEnd(s, e, limit);
+  }
+
+  private static int medicalRecord(char[] s, int i, int e, int digits, int limit, ScanState state, Spans out) {
+    if (digits > 0 && state.near(Cue.MRN, i, e)) {
+      int end = mrnEnd(s, i, limit);
+      if (end > 0) return add(out, i, end, PhiType.MRN);
+    }
+    return e;
+  }
+
+  /** A medical record number after its cue: word characters, dashes between them, at least four digits. */
+  private static int mrnEnd(char[] s, int i, int limit) {
+    int digits = 0;
+    int j = i;
+    while (j < limit) {
+      if (isWordChar(s[j])) {
+        if (isDigit(s[j])) digits++;
+        j++;
+      } else if (s[j] == '-' && j + 1 < limit && isWordChar(s[j + 1]) && j > i) {
+        j++;
+      } else {
+        break;
+      }
+    }
+    return digits >= MIN_MRN_DIGITS ? j : -1;
+  }
+
+  /** Past the rest of a chain of tokens joined by - . / : (a version, a time, a product code). */
+  private static int chainEnd(char[] s, int e, int limit) {
+    int j = e;
+    while (j + 1 < limit && (s[j] == '-' || s[j] == '.' || s[j] == '/' || s[j] == ':') && isWordChar(s[j + 1])) {
+      j++;
+      while (j < limit && isWordChar(s[j])) j++;
+    }
+    return j;
+  }
+
+  /** 8-4-4-4-12 hex digits: a UUID, never an identifier of a person, skipped whole. */
+  private static boolean isUuid(char[] s, int i, int limit) {
+    if (i + 36 > limit) return false;
+    for (int k = 0; k < 36; k++) {
+      char c = s[i + k];
+      boolean dash = k == 8 || k == 13 || k == 18 || k == 23;
+      if (dash ? c != '-' : !isHex(c)) return false;
+    }
+    return i + 36 == limit || !isWordChar(s[i + 36]);
+  }
+
+  /** The first pass: every URL and e-mail address, in order, none overlapping. */
+  private static void findLinksAndAddresses(char[] s, int from, int to, Spans reserved) {
+    int lastEnd = from;
+    for (int i = from; i < to; i++) {
+      char c = s[i];
+      long span;
+      PhiType type;
+      if (c == '@') {
+        span = EmailDetector.around(s, i, lastEnd, to);
+        type = PhiType.EMAIL;
+      } else if (c == ':' && i + 2 < to && s[i + 1] == '/' && s[i + 2] == '/') {
+        span = UrlDetector.around(s, i, lastEnd, to);
+        type = PhiType.URL;
+      } else if ((c | 0x20) == 'w' && i + 3 < to && s[i + 3] == '.' && (s[i + 1] | 0x20) == 'w'
+          && (s[i + 2] | 0x20) == 'w') {
+        span = UrlDetector.around(s, i, lastEnd, to);
+        type = PhiType.URL;
+      } else {
+        continue;
+      }
+      if (span < 0) continue;
+      int start = (int) (span >>> 32);
+      int end = (int) span;
+      if (start < lastEnd) continue;
+      reserved.add(start, end, type);
+      lastEnd = end;
+      i = end - 1;
+    }
+  }
+
+  private static int add(Spans out, int start, int end, PhiType type) {
+    out.add(start, end, type);
+    return end;
+  }
+}
