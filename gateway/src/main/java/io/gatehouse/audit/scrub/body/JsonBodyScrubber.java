@@ -24,7 +24,9 @@ import java.util.List;
  *
  * <p>When the input stops parsing (invalid, or cut at {@code max_payload}) the parser is left, a token it had only
  * partly read is dropped with it, and the generator closes every open object and array, so the output is valid
- * JSON holding only what was scrubbed.
+ * JSON holding only what was scrubbed. Each scalar is written only once the token after it has parsed: in
+ * {@code [123-45-6789]} Jackson returns {@code 123} before it fails on the dash, and that prefix of an SSN must not
+ * reach the log.
  */
 public final class JsonBodyScrubber implements BodyScrubber {
   /** Shared: Jackson factories are thread-safe once configured. */
@@ -46,6 +48,15 @@ public final class JsonBodyScrubber implements BodyScrubber {
   private boolean afterName;
   private boolean failed;
   private String currentName;
+  /** The last scalar, held back until the next token parses (see above). */
+  private char[] heldChars = new char[256];
+  private int heldLength;
+  private Held held = Held.NONE;
+  /** Whether the held scalar is a field's value, so dropping it leaves a name to close with null. */
+  private boolean heldAfterName;
+
+  /** How the held scalar is written. */
+  private enum Held { NONE, STRING, NUMBER, TRUE, FALSE, NULL }
 
   /** One open object or array: how its members are treated, and whether it pushed a name onto the path. */
   private static final class Frame {
@@ -91,6 +102,12 @@ public final class JsonBodyScrubber implements BodyScrubber {
     }
     boolean incomplete = failed || depth > 0;
     try {
+      if (failed && held != Held.NONE) {
+        afterName |= heldAfterName;
+        held = Held.NONE;
+      } else {
+        release();
+      }
       if (afterName) out.writeNull();
       while (depth > 0) {
         if (frames[--depth].object) {
@@ -110,6 +127,7 @@ public final class JsonBodyScrubber implements BodyScrubber {
   private void drain() throws IOException {
     JsonToken token;
     while ((token = parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {
+      release();
       if (skipDepth > 0) {
         skip(token);
       } else {
@@ -133,10 +151,9 @@ public final class JsonBodyScrubber implements BodyScrubber {
       case END_OBJECT, END_ARRAY -> close(token == JsonToken.END_OBJECT);
       case VALUE_STRING -> string();
       case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> number();
-      case VALUE_TRUE, VALUE_FALSE, VALUE_NULL -> {
-        out.copyCurrentEvent(parser);
-        valueDone();
-      }
+      case VALUE_TRUE -> hold(Held.TRUE, null);
+      case VALUE_FALSE -> hold(Held.FALSE, null);
+      case VALUE_NULL -> hold(Held.NULL, null);
       default -> throw new IOException("unexpected token " + token);
     }
   }
@@ -211,17 +228,16 @@ public final class JsonBodyScrubber implements BodyScrubber {
     int length = parser.getTextLength();
     switch (verdict.action()) {
       case REDACT -> redact(verdict.type());
-      case ALLOW -> out.writeString(text, offset, length);
+      case ALLOW -> hold(Held.STRING, text, offset, length);
       case SCAN -> {
         String scrubbed = values.scrub(text, offset, length, verdict.cueBits(), true);
         if (scrubbed == null) {
-          out.writeString(text, offset, length);
+          hold(Held.STRING, text, offset, length);
         } else {
-          out.writeString(scrubbed);
+          hold(Held.STRING, scrubbed);
         }
       }
     }
-    valueDone();
   }
 
   private void number() throws IOException {
@@ -231,17 +247,50 @@ public final class JsonBodyScrubber implements BodyScrubber {
     int length = parser.getTextLength();
     switch (verdict.action()) {
       case REDACT -> redact(verdict.type());
-      case ALLOW -> out.writeNumber(text, offset, length);
+      case ALLOW -> hold(Held.NUMBER, text, offset, length);
       case SCAN -> {
         String scrubbed = values.scrub(text, offset, length, verdict.cueBits(), false);
         if (scrubbed == null) {
-          out.writeNumber(text, offset, length);
+          hold(Held.NUMBER, text, offset, length);
         } else {
-          out.writeString(scrubbed);
+          hold(Held.STRING, scrubbed);
         }
       }
     }
+  }
+
+  private void hold(Held kind, char[] text, int offset, int length) {
+    if (length > heldChars.length) heldChars = new char[Math.max(length, heldChars.length * 2)];
+    System.arraycopy(text, offset, heldChars, 0, length);
+    heldLength = length;
+    held = kind;
+    heldAfterName = afterName;
     valueDone();
+  }
+
+  private void hold(Held kind, String text) {
+    int length = text == null ? 0 : text.length();
+    if (length > heldChars.length) heldChars = new char[Math.max(length, heldChars.length * 2)];
+    if (text != null) text.getChars(0, length, heldChars, 0);
+    heldLength = length;
+    held = kind;
+    heldAfterName = afterName;
+    valueDone();
+  }
+
+  /** Writes the held scalar: the token after it parsed. */
+  private void release() throws IOException {
+    switch (held) {
+      case NONE -> {
+        return;
+      }
+      case STRING -> out.writeString(heldChars, 0, heldLength);
+      case NUMBER -> out.writeNumber(heldChars, 0, heldLength);
+      case TRUE -> out.writeBoolean(true);
+      case FALSE -> out.writeBoolean(false);
+      case NULL -> out.writeNull();
+    }
+    held = Held.NONE;
   }
 
   private void redact(PhiType type) throws IOException {

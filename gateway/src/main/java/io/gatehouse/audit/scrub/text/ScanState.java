@@ -80,6 +80,11 @@ public final class ScanState implements Cues {
     }
   }
 
+  /** Uses up a cue, so it applies to the one value after it ("MRN: 123456; order 123456"). */
+  void consume(Cue cue) {
+    lastEnd[cue.ordinal()] = -1;
+  }
+
   boolean hinted(Cue cue) {
     return (hints & cue.bit()) != 0;
   }

@@ -119,6 +119,9 @@ public final class TextScanner {
       if (end > 0) return add(out, i, end, PhiType.DEA);
     }
     if (digits > 0) return medicalRecord(s, i, e, digits, limit, state, out);
+    if (e - i <= 4 && e + 1 < limit && s[e] == '-' && isDigit(s[e + 1]) && state.near(Cue.MRN, i, e)) {
+      return medicalRecord(s, i, e, 1, limit, state, out); // a prefixed number: "A-4821773"
+    }
     int flags = CueWords.of(s, i, e);
     state.word(i, e, flags);
     if (e - i >= 3 && e - i <= 9) {
@@ -143,7 +146,10 @@ public final class TextScanner {
     }
     if (state.near(Cue.MRN, i, e)) {
       int end = mrnEnd(s, i, limit);
-      if (end > 0) return add(out, i, end, PhiType.MRN);
+      if (end > 0) {
+        state.consume(Cue.MRN);
+        return add(out, i, end, PhiType.MRN);
+      }
     }
     return chainEnd(s, e, limit);
   }
@@ -151,7 +157,10 @@ public final class TextScanner {
   private static int medicalRecord(char[] s, int i, int e, int digits, int limit, ScanState state, Spans out) {
     if (digits > 0 && state.near(Cue.MRN, i, e)) {
       int end = mrnEnd(s, i, limit);
-      if (end > 0) return add(out, i, end, PhiType.MRN);
+      if (end > 0) {
+        state.consume(Cue.MRN);
+        return add(out, i, end, PhiType.MRN);
+      }
     }
     return e;
   }
