@@ -126,7 +126,10 @@ public final class TextScanner {
     state.word(i, e, flags);
     if (e - i >= 3 && e - i <= 9) {
       int end = DATE.match(s, i, limit, state);
-      if (end > 0) return add(out, i, end, PhiType.DATE);
+      if (end > 0) {
+        state.consume(Cue.PERSON_DATE);
+        return add(out, i, end, PhiType.DATE);
+      }
     }
     if (findNames && flags == 0 && isUpper(s[i])) {
       int end = names.match(s, i, e, limit, state);
@@ -141,7 +144,11 @@ public final class TextScanner {
     if (!chained) {
       for (Detector detector : NUMERIC) {
         int end = detector.match(s, i, limit, state);
-        if (end > 0) return add(out, i, end, detector.type());
+        if (end > 0) {
+          // A person-date cue covers the one date after it: "born 1985-03-02, invoiced 2024-05-01".
+          if (detector.type() == PhiType.DATE) state.consume(Cue.PERSON_DATE);
+          return add(out, i, end, detector.type());
+        }
       }
     }
     if (state.near(Cue.MRN, i, e)) {
