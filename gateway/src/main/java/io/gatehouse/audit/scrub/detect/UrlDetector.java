@@ -9,9 +9,14 @@ import io.gatehouse.audit.scrub.PhiType;
  * URLs: a scheme then {@code ://}, or {@code www.}, up to the first space, quote or angle bracket, less trailing
  * punctuation (a sentence's full stop, a closing bracket). Found from each {@code ://} and {@code www.} outwards
  * ({@link #around}); the scan forward is one pass over characters the text scanner then skips, so it is linear.
+ * URLs of code systems (HL7, LOINC, SNOMED, UCUM), which FHIR resources carry by the dozen, name no person and
+ * are kept.
  */
 public final class UrlDetector implements Detector {
   private static final int MAX_SCHEME = 16;
+  private static final String[] CODE_SYSTEM_HOSTS = {
+      "hl7.org", "loinc.org", "snomed.info", "unitsofmeasure.org", "www.nlm.nih.gov", "www.ama-assn.org",
+      "www.cms.gov", "fhir.org"};
 
   @Override
   public PhiType type() {
@@ -59,7 +64,23 @@ public final class UrlDetector implements Detector {
     int j = i;
     while (j < limit && !ends(s[j])) j++;
     while (j > i && trailing(s[j - 1])) j--;
-    return j > i ? j : -1;
+    return j > i && !codeSystem(s, i, j) ? j : -1;
+  }
+
+  /** Whether the host starting at {@code i} is a code system's, or a subdomain of one. */
+  private static boolean codeSystem(char[] s, int i, int end) {
+    int host = i;
+    while (host < end && s[host] != '/' && s[host] != ':' && s[host] != '?' && s[host] != '#') host++;
+    for (String known : CODE_SYSTEM_HOSTS) {
+      int length = known.length();
+      if (host - i < length) continue;
+      int at = host - length;
+      if (at > i && s[at - 1] != '.') continue;
+      boolean same = true;
+      for (int k = 0; k < length && same; k++) same = (s[at + k] | 0x20) == known.charAt(k);
+      if (same) return true;
+    }
+    return false;
   }
 
   private static boolean ends(char c) {

@@ -33,7 +33,8 @@ final class CueWords {
         "contact", "text", "sms", "ph", "mob", "pager", "whatsapp", "reach", "callback", "ring", "dial");
     cue(words, Cue.MRN, "mrn", "mrns", "chart", "mr");
     cue(words, Cue.TIME, "epoch", "timestamp", "timestamps", "unix", "ts", "time", "created", "updated", "modified",
-        "expires", "iat", "exp", "nbf", "millis", "seconds");
+        "expires", "iat", "exp", "nbf", "millis", "seconds", "at", "finished", "started", "completed", "ended",
+        "received", "sent");
     cue(words, Cue.NAME, "patient", "patients", "pt", "name", "named", "member", "insured", "subscriber", "client",
         "resident", "dear", "hi", "hello", "hey", "attn", "attention", "spouse", "guardian", "mother", "father",
         "son", "daughter", "husband", "wife", "sister", "brother", "caregiver", "doctor", "physician", "provider",

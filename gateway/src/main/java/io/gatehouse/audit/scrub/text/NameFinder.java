@@ -12,7 +12,7 @@ import io.gatehouse.audit.scrub.detect.Cue;
  *   <li>after a name cue ("patient", "name:", "Dear"), a capitalised word from the lists and those after it;
  *   <li>anywhere, a listed first name followed by capitalised words ("Maria Kshlerin"); when the first name is also
  *       an English word ("Grace"), the next word must be a listed surname that is not;
- *   <li>"Surname, First" with both listed, and the same in capitals ("JOHN SMITH").
+ *   <li>"Surname, First" with the first name listed, and "JOHN SMITH" in capitals with both listed.
  * </ul>
  * A name is at most four words; words that never belong to one ("Hospital", "Monday", "The") end it.
  */
@@ -56,6 +56,8 @@ final class NameFinder {
     }
     if (title && !caps) return words > 1 ? i : end;
     if (cued && (first || last) && (!word || words > 1)) return words > 1 ? i : end;
+    // "Hi Grace," : a greeting and the comma after it make even a first name that is a word one.
+    if (cued && first && words == 1 && end < limit && s[end] == ',') return end;
     if (words > 1) {
       boolean secondSurname = secondFlags > 0 && (secondFlags & NameLists.LAST) != 0
           && (secondFlags & NameLists.WORD) == 0;
@@ -63,7 +65,8 @@ final class NameFinder {
       if (first && !word) return i;
       if (first && (secondSurname || secondFlags == -1)) return i;
     }
-    if (last && !caps) return surnameCommaFirst(s, end, limit);
+    // "Kshlerin, Maria": the listed first name after the comma is the evidence, the surname may be any.
+    if (!caps && words == 1) return surnameCommaFirst(s, end, limit);
     return -1;
   }
 
