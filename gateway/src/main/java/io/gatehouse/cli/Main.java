@@ -21,6 +21,7 @@ import picocli.CommandLine;
         VerifyLogCommand.class,
         AuditCommand.class,
         EvidenceCommand.class,
+        ScrubCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   private static final java.util.logging.Logger AUTH_LOGGER =

@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.core.PayloadCapture;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -73,8 +74,23 @@ final class ConfigReader {
     routeReader.lintWebhooks(webhookReader.pathNodes());
     warnUnusedUpstreams(routes);
     AuditConfig audit = nodes.required(top, "audit", null, new AuditReader(nodes, pem)::read);
+    requireSigningKeyForPayloads(routes, audit, top.get("audit"));
     return new GatehouseConfig(source, server, admin, upstreams, redis, sso, webhooks, rateLimits, routes, audit,
         replay == null ? ReplayConfig.LOCAL : replay);
+  }
+
+  /**
+   * A captured body carries a keyed HMAC, and its key is derived from the signing key ({@code ScrubKey}): without
+   * one there is nothing to key it with that the log's readers do not also hold.
+   */
+  private void requireSigningKeyForPayloads(List<RouteConfig> routes, AuditConfig audit, Node at) {
+    if (audit == null || audit.signingKey().isPresent()) return;
+    List<String> logging = routes.stream().filter(r -> r.logPayloads() != PayloadCapture.OFF).map(RouteConfig::name)
+        .toList();
+    if (!logging.isEmpty()) {
+      problems.error(at, "audit.signing_key", "is required when a route logs payloads (" + String.join(", ", logging)
+          + "): the key of each captured body's HMAC is derived from it");
+    }
   }
 
   private ServerConfig server(Node node, String path) {

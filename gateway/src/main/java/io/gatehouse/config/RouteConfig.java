@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.core.PayloadCapture;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,7 +30,7 @@ public record RouteConfig(
     boolean requireMfa,
     Optional<RateLimitConfig> rateLimit,
     SignatureMode signature,
-    boolean logPayloads,
+    PayloadCapture logPayloads,
     ReplayStoreDown replayStoreDown,
     Optional<Long> maxBody,
     Optional<BearerConfig> bearer,

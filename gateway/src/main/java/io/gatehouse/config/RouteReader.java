@@ -7,6 +7,7 @@ import io.gatehouse.config.RouteConfig.BreakGlass;
 import io.gatehouse.config.RouteConfig.RateLimitConfig;
 import io.gatehouse.config.RouteConfig.ReplayStoreDown;
 import io.gatehouse.config.RouteConfig.SignatureMode;
+import io.gatehouse.core.PayloadCapture;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,7 +94,8 @@ final class RouteReader {
     Boolean mfa = nodes.optional(m, "require_mfa", false, nodes::bool);
     RateLimitConfig rateLimit = nodes.optional(m, "rate_limit", null, this::rateLimit);
     String signature = nodes.optional(m, "signature", "off", (n, p) -> nodes.oneOf(n, p, SIGNATURE));
-    Boolean logPayloads = nodes.optional(m, "log_payloads", false, nodes::bool);
+    String logPayloads = nodes.optional(m, "log_payloads", "false",
+        (n, p) -> nodes.oneOf(n, p, List.of("false", "true", "request", "response", "both")));
     String replayStoreDown = nodes.optional(m, "replay_store_down", "refuse",
         (n, p) -> nodes.oneOf(n, p, List.of("refuse", "allow")));
     Long maxBody = nodes.optional(m, "max_body", null, nodes::size);
@@ -112,7 +114,8 @@ final class RouteReader {
     List<String> logQuery = nodes.optional(m, "log_query", List.of(), (n, p) -> nodes.list(n, p, nodes::string));
     RouteConfig route = new RouteConfig(name, match == null ? List.of() : match, Optional.ofNullable(upstream),
         allow, deny, denyAll, enumOf(AuthMode.class, auth), groups, Boolean.TRUE.equals(mfa),
-        Optional.ofNullable(rateLimit), enumOf(SignatureMode.class, signature), Boolean.TRUE.equals(logPayloads),
+        Optional.ofNullable(rateLimit), enumOf(SignatureMode.class, signature),
+        logPayloads == null ? PayloadCapture.OFF : PayloadCapture.of(logPayloads),
         replayStoreDown == null ? ReplayStoreDown.REFUSE : enumOf(ReplayStoreDown.class, replayStoreDown),
         Optional.ofNullable(maxBody), Optional.ofNullable(bearer), Optional.ofNullable(breakGlass),
         "fail-open".equals(auditFailure) ? AuditFailure.FAIL_OPEN : AuditFailure.FAIL_CLOSED, logQuery);

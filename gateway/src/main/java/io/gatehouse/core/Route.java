@@ -8,12 +8,12 @@ import java.util.Optional;
  * A route: the path prefixes it claims, the guards a request must pass, and where a request that passes goes.
  *
  * @param target an upstream pool, one of Gatehouse's own endpoints, or nothing (a route that only refuses)
- * @param logPayloads whether scrubbed bodies may go to the audit log
+ * @param logPayloads which bodies the audit log may hold, scrubbed
  * @param maxBody the largest request body this route takes: its own {@code max_body} or the server's
  * @param audit what the route does while the audit log cannot be written, and which query values it logs
  */
 public record Route(
-    String name, List<String> prefixes, GuardChain guards, Target target, boolean logPayloads, long maxBody,
+    String name, List<String> prefixes, GuardChain guards, Target target, PayloadCapture logPayloads, long maxBody,
     AuditPolicy audit) {
 
   /**
@@ -29,7 +29,8 @@ public record Route(
   }
 
   /** A route with the default audit policy (fail closed, no query values). */
-  public Route(String name, List<String> prefixes, GuardChain guards, Target target, boolean logPayloads, long maxBody) {
+  public Route(String name, List<String> prefixes, GuardChain guards, Target target, PayloadCapture logPayloads,
+      long maxBody) {
     this(name, prefixes, guards, target, logPayloads, maxBody, AuditPolicy.DEFAULT);
   }
 

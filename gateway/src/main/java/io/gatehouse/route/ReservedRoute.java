@@ -3,6 +3,7 @@ package io.gatehouse.route;
 import io.gatehouse.core.GuardChain;
 import io.gatehouse.core.LocalAnswer;
 import io.gatehouse.core.LocalEndpoint;
+import io.gatehouse.core.PayloadCapture;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Route;
 import io.gatehouse.core.Verdict;
@@ -34,7 +35,7 @@ public final class ReservedRoute {
     };
     // Fails open: a full disk must not stop a back-channel logout from ending sessions, nor people from logging in
     // to an editor that itself fails open; each entry lost is still counted.
-    return new Route(NAME, List.of(PREFIX), new GuardChain(List.of()), new Route.Target.Local(dispatch), false, maxBody,
+    return new Route(NAME, List.of(PREFIX), new GuardChain(List.of()), new Route.Target.Local(dispatch), PayloadCapture.OFF, maxBody,
         new Route.AuditPolicy(false, java.util.Set.of()));
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.core.Exchange;
 import io.gatehouse.core.GuardChain;
 import io.gatehouse.core.Identity;
+import io.gatehouse.core.PayloadCapture;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Route;
 import io.gatehouse.http.ClientRequest;
@@ -22,7 +23,7 @@ class AccessRecordTest {
     exchange.path("/webhook/claims-intake");
     exchange.query("id=7&signature=abc");
     exchange.clientAddress(InetAddress.getByName("192.0.2.10"));
-    exchange.route(new Route("webhooks", List.of("/webhook/"), new GuardChain(List.of()), new Route.Target.Upstream("webhook"), true, 1 << 20));
+    exchange.route(new Route("webhooks", List.of("/webhook/"), new GuardChain(List.of()), new Route.Target.Upstream("webhook"), PayloadCapture.BOTH, 1 << 20));
     exchange.identity(Identity.ofSubject("svc-42"));
     exchange.clientCertificateSubject("CN=sender");
     exchange.status(200);

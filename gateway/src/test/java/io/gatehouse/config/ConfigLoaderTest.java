@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.config.RouteConfig.AuthMode;
 import io.gatehouse.config.RouteConfig.SignatureMode;
+import io.gatehouse.core.PayloadCapture;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ class ConfigLoaderTest {
     RouteConfig route = config.routes().get(0);
     assertThat(route.auth()).isEqualTo(AuthMode.NONE);
     assertThat(route.signature()).isEqualTo(SignatureMode.OFF);
-    assertThat(route.logPayloads()).isFalse();
+    assertThat(route.logPayloads()).isEqualTo(PayloadCapture.OFF);
     assertThat(route.requireMfa()).isFalse();
     assertThat(route.requireGroups()).isEmpty();
     assertThat(route.rateLimit()).isEmpty();
@@ -110,7 +111,31 @@ class ConfigLoaderTest {
     assertThat(route.rateLimit()).contains(
         new RouteConfig.RateLimitConfig("identity", new Rate(600, Duration.ofMinutes(1)), 100));
     assertThat(route.signature()).isEqualTo(SignatureMode.OPTIONAL);
-    assertThat(route.logPayloads()).isTrue();
+    assertThat(route.logPayloads()).isEqualTo(PayloadCapture.BOTH);
+  }
+
+  @Test
+  void logPayloadsNamesWhichBodiesAndNeedsTheSigningKeyForTheirHmac() throws Exception {
+    for (var word : Map.of("false", PayloadCapture.OFF, "true", PayloadCapture.BOTH, "both", PayloadCapture.BOTH,
+        "request", PayloadCapture.REQUEST, "response", PayloadCapture.RESPONSE).entrySet()) {
+      LoadResult result = ConfigLoader.load(TestFiles.minimalConfig(dir, EDITOR_ROUTE + "    log_payloads: "
+          + word.getKey() + "\n"), name -> null);
+      assertThat(result.problems()).as(word.getKey()).isEmpty();
+      assertThat(result.config().orElseThrow().routes().get(0).logPayloads()).isEqualTo(word.getValue());
+    }
+    LoadResult yes = ConfigLoader.load(TestFiles.minimalConfig(dir, EDITOR_ROUTE + "    log_payloads: yes\n"),
+        name -> null);
+    assertThat(yes.config()).isEmpty();
+    assertThat(yes.problems()).extracting(ConfigProblem::path).containsExactly("routes[0].log_payloads");
+
+    Path unsigned = TestFiles.minimalConfig(dir, EDITOR_ROUTE + "    log_payloads: request\n");
+    Files.writeString(unsigned, Files.readString(unsigned).replace("  signing_key: \"audit.key\"\n", ""));
+    LoadResult withoutKey = ConfigLoader.load(unsigned, name -> null);
+    assertThat(withoutKey.config()).isEmpty();
+    assertThat(withoutKey.problems()).filteredOn(p -> p.format().contains(" error: ")).singleElement().satisfies(p -> {
+      assertThat(p.path()).isEqualTo("audit.signing_key");
+      assertThat(p.message()).contains("(editor)").contains("HMAC");
+    });
   }
 
   @Test

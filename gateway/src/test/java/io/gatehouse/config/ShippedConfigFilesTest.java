@@ -8,6 +8,7 @@ import io.gatehouse.config.RouteConfig.AuthMode;
 import io.gatehouse.config.RouteConfig.SignatureMode;
 import io.gatehouse.core.Exchange;
 import io.gatehouse.core.GuardChain;
+import io.gatehouse.core.PayloadCapture;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Route;
 import io.gatehouse.core.Verdict;
@@ -89,7 +90,8 @@ class ShippedConfigFilesTest {
   private static Route classify(GatehouseConfig config, String target) {
     List<Route> routes = config.routes().stream()
         .map(r -> new Route(r.name(), r.match(), new GuardChain(r.denyAll() ? List.of(new DenyAllGuard()) : List.of()),
-            r.upstream().<Route.Target>map(Route.Target.Upstream::new).orElseGet(Route.Target.Refusing::new), false,
+            r.upstream().<Route.Target>map(Route.Target.Upstream::new).orElseGet(Route.Target.Refusing::new),
+            PayloadCapture.OFF,
             config.server().maxBody()))
         .toList();
     String path = ((Normalized.Ok) PathNormalizer.normalize(target)).path();

@@ -3,6 +3,7 @@ package io.gatehouse.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.core.GuardChain;
+import io.gatehouse.core.PayloadCapture;
 import io.gatehouse.core.Route;
 import java.util.List;
 import java.util.stream.Stream;
@@ -189,7 +190,7 @@ class PathNormalizerTest {
   @Test
   void upperCasePathKeepsItsCaseAndStillMatchesTheLowerCaseRoute() {
     Normalized.Ok ok = (Normalized.Ok) PathNormalizer.normalize("/WEBHOOK-TEST/x");
-    Route testWebhooks = new Route("test-webhooks", List.of("/webhook-test/"), new GuardChain(List.of()), new Route.Target.Refusing(), false, 1 << 20);
+    Route testWebhooks = new Route("test-webhooks", List.of("/webhook-test/"), new GuardChain(List.of()), new Route.Target.Refusing(), PayloadCapture.OFF, 1 << 20);
     assertThat(ok.path()).isEqualTo("/WEBHOOK-TEST/x");
     assertThat(testWebhooks.matches(ok.path())).isTrue();
   }

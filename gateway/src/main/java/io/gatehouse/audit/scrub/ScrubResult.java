@@ -45,6 +45,25 @@ public record ScrubResult(BodyKind kind, String contentType, byte[] scrubbed, Ma
     return counts.getOrDefault(type, 0);
   }
 
+  /**
+   * What an audit entry holds of this body ({@code request_body} or {@code response_body}, docs/audit-log.md): the
+   * type and size, the scrubbed text (absent for a body that is never read), whether it was cut or stopped parsing,
+   * the redactions per type and the HMAC. Names in the order they are written; the encoder sorts them anyway.
+   */
+  public Map<String, Object> auditFields() {
+    Map<String, Object> fields = new java.util.LinkedHashMap<>();
+    if (contentType != null && !contentType.isEmpty()) fields.put("content_type", contentType);
+    fields.put("size", originalSize);
+    if (kind != BodyKind.OMITTED) fields.put("scrubbed", scrubbedText());
+    if (truncated) fields.put("truncated", true);
+    if (malformed) fields.put("malformed", true);
+    Map<String, Object> redacted = new java.util.TreeMap<>();
+    counts.forEach((type, n) -> redacted.put(type.name(), (long) n));
+    if (!redacted.isEmpty()) fields.put("redactions", redacted);
+    fields.put("hmac", hmacHex());
+    return fields;
+  }
+
   /** All redactions. */
   public int redactions() {
     return counts.values().stream().mapToInt(Integer::intValue).sum();

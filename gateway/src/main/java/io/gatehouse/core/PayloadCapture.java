@@ -1,0 +1,39 @@
+package io.gatehouse.core;
+
+/**
+ * A route's {@code log_payloads}: which bodies the audit log may hold, scrubbed ({@code io.gatehouse.audit.scrub}).
+ * Off unless a route asks; {@code true} in the config means both.
+ */
+public enum PayloadCapture {
+  OFF(false, false),
+  REQUEST(true, false),
+  RESPONSE(false, true),
+  BOTH(true, true);
+
+  private final boolean request;
+  private final boolean response;
+
+  PayloadCapture(boolean request, boolean response) {
+    this.request = request;
+    this.response = response;
+  }
+
+  public boolean request() {
+    return request;
+  }
+
+  public boolean response() {
+    return response;
+  }
+
+  /** The value of {@code log_payloads}: {@code false}, {@code true}, {@code request}, {@code response} or {@code both}. */
+  public static PayloadCapture of(String word) {
+    return switch (word) {
+      case "false" -> OFF;
+      case "true", "both" -> BOTH;
+      case "request" -> REQUEST;
+      case "response" -> RESPONSE;
+      default -> throw new IllegalArgumentException("log_payloads: " + word);
+    };
+  }
+}
