@@ -85,10 +85,11 @@ public final class DateDetector implements Detector {
   }
 
   private static int textual(char[] s, int start, int limit) {
+    int i = monthEnd(s, start, limit);
+    // Every word of a text comes here: the space and digit after a month are cheaper to look for than the month.
+    if (i >= limit - 1 || s[i] != ' ' || !isDigit(s[i + 1])) return -1;
     int month = monthName(s, start, limit);
     if (month < 0) return -1;
-    int i = monthEnd(s, start, limit);
-    if (i >= limit || s[i] != ' ') return -1;
     i++;
     int d = Chars.digitsEnd(s, i, limit, 2);
     if (d == i || d - i > 2) return -1;
