@@ -91,7 +91,7 @@ public final class ScrubCommand implements Callable<Integer> {
   private ScrubPolicy policy(PrintWriter err) throws IOException {
     if (config == null) {
       AuditConfig.Scrub scrub = AuditConfig.Scrub.DEFAULTS;
-      return new ScrubPolicy(scrub.keys(), scrub.allowKeys(), (int) scrub.maxPayload(), randomKey());
+      return policyOf(scrub, randomKey());
     }
     var loaded = ConfigLoader.load(config, System::getenv);
     if (loaded.config().isEmpty()) {
@@ -103,6 +103,10 @@ public final class ScrubCommand implements Callable<Integer> {
     byte[] key = gatehouse.audit().signingKey().isPresent()
         ? ScrubKey.fromSigningSeed(AuditKeyFiles.readSeed(gatehouse.audit().signingKey().get()))
         : randomKey();
+    return policyOf(scrub, key);
+  }
+
+  private static ScrubPolicy policyOf(AuditConfig.Scrub scrub, byte[] key) {
     return new ScrubPolicy(scrub.keys(), scrub.allowKeys(), (int) Math.min(Integer.MAX_VALUE, scrub.maxPayload()), key);
   }
 

@@ -2,7 +2,9 @@ package io.gatehouse.audit.scrub;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What may be logged of one body: the scrubbed bytes (UTF-8; empty for {@link BodyKind#OMITTED}), the number of
@@ -51,13 +53,13 @@ public record ScrubResult(BodyKind kind, String contentType, byte[] scrubbed, Ma
    * the redactions per type and the HMAC. Names in the order they are written; the encoder sorts them anyway.
    */
   public Map<String, Object> auditFields() {
-    Map<String, Object> fields = new java.util.LinkedHashMap<>();
+    Map<String, Object> fields = new LinkedHashMap<>();
     if (contentType != null && !contentType.isEmpty()) fields.put("content_type", contentType);
     fields.put("size", originalSize);
     if (kind != BodyKind.OMITTED) fields.put("scrubbed", scrubbedText());
     if (truncated) fields.put("truncated", true);
     if (malformed) fields.put("malformed", true);
-    Map<String, Object> redacted = new java.util.TreeMap<>();
+    Map<String, Object> redacted = new TreeMap<>();
     counts.forEach((type, n) -> redacted.put(type.name(), (long) n));
     if (!redacted.isEmpty()) fields.put("redactions", redacted);
     fields.put("hmac", hmacHex());

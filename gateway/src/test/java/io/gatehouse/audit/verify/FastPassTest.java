@@ -112,6 +112,24 @@ class FastPassTest {
   }
 
   @Test
+  void anOverlongLineInACompressedSegmentIsAFindingAndLaterSegmentsAreStillRead() throws Exception {
+    // A line no writer makes (entries stay under 64 KiB): 2 MiB without a newline, past SegmentLines' 1 MiB bound.
+    Path dir = copy();
+    Path file = edit(dir, "req-3000", lines -> {
+      int at = indexOf(lines, "req-3000");
+      lines.set(at, "{\"detail\":\"" + "x".repeat(2 << 20) + "\"}");
+      return lines;
+    });
+    LogVerifier.Result result = verify(dir);
+    assertThat(result.findings()).anySatisfy(f -> {
+      assertThat(f.verdict()).isEqualTo(Verdict.MALFORMED);
+      assertThat(f.file()).isEqualTo(file);
+      assertThat(f.detail()).contains("cannot be read past line");
+    });
+    assertThat(result.entries()).isGreaterThan(ENTRIES - 3000);
+  }
+
+  @Test
   void entriesAfterTheLastCheckpointAreReadAndReportedUnsealed() throws Exception {
     Path dir = copy();
     Path open = openSegment(dir);

@@ -149,8 +149,8 @@ public final class JsonBodyScrubber implements BodyScrubber {
       case FIELD_NAME -> name(parser.currentName());
       case START_OBJECT, START_ARRAY -> open(token == JsonToken.START_OBJECT);
       case END_OBJECT, END_ARRAY -> close(token == JsonToken.END_OBJECT);
-      case VALUE_STRING -> string();
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> number();
+      case VALUE_STRING -> scalar(Held.STRING, true);
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> scalar(Held.NUMBER, false);
       case VALUE_TRUE -> hold(Held.TRUE, null);
       case VALUE_FALSE -> hold(Held.FALSE, null);
       case VALUE_NULL -> hold(Held.NULL, null);
@@ -221,37 +221,19 @@ public final class JsonBodyScrubber implements BodyScrubber {
     valueDone();
   }
 
-  private void string() throws IOException {
+  /** A string or number value: redacted, kept, or scanned (a scrubbed number is written as a string). */
+  private void scalar(Held kind, boolean isString) throws IOException {
     FieldVerdict verdict = verdict();
     char[] text = parser.getTextCharacters();
     int offset = parser.getTextOffset();
     int length = parser.getTextLength();
     switch (verdict.action()) {
       case REDACT -> redact(verdict.type());
-      case ALLOW -> hold(Held.STRING, text, offset, length);
+      case ALLOW -> hold(kind, text, offset, length);
       case SCAN -> {
-        String scrubbed = values.scrub(text, offset, length, verdict.cueBits(), true);
+        String scrubbed = values.scrub(text, offset, length, verdict.cueBits(), isString);
         if (scrubbed == null) {
-          hold(Held.STRING, text, offset, length);
-        } else {
-          hold(Held.STRING, scrubbed);
-        }
-      }
-    }
-  }
-
-  private void number() throws IOException {
-    FieldVerdict verdict = verdict();
-    char[] text = parser.getTextCharacters();
-    int offset = parser.getTextOffset();
-    int length = parser.getTextLength();
-    switch (verdict.action()) {
-      case REDACT -> redact(verdict.type());
-      case ALLOW -> hold(Held.NUMBER, text, offset, length);
-      case SCAN -> {
-        String scrubbed = values.scrub(text, offset, length, verdict.cueBits(), false);
-        if (scrubbed == null) {
-          hold(Held.NUMBER, text, offset, length);
+          hold(kind, text, offset, length);
         } else {
           hold(Held.STRING, scrubbed);
         }
