@@ -2,6 +2,9 @@ package io.gatehouse.admin;
 
 import io.gatehouse.audit.AuditLogEvents;
 import io.gatehouse.audit.Decision;
+import io.gatehouse.audit.capture.BodyPart;
+import io.gatehouse.audit.capture.PayloadEvents;
+import io.gatehouse.audit.scrub.PhiType;
 import io.gatehouse.audit.syslog.SyslogEvents;
 import io.gatehouse.core.Reason;
 import io.gatehouse.guard.signature.WebhookSignatureEvents;
@@ -25,7 +28,8 @@ import java.nio.charset.StandardCharsets;
  * {@link Reason} codes and small enums, and the webhook paths written in the config. Never a request's path, a
  * client address or an identity.
  */
-public final class GatewayMetrics implements AuditLogEvents, SyslogEvents, WebhookSignatureEvents, SsoEvents {
+public final class GatewayMetrics
+    implements AuditLogEvents, SyslogEvents, WebhookSignatureEvents, SsoEvents, PayloadEvents {
   /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
@@ -126,6 +130,18 @@ public final class GatewayMetrics implements AuditLogEvents, SyslogEvents, Webho
   private final Counter auditSealed = Counter.builder()
       .name("gatehouse_audit_segments_sealed_total")
       .help("Audit segments sealed (rolled by size or age).")
+      .register(registry);
+  private final Counter payloads = Counter.builder()
+      .name("gatehouse_audit_payloads_total")
+      .help("Bodies of routes with log_payloads put in the audit log, by part (request, response) and outcome"
+          + " (scrubbed, truncated, omitted: a type or encoding never read, busy: no scrubbing worker was free,"
+          + " error: the scrubber failed; the last three log size and HMAC only).")
+      .labelNames("part", "outcome")
+      .register(registry);
+  private final Counter redactions = Counter.builder()
+      .name("gatehouse_audit_payload_redactions_total")
+      .help("Values the PHI scrubber replaced in logged bodies, by identifier type.")
+      .labelNames("type")
       .register(registry);
   private final Gauge auditWritable = Gauge.builder()
       .name("gatehouse_audit_writable")
@@ -230,6 +246,21 @@ public final class GatewayMetrics implements AuditLogEvents, SyslogEvents, Webho
         .help("Bytes of request bodies held in memory (read whole before forwarding), over all requests.")
         .callback(callback -> callback.call(bytes.getAsLong()))
         .register(registry);
+  }
+
+  /** Bytes of bodies copied for payload capture and not yet scrubbed, read at each scrape. */
+  public void capturedPayloadBytes(java.util.function.LongSupplier bytes) {
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+        .name("gatehouse_audit_payload_bytes")
+        .help("Bytes of bodies copied for log_payloads and waiting to be scrubbed, over all requests.")
+        .callback(callback -> callback.call(bytes.getAsLong()))
+        .register(registry);
+  }
+
+  @Override
+  public void payloadLogged(BodyPart part, String outcome, java.util.Map<PhiType, Integer> counts) {
+    payloads.labelValues(part.word(), outcome).inc();
+    counts.forEach((type, n) -> redactions.labelValues(type.name()).inc(n));
   }
 
   public void webSocketOpened() {

@@ -76,7 +76,8 @@ record GatewayStateFactory(
         new RouteTable(reserved, routes),
         pools,
         new ClientAddressResolver(config.server().trustedProxies()),
-        ForwardSettings.from(config.server(), config.sso()));
+        ForwardSettings.from(config.server(), config.sso()),
+        Scrubbers.forGateway(config));
   }
 
   /**

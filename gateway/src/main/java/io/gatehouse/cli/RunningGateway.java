@@ -2,6 +2,7 @@ package io.gatehouse.cli;
 
 import io.gatehouse.admin.AdminServer;
 import io.gatehouse.admin.GatewayMetrics;
+import io.gatehouse.audit.capture.PayloadRecorder;
 import io.gatehouse.audit.log.AuditLog;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.ReplayConfig;
@@ -61,6 +62,8 @@ public final class RunningGateway {
   /** Fixed for the process: a reload cannot resize the allowance that requests in flight hold shares of. */
   private final BodyBudget bodyBudget;
   private final AuditLog auditLog;
+  /** Scrubs captured payloads off the event loops; closed before the audit log, so its entries still get in. */
+  private final PayloadRecorder payloads;
   /** The config file as last applied: for the reload entry's list of changed keys. */
   private ConfigEvents.Snapshot configFile;
   /** Vert.x's client, for WebSocket handshakes only. */
@@ -95,7 +98,9 @@ public final class RunningGateway {
           new PoolOptions().setHttp1MaxSize(MAX_UPSTREAM_CONNECTIONS).setMaxWaitQueueSize(MAX_WAITING_FOR_UPSTREAM));
       this.upstreamPools = new UpstreamConnectionPools(vertx, upstreamClientSettings(config.server()));
       this.probeClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000));
-      ExchangeRecorder recorder = new ExchangeRecorder(auditLog, metrics);
+      this.payloads = PayloadRecorder.forProcess(auditLog::write, metrics);
+      metrics.capturedPayloadBytes(payloads::bytesHeld);
+      ExchangeRecorder recorder = new ExchangeRecorder(auditLog, metrics, payloads);
       ServerConfig serverConfig = config.server();
       ServerTlsOptions tls = ServerTlsOptions.load(serverConfig.tls());
       this.server = new GatewayServer(
@@ -253,6 +258,7 @@ public final class RunningGateway {
         .eventually(() -> currentReplays().close())
         .eventually(() -> ssoRegistry.close())
         .eventually(() -> vertx.executeBlocking(() -> {
+          payloads.close();
           auditLog.close();
           return null;
         }))

@@ -1,9 +1,6 @@
 package io.gatehouse.cli;
 
-import io.gatehouse.audit.canonical.ByteSink;
-import io.gatehouse.audit.canonical.CanonicalFields;
-import io.gatehouse.audit.note.AuditKeyFiles;
-import io.gatehouse.audit.scrub.ScrubKey;
+import io.gatehouse.audit.capture.PayloadPreview;
 import io.gatehouse.audit.scrub.ScrubPolicy;
 import io.gatehouse.audit.scrub.ScrubResult;
 import io.gatehouse.audit.scrub.Scrubber;
@@ -14,7 +11,6 @@ import io.gatehouse.config.GatehouseConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -32,8 +28,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "scrub", mixinStandardHelpOptions = true,
     description = {
-        "Prints what Gatehouse would log of a body after PHI scrubbing: the audit entry's body object (content type,",
-        "size, scrubbed text, redactions per identifier type, HMAC), then the counts per type, one a line.",
+        "Prints what Gatehouse would log of a body after PHI scrubbing: the fields of its payload entries, one a line",
+        "(content type, size, HMAC, redactions per identifier type, and the scrubbed text in pieces of at most 4,096",
+        "characters), then the counts per type, one a line.",
         "With --config, its audit.scrub keys and the HMAC key the gateway derives from audit.signing_key; without,",
         "the built-in rules and a random HMAC key (that HMAC then matches nothing the gateway writes)."})
 public final class ScrubCommand implements Callable<Integer> {
@@ -74,12 +71,9 @@ public final class ScrubCommand implements Callable<Integer> {
       err.println("scrub: " + e.getMessage());
       return 2;
     }
-    ScrubResult result = new Scrubber(policy).scrub(contentType, body);
-    CanonicalFields fields = new CanonicalFields();
-    for (Map.Entry<String, Object> field : result.auditFields().entrySet()) fields.putValue(field.getKey(), field.getValue());
-    ByteSink sink = new ByteSink(body.length + 256);
-    fields.writeTo(sink);
-    out.println(new String(sink.toByteArray(), StandardCharsets.UTF_8));
+    PayloadPreview.Preview preview = PayloadPreview.of(new Scrubber(policy), contentType, body);
+    preview.entries().forEach(out::println);
+    ScrubResult result = preview.result();
     if (result.redactions() == 0) out.println("no redactions");
     result.counts().entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> out.println(e.getKey().name() + " " + e.getValue()));
@@ -91,7 +85,7 @@ public final class ScrubCommand implements Callable<Integer> {
   private ScrubPolicy policy(PrintWriter err) throws IOException {
     if (config == null) {
       AuditConfig.Scrub scrub = AuditConfig.Scrub.DEFAULTS;
-      return policyOf(scrub, randomKey());
+      return Scrubbers.policy(scrub, randomKey());
     }
     var loaded = ConfigLoader.load(config, System::getenv);
     if (loaded.config().isEmpty()) {
@@ -100,14 +94,8 @@ public final class ScrubCommand implements Callable<Integer> {
     }
     GatehouseConfig gatehouse = loaded.config().get();
     AuditConfig.Scrub scrub = gatehouse.audit().scrub();
-    byte[] key = gatehouse.audit().signingKey().isPresent()
-        ? ScrubKey.fromSigningSeed(AuditKeyFiles.readSeed(gatehouse.audit().signingKey().get()))
-        : randomKey();
-    return policyOf(scrub, key);
-  }
-
-  private static ScrubPolicy policyOf(AuditConfig.Scrub scrub, byte[] key) {
-    return new ScrubPolicy(scrub.keys(), scrub.allowKeys(), (int) Math.min(Integer.MAX_VALUE, scrub.maxPayload()), key);
+    byte[] key = gatehouse.audit().signingKey().isPresent() ? Scrubbers.hmacKey(gatehouse) : randomKey();
+    return Scrubbers.policy(scrub, key);
   }
 
   private static byte[] randomKey() {

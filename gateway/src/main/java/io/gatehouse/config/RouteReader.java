@@ -94,8 +94,8 @@ final class RouteReader {
     Boolean mfa = nodes.optional(m, "require_mfa", false, nodes::bool);
     RateLimitConfig rateLimit = nodes.optional(m, "rate_limit", null, this::rateLimit);
     String signature = nodes.optional(m, "signature", "off", (n, p) -> nodes.oneOf(n, p, SIGNATURE));
-    String logPayloads = nodes.optional(m, "log_payloads", "false",
-        (n, p) -> nodes.oneOf(n, p, List.of("false", "true", "request", "response", "both")));
+    String logPayloads = nodes.optional(m, "log_payloads", "none",
+        (n, p) -> nodes.oneOf(n, p, List.of("none", "request", "response", "both", "true", "false")));
     String replayStoreDown = nodes.optional(m, "replay_store_down", "refuse",
         (n, p) -> nodes.oneOf(n, p, List.of("refuse", "allow")));
     Long maxBody = nodes.optional(m, "max_body", null, nodes::size);

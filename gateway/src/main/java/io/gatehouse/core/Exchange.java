@@ -37,6 +37,7 @@ public final class Exchange {
   private BodyBudget.Reservation bodyReservation;
   private Runnable onFailedDelivery;
   private GuardFailure guardFailure;
+  private PayloadTaps payloadTaps = PayloadTaps.NONE;
 
   /** An exchange whose deadlines nobody watches (tests). */
   public Exchange(String requestId, ClientRequest request) {
@@ -112,6 +113,10 @@ public final class Exchange {
    */
   public BufferedBody body() { return body; }
   public void body(BufferedBody read) { this.body = read; }
+
+  /** Where the forwarder shows the bodies it relays; {@link PayloadTaps#NONE} unless the route logs payloads. */
+  public PayloadTaps payloadTaps() { return payloadTaps; }
+  public void payloadTaps(PayloadTaps taps) { this.payloadTaps = taps; }
 
   /** The limit on the exchange's current phase, enforced by its connection. */
   public Deadline deadline() { return deadline; }

@@ -2,7 +2,7 @@ package io.gatehouse.core;
 
 /**
  * A route's {@code log_payloads}: which bodies the audit log may hold, scrubbed ({@code io.gatehouse.audit.scrub}).
- * Off unless a route asks; {@code true} in the config means both.
+ * Off unless a route asks; {@code true} in the config means the request (CONTRACT.md), {@code false} none.
  */
 public enum PayloadCapture {
   OFF(false, false),
@@ -26,12 +26,15 @@ public enum PayloadCapture {
     return response;
   }
 
-  /** The value of {@code log_payloads}: {@code false}, {@code true}, {@code request}, {@code response} or {@code both}. */
+  /**
+   * The value of {@code log_payloads}: {@code none}, {@code request}, {@code response}, {@code both}, or
+   * {@code true} (request) and {@code false} (none).
+   */
   public static PayloadCapture of(String word) {
     return switch (word) {
-      case "false" -> OFF;
-      case "true", "both" -> BOTH;
-      case "request" -> REQUEST;
+      case "false", "none" -> OFF;
+      case "both" -> BOTH;
+      case "true", "request" -> REQUEST;
       case "response" -> RESPONSE;
       default -> throw new IllegalArgumentException("log_payloads: " + word);
     };

@@ -118,7 +118,9 @@ public final class HttpForwarder {
       if (body != null) {
         // Already read and verified: send exactly those bytes, with the head in one write. No 100 Continue: the guard
         // sent it when it read.
-        upstream.end(((BufferInternal) body.asOneBuffer()).getByteBuf())
+        ByteBuf whole = ((BufferInternal) body.asOneBuffer()).getByteBuf();
+        exchange.payloadTaps().request(whole);
+        upstream.end(whole)
             // Out of our hands (in the socket or the kernel): the bytes leave the budget, even if n8n takes minutes.
             .addListener(f -> exchange.releaseBody());
         awaitResponseHead();
@@ -140,6 +142,7 @@ public final class HttpForwarder {
         }
         if (!bodyStarted && chunkOnFirstData) upstream.chunked(true);
         bodyStarted = true;
+        exchange.payloadTaps().request(chunk);
         upstream.write(chunk); // released by Netty once written
 
         if (upstream.writeQueueFull()) request.pause(); // resumed by the drain handler
@@ -208,6 +211,7 @@ public final class HttpForwarder {
       exchange.deadline().start(isEventStream(head) ? settings.tunnelIdleTimeout() : settings.idleTimeout(),
           this::responseStalled);
       declared = length != null && !bodiless ? parseLength(length) : -1;
+      exchange.payloadTaps().responseHead(head.headers());
       response.drainHandler(upstream::resumeResponse);
     }
 
@@ -218,6 +222,7 @@ public final class HttpForwarder {
       }
       exchange.addBytesOut(content.readableBytes());
       exchange.deadline().progress();
+      exchange.payloadTaps().response(content);
       if (exchange.bytesOut() == declared) {
         // The last bytes of a sized body go out with the end: one flush (one TLS record) fewer per response,
         // which is most of a small response's cost. Unsized bodies (SSE) are written as they come.

@@ -164,9 +164,16 @@ final class ExchangeHandler {
   }
 
   private void forwardTo(Exchange exchange, UpstreamPool pool, GatewayState current) {
-    Future<Void> done = exchange.request().isWebSocketHandshake()
-        ? webSockets.tunnel(exchange, pool, current.forwardSettings())
-        : forwarder.forward(exchange, pool, current.forwardSettings());
+    Future<Void> done;
+    if (exchange.request().isWebSocketHandshake()) {
+      // A tunnel's frames are not payloads: log_payloads does not reach them.
+      done = webSockets.tunnel(exchange, pool, current.forwardSettings());
+    } else {
+      // Only a request that passed every guard: a refused body is the sender's, not n8n's, and logging it would let
+      // anyone fill the audit log.
+      recorder.capturePayloads(exchange, exchange.route().orElseThrow(), current);
+      done = forwarder.forward(exchange, pool, current.forwardSettings());
+    }
     done.onComplete(ar -> {
       if (exchange.finished()) return;
       if (ar.succeeded()) {

@@ -2,6 +2,7 @@ package io.gatehouse.server;
 
 import io.gatehouse.admin.GatewayMetrics;
 import io.gatehouse.audit.AccessRecord;
+import io.gatehouse.audit.capture.PayloadRecorder;
 import io.gatehouse.audit.log.AuditLog;
 import io.gatehouse.core.Exchange;
 import io.gatehouse.core.Reason;
@@ -23,10 +24,12 @@ public final class ExchangeRecorder {
   private static final AsciiString NOSNIFF_VALUE = AsciiString.cached("nosniff");
   private final AuditLog auditLog;
   private final GatewayMetrics metrics;
+  private final PayloadRecorder payloads;
 
-  public ExchangeRecorder(AuditLog auditLog, GatewayMetrics metrics) {
+  public ExchangeRecorder(AuditLog auditLog, GatewayMetrics metrics, PayloadRecorder payloads) {
     this.auditLog = auditLog;
     this.metrics = metrics;
+    this.payloads = payloads;
   }
 
   /**
@@ -57,6 +60,11 @@ public final class ExchangeRecorder {
     return path.length() > 512 ? path.substring(0, 512) : path;
   }
 
+  /** Starts tapping the bodies of an exchange about to be forwarded, when its route logs payloads. */
+  void capturePayloads(Exchange exchange, Route route, GatewayState state) {
+    payloads.open(exchange, route.logPayloads(), state.scrubber().orElse(null));
+  }
+
   /** Whether the audit log is taking entries (a volatile read or two: per request). */
   boolean auditWritable() {
     return auditLog.writable();
@@ -81,9 +89,9 @@ public final class ExchangeRecorder {
     String route = exchange.route().map(Route::name).orElse(null);
     metrics.requestCompleted(route, exchange.status(), exchange.reason(), exchange.elapsedMicros());
     auditLog.write(AccessRecord.of(exchange));
+    // After the request entry, which the payload entries name.
+    payloads.record(exchange);
   }
-
-
 
   /** Set before anything else, so refusals and forwarded responses alike carry them. */
   private static void addGatewayHeaders(ClientResponse response, String requestId) {

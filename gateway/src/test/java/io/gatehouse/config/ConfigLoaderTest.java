@@ -111,13 +111,13 @@ class ConfigLoaderTest {
     assertThat(route.rateLimit()).contains(
         new RouteConfig.RateLimitConfig("identity", new Rate(600, Duration.ofMinutes(1)), 100));
     assertThat(route.signature()).isEqualTo(SignatureMode.OPTIONAL);
-    assertThat(route.logPayloads()).isEqualTo(PayloadCapture.BOTH);
+    assertThat(route.logPayloads()).isEqualTo(PayloadCapture.REQUEST);
   }
 
   @Test
   void logPayloadsNamesWhichBodiesAndNeedsTheSigningKeyForTheirHmac() throws Exception {
-    for (var word : Map.of("false", PayloadCapture.OFF, "true", PayloadCapture.BOTH, "both", PayloadCapture.BOTH,
-        "request", PayloadCapture.REQUEST, "response", PayloadCapture.RESPONSE).entrySet()) {
+    for (var word : Map.of("none", PayloadCapture.OFF, "false", PayloadCapture.OFF, "true", PayloadCapture.REQUEST,
+        "both", PayloadCapture.BOTH, "request", PayloadCapture.REQUEST, "response", PayloadCapture.RESPONSE).entrySet()) {
       LoadResult result = ConfigLoader.load(TestFiles.minimalConfig(dir, EDITOR_ROUTE + "    log_payloads: "
           + word.getKey() + "\n"), name -> null);
       assertThat(result.problems()).as(word.getKey()).isEmpty();

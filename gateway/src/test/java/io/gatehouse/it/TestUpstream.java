@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code /bytes?n=N} streams N bytes;</li>
  *   <li>{@code /upload} reads the body and answers its length (counting uploads cut before their end);</li>
+ *   <li>{@code /echo} answers the request body as it came, with its {@code Content-Type} and
+ *       {@code Content-Encoding};</li>
  *   <li>{@code /slow?ms=N} answers after N ms;</li>
  *   <li>{@code /stall} stops reading the request body and never answers (TCP pushes back on the sender);</li>
  *   <li>{@code /pause-response?ms=N} sends the head and a first chunk, pauses N ms, then sends the rest;</li>
@@ -124,6 +126,15 @@ public final class TestUpstream implements AutoCloseable {
       request.response().setStatusCode(403).putHeader("Content-Type", "text/plain").end("origin refused");
     } else if (path.equals("/bytes")) {
       streamBytes(request, Long.parseLong(request.getParam("n")));
+    } else if (path.equals("/echo")) {
+      request.body().onSuccess(body -> {
+        var response = request.response();
+        String type = request.getHeader("Content-Type");
+        String encoding = request.getHeader("Content-Encoding");
+        if (type != null) response.putHeader("Content-Type", type);
+        if (encoding != null) response.putHeader("Content-Encoding", encoding);
+        response.end(body);
+      });
     } else if (path.equals("/upload")) {
       AtomicLong count = new AtomicLong();
       request.handler(b -> count.addAndGet(b.length()));

@@ -2,9 +2,7 @@ package io.gatehouse.audit.scrub;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What may be logged of one body: the scrubbed bytes (UTF-8; empty for {@link BodyKind#OMITTED}), the number of
@@ -45,25 +43,6 @@ public record ScrubResult(BodyKind kind, String contentType, byte[] scrubbed, Ma
   /** Redactions of {@code type}. */
   public int count(PhiType type) {
     return counts.getOrDefault(type, 0);
-  }
-
-  /**
-   * What an audit entry holds of this body ({@code request_body} or {@code response_body}, docs/audit-log.md): the
-   * type and size, the scrubbed text (absent for a body that is never read), whether it was cut or stopped parsing,
-   * the redactions per type and the HMAC. Names in the order they are written; the encoder sorts them anyway.
-   */
-  public Map<String, Object> auditFields() {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    if (contentType != null && !contentType.isEmpty()) fields.put("content_type", contentType);
-    fields.put("size", originalSize);
-    if (kind != BodyKind.OMITTED) fields.put("scrubbed", scrubbedText());
-    if (truncated) fields.put("truncated", true);
-    if (malformed) fields.put("malformed", true);
-    Map<String, Object> redacted = new TreeMap<>();
-    counts.forEach((type, n) -> redacted.put(type.name(), (long) n));
-    if (!redacted.isEmpty()) fields.put("redactions", redacted);
-    fields.put("hmac", hmacHex());
-    return fields;
   }
 
   /** All redactions. */

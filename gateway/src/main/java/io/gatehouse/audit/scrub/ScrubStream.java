@@ -26,6 +26,7 @@ public final class ScrubStream {
   private long size;
   private boolean finished;
 
+  /** @param mac the keyed HMAC to feed every byte; null when the caller hashed the body as it streamed */
   ScrubStream(String contentType, BodyKind kind, int maxPayload, FieldNameMatcher fields, TextScanner scanner,
       Mac mac) {
     this.contentType = contentType;
@@ -47,7 +48,7 @@ public final class ScrubStream {
   /** Takes the next bytes of the body; they may be reused once this returns. */
   public void write(byte[] bytes, int offset, int length) {
     if (finished) throw new IllegalStateException("finished");
-    mac.update(bytes, offset, length);
+    if (mac != null) mac.update(bytes, offset, length);
     long room = maxPayload - Math.min(size, maxPayload);
     int take = (int) Math.min(room, length);
     size += length;
@@ -56,9 +57,19 @@ public final class ScrubStream {
 
   /** The result for the body written so far, which is taken as all of it. */
   public ScrubResult finish() {
+    if (mac == null) throw new IllegalStateException("the body was hashed by its tap: finish(size, hmac)");
+    return finish(size, mac.doFinal());
+  }
+
+  /**
+   * The result for a body of {@code fullSize} bytes with the given HMAC, of which the bytes written are the first
+   * (all of it, or a prefix: the rest was counted and hashed as it streamed, and is cut).
+   */
+  ScrubResult finish(long fullSize, byte[] hmac) {
     if (finished) throw new IllegalStateException("finished");
     finished = true;
-    boolean cut = size > maxPayload;
+    // Nothing of an omitted body is kept, so nothing of it is cut.
+    boolean cut = body != null && fullSize > Math.min(size, maxPayload);
     byte[] scrubbed = NOTHING;
     boolean malformed = false;
     if (body != null) {
@@ -66,6 +77,6 @@ public final class ScrubStream {
       scrubbed = outcome.scrubbed();
       malformed = outcome.malformed();
     }
-    return new ScrubResult(kind, contentType, scrubbed, counts.toMap(), size, cut, malformed, mac.doFinal());
+    return new ScrubResult(kind, contentType, scrubbed, counts.toMap(), fullSize, cut, malformed, hmac);
   }
 }

@@ -54,6 +54,25 @@ public final class Scrubber {
     return new ScrubStream(contentType, BodyKind.of(contentType), policy.maxPayload(), fields, scanner, mac());
   }
 
+  /**
+   * Scrubs what a tap kept of a body that was counted and hashed as it streamed past (on the event loop): its first
+   * {@code length} bytes of {@code prefix}, taken as the start of a body of {@code size} bytes whose HMAC
+   * ({@link #newHmac()}) is {@code hmac}. {@code encoded}: the body has a {@code Content-Encoding}, so its bytes
+   * are not the type's and are never read.
+   */
+  public ScrubResult scrubCaptured(String contentType, boolean encoded, byte[] prefix, int length, long size,
+      byte[] hmac) {
+    BodyKind kind = encoded ? BodyKind.OMITTED : BodyKind.of(contentType);
+    ScrubStream stream = new ScrubStream(contentType, kind, policy.maxPayload(), fields, scanner, null);
+    if (kind != BodyKind.OMITTED) stream.write(prefix, 0, length);
+    return stream.finish(size, hmac);
+  }
+
+  /** A fresh HMAC under the policy's key, for a tap that hashes a body as it streams ({@link #scrubCaptured}). */
+  public Mac newHmac() {
+    return mac();
+  }
+
   private Mac mac() {
     try {
       return (Mac) prototype.clone();

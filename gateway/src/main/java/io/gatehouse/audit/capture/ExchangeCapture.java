@@ -1,0 +1,74 @@
+package io.gatehouse.audit.capture;
+
+import io.gatehouse.audit.scrub.BodyKind;
+import io.gatehouse.audit.scrub.Scrubber;
+import io.gatehouse.core.BodyBudget;
+import io.gatehouse.core.PayloadCapture;
+import io.gatehouse.core.PayloadTaps;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The taps of one exchange whose route logs payloads: the request body's from the start (its type is in the head
+ * already seen), the response body's once n8n's head arrives. Holds the scrubber of the config the request arrived
+ * under. Confined to the exchange's event loop until {@link #finish()}.
+ */
+final class ExchangeCapture implements PayloadTaps {
+  private final PayloadCapture mode;
+  private final Scrubber scrubber;
+  private final BodyBudget.Reservation reservation;
+  private final BodyTap request;
+  private BodyTap response;
+
+  ExchangeCapture(PayloadCapture mode, Scrubber scrubber, BodyBudget.Reservation reservation, HttpHeaders head) {
+    this.mode = mode;
+    this.scrubber = scrubber;
+    this.reservation = reservation;
+    this.request = mode.request() ? tap(BodyPart.REQUEST, head) : null;
+  }
+
+  Scrubber scrubber() {
+    return scrubber;
+  }
+
+  /** Gives back the budget the copies drew on, once they have been scrubbed (or dropped). Any thread. */
+  void release() {
+    reservation.release();
+  }
+
+  @Override
+  public void request(ByteBuf chunk) {
+    if (request != null) request.take(chunk);
+  }
+
+  @Override
+  public void responseHead(HttpHeaders head) {
+    if (mode.response()) response = tap(BodyPart.RESPONSE, head);
+  }
+
+  @Override
+  public void response(ByteBuf chunk) {
+    if (response != null) response.take(chunk);
+  }
+
+  /** The bodies that had any bytes; the taps are done. */
+  List<CapturedBody> finish() {
+    List<CapturedBody> bodies = new ArrayList<>(2);
+    if (request != null && request.seen()) bodies.add(request.finish());
+    if (response != null && response.seen()) bodies.add(response.finish());
+    return bodies;
+  }
+
+  private BodyTap tap(BodyPart part, HttpHeaders head) {
+    // The scrubber reads the whole header (its charset); the entry shows only the media type.
+    String type = head.get(HttpHeaderNames.CONTENT_TYPE);
+    // Encoded bodies are never decoded here: a compressed body expands without bound, and its bytes are not its
+    // type's, so it is logged by size and HMAC only.
+    String encoding = HeaderWords.encoding(head.get(HttpHeaderNames.CONTENT_ENCODING));
+    boolean keep = encoding == null && BodyKind.of(type) != BodyKind.OMITTED;
+    return new BodyTap(part, type, encoding, keep, scrubber.policy().maxPayload(), scrubber.newHmac(), reservation);
+  }
+}
