@@ -66,7 +66,11 @@ final class BodyTap {
 
   private boolean grow(int needed) {
     int capacity = Math.min(maxPayload, Math.max(needed, Math.max(FIRST_CAPACITY, kept.length * 2)));
-    if (!reservation.take(capacity - kept.length)) return false;
+    // Near the end of the budget, the exact size may still fit where the doubled one does not.
+    if (!reservation.take(capacity - kept.length)) {
+      capacity = needed;
+      if (!reservation.take(capacity - kept.length)) return false;
+    }
     byte[] bigger = new byte[capacity];
     System.arraycopy(kept, 0, bigger, 0, length);
     kept = bigger;
