@@ -70,6 +70,8 @@ public record AuditConfig(
   /** PHI scrubbing of payloads a route opts in to log. */
   public record Scrub(List<String> keys, List<String> allowKeys, long maxPayload) {
     public static final Scrub DEFAULTS = new Scrub(List.of(), List.of(), 64L << 10);
+    /** The largest {@code max_payload}: 1 MiB. */
+    public static final long MAX_PAYLOAD = 1L << 20;
 
     public Scrub {
       keys = List.copyOf(keys);

@@ -180,6 +180,13 @@ final class AuditReader {
     List<String> keys = nodes.optional(m, "keys", List.of(), (n, p) -> nodes.list(n, p, nodes::string));
     List<String> allow = nodes.optional(m, "allow_keys", List.of(), (n, p) -> nodes.list(n, p, nodes::string));
     Long maxPayload = nodes.optional(m, "max_payload", AuditConfig.Scrub.DEFAULTS.maxPayload(), nodes::size);
+    if (maxPayload != null && maxPayload > AuditConfig.Scrub.MAX_PAYLOAD) {
+      // The log keeps what a workflow was sent, to explain it; it is not a store of bodies. Past this, one body would
+      // take hundreds of entries and seconds of a scrubbing worker.
+      nodes.problems().error(m.get("max_payload"), m.pathOf("max_payload"),
+          "is larger than 1MiB, the most of a body the audit log keeps");
+      maxPayload = null;
+    }
     return new AuditConfig.Scrub(keys, allow, maxPayload == null ? 0 : maxPayload);
   }
 }

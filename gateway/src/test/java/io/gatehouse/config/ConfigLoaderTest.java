@@ -115,6 +115,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void maxPayloadIsAtMostOneMebibyte() throws Exception {
+    Path config = TestFiles.minimalConfig(dir, "  scrub: { max_payload: \"1MiB\" }\n" + EDITOR_ROUTE);
+    assertThat(ConfigLoader.load(config, name -> null).config().orElseThrow().audit().scrub().maxPayload())
+        .isEqualTo(1L << 20);
+    config = TestFiles.minimalConfig(dir, "  scrub: { max_payload: \"2MiB\" }\n" + EDITOR_ROUTE);
+    LoadResult tooBig = ConfigLoader.load(config, name -> null);
+    assertThat(tooBig.config()).isEmpty();
+    assertThat(tooBig.problems()).extracting(ConfigProblem::path).containsExactly("audit.scrub.max_payload");
+  }
+
+  @Test
   void logPayloadsNamesWhichBodiesAndNeedsTheSigningKeyForTheirHmac() throws Exception {
     for (var word : Map.of("none", PayloadCapture.OFF, "false", PayloadCapture.OFF, "true", PayloadCapture.REQUEST,
         "both", PayloadCapture.BOTH, "request", PayloadCapture.REQUEST, "response", PayloadCapture.RESPONSE).entrySet()) {
