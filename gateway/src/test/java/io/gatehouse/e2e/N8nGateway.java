@@ -179,9 +179,16 @@ final class N8nGateway {
 
   /** Creates a public-API key through the gateway with n8n's internal API, as the editor's settings page does. */
   static String createApiKey(GatewayHarness gateway, String authCookie) throws IOException, InterruptedException {
+    return createApiKey(gateway, authCookie, List.of("workflow:list", "workflow:read", "execution:list",
+        "execution:read"));
+  }
+
+  /** As {@link #createApiKey(GatewayHarness, String)}, with the public API's {@code scopes} the test needs. */
+  static String createApiKey(GatewayHarness gateway, String authCookie, List<String> scopes)
+      throws IOException, InterruptedException {
     HttpResponse<String> response = gateway.http().send(postJson(gateway, "/rest/api-keys", """
-        {"label":"e2e %d","scopes":["workflow:list","workflow:read","execution:list","execution:read"],"expiresAt":null}"""
-        .formatted(System.nanoTime()))
+        {"label":"e2e %d","scopes":%s,"expiresAt":null}"""
+        .formatted(System.nanoTime(), JSON.writeValueAsString(scopes)))
         .header("Cookie", authCookie)
         .header("Origin", gateway.url("").replaceAll("/$", ""))
         .build(), HttpResponse.BodyHandlers.ofString());
