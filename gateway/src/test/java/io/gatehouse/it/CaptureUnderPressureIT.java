@@ -141,8 +141,9 @@ class CaptureUnderPressureIT {
   private static RawReply push(int bytes) throws Exception {
     try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket("localhost", gateway.port())) {
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-          + bytes + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      // Connection: close, so the reply is read to its end rather than to a keep-alive's silence.
+      out.write(("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Connection: close\r\nContent-Length: " + bytes + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       byte[] open = "{\"notes\":\"".getBytes(StandardCharsets.US_ASCII);
       byte[] close = "\"}".getBytes(StandardCharsets.US_ASCII);
       out.write(open);
