@@ -260,7 +260,7 @@ class N8nPayloadCaptureIT {
   }
 
   @Test
-  void anAnswerN8nCompressesIsLoggedBySizeAndHmacOnlyWhileTheRequestIsScrubbed() throws Exception {
+  void anAnswerN8nCompressesIsDecodedAndScrubbedLikeTheRequest() throws Exception {
     String claim = claimId(Protocol.HTTP_1_1, "gzip");
     // n8n's compression middleware leaves answers under 1 KiB as they are: the claim gets billing lines (no PHI).
     ObjectNode json = (ObjectNode) JSON.readTree(CLAIM.formatted(claim));
@@ -283,11 +283,15 @@ class N8nPayloadCaptureIT {
     assertSummary(request, "application/json", body.length);
     assertThat(counts(request)).isEqualTo(CLAIM_COUNTS);
     JsonNode answer = part(entries, "response");
-    assertThat(answer.get("omitted").asText()).isEqualTo("encoding");
+    // Decoded on a scrubbing worker (bounded by max_payload), so the compressed answer is scrubbed like the request.
+    assertThat(answer.has("omitted")).isFalse();
     assertThat(answer.get("content_encoding").asText()).isEqualTo("gzip");
-    assertThat(answer.get("size").asLong()).isEqualTo(response.body().length);
+    assertThat(answer.get("size").asLong()).as("the bytes on the wire").isEqualTo(response.body().length);
     assertThat(answer.get("hmac").asText()).hasSize(64);
-    assertThat(answer.has("scrubbed")).isFalse();
+    assertThat(answer.has("truncated_at")).isFalse();
+    assertThat(JSON.readTree(answer.get("scrubbed").asText()))
+        .isEqualTo(JSON.readTree(request.get("scrubbed").asText()));
+    assertThat(counts(answer)).isEqualTo(CLAIM_COUNTS);
   }
 
   /** Creates and publishes the echo workflow on a path of its own; returns the path under {@code /webhook/}. */

@@ -190,7 +190,7 @@ class PayloadCaptureIT {
   }
 
   @Test
-  void multipartAndCompressedBodiesAreLoggedBySizeTypeAndHmacOnly() throws Exception {
+  void multipartAndUnknownEncodingsAreLoggedBySizeTypeAndHmacOnlyGzipIsDecoded() throws Exception {
     byte[] multipart = ("--b\r\nContent-Disposition: form-data; name=\"ssn\"\r\n\r\n372-84-1956\r\n--b--\r\n")
         .getBytes(StandardCharsets.UTF_8);
     HttpResponse<byte[]> form = gateway.http1().send(post("/echo", "multipart/form-data; boundary=b", multipart),
@@ -202,20 +202,57 @@ class PayloadCaptureIT {
     assertThat(formEntry.has("scrubbed")).isFalse();
     assertThat(formEntry.get("size").asLong()).isEqualTo(multipart.length);
 
-    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
-    try (OutputStream gzip = new GZIPOutputStream(zipped)) {
-      gzip.write(CLAIM.getBytes(StandardCharsets.UTF_8));
-    }
-    HttpRequest gz = HttpRequest.newBuilder(java.net.URI.create(gateway.url("/echo")))
-        .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build();
-    HttpResponse<byte[]> echoed = gateway.http1().send(gz, HttpResponse.BodyHandlers.ofByteArray());
-    assertThat(echoed.body()).isEqualTo(zipped.toByteArray());
+    byte[] zipped = gzip(CLAIM.getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> echoed = gateway.http1().send(encoded("gzip", zipped), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(echoed.body()).isEqualTo(zipped);
     for (JsonNode entry : payloadEntries(echoed.headers().firstValue("x-request-id").orElseThrow(), 2)) {
-      assertThat(entry.get("omitted").asText()).isEqualTo("encoding");
+      // gzip is decoded (bounded) on a scrubbing worker, and scrubbed like any JSON body.
       assertThat(entry.get("content_encoding").asText()).isEqualTo("gzip");
+      assertThat(entry.get("size").asLong()).as("the bytes on the wire").isEqualTo(zipped.length);
+      assertThat(JSON.readTree(entry.get("scrubbed").asText()).at("/patient/ssn").asText()).isEqualTo("[REDACTED:SSN]");
+    }
+
+    HttpResponse<byte[]> brotli = gateway.http1().send(encoded("br", new byte[] {1, 2, 3}),
+        HttpResponse.BodyHandlers.ofByteArray());
+    for (JsonNode entry : payloadEntries(brotli.headers().firstValue("x-request-id").orElseThrow(), 2)) {
+      assertThat(entry.get("omitted").asText()).isEqualTo("encoding");
+      assertThat(entry.get("content_encoding").asText()).isEqualTo("br");
       assertThat(entry.has("scrubbed")).isFalse();
     }
+  }
+
+  @Test
+  void aCompressionBombIsDecodedNoFurtherThanMaxPayload() throws Exception {
+    // 64 MiB of a JSON string in about 64 KiB of gzip: only max_payload (16 KiB here) of it is ever inflated.
+    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+    try (OutputStream gzip = new GZIPOutputStream(zipped)) {
+      gzip.write("{\"notes\":\"".getBytes(StandardCharsets.US_ASCII));
+      byte[] zeros = new byte[1 << 20];
+      java.util.Arrays.fill(zeros, (byte) '0');
+      for (int i = 0; i < 64; i++) gzip.write(zeros);
+      gzip.write("\"}".getBytes(StandardCharsets.US_ASCII));
+    }
+    HttpResponse<byte[]> response = gateway.http1().send(encoded("gzip", zipped.toByteArray()),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(response.statusCode()).isEqualTo(200);
+    String id = response.headers().firstValue("x-request-id").orElseThrow();
+    JsonNode first = payloadEntries(id, 2).stream().filter(e -> e.get("piece").asInt() == 0).findFirst().orElseThrow();
+    assertThat(first.get("truncated_at").asLong()).isEqualTo(16 * 1024);
+    assertThat(first.get("size").asLong()).isEqualTo(zipped.size());
+  }
+
+  private static byte[] gzip(byte[] bytes) throws java.io.IOException {
+    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+    try (OutputStream gzip = new GZIPOutputStream(zipped)) {
+      gzip.write(bytes);
+    }
+    return zipped.toByteArray();
+  }
+
+  private static HttpRequest encoded(String encoding, byte[] body) {
+    return HttpRequest.newBuilder(java.net.URI.create(gateway.url("/echo")))
+        .header("Content-Type", "application/json").header("Content-Encoding", encoding)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
   }
 
   @Test

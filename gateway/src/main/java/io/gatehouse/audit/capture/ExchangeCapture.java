@@ -65,10 +65,10 @@ final class ExchangeCapture implements PayloadTaps {
   private BodyTap tap(BodyPart part, HttpHeaders head) {
     // The scrubber reads the whole header (its charset); the entry shows only the media type.
     String type = head.get(HttpHeaderNames.CONTENT_TYPE);
-    // Encoded bodies are never decoded here: a compressed body expands without bound, and its bytes are not its
-    // type's, so it is logged by size and HMAC only.
+    // gzip and deflate are decoded on a worker, bounded (BodyDecoding); any other encoding is logged by size and
+    // HMAC only, so its bytes are not worth copying.
     String encoding = HeaderWords.encoding(head.get(HttpHeaderNames.CONTENT_ENCODING));
-    boolean keep = encoding == null && BodyKind.of(type) != BodyKind.OMITTED;
+    boolean keep = (encoding == null || BodyDecoding.decodable(encoding)) && BodyKind.of(type) != BodyKind.OMITTED;
     return new BodyTap(part, type, encoding, keep, scrubber.policy().maxPayload(), scrubber.newHmac(), reservation);
   }
 }

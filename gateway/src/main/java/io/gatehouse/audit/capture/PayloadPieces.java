@@ -21,12 +21,21 @@ final class PayloadPieces {
 
   private PayloadPieces() {}
 
-  /** The entries for a body that was scrubbed. */
+  /** The entries for a body that was scrubbed as it was captured. */
   static List<PayloadEntry> of(Instant time, String requestId, String route, CapturedBody body, ScrubResult result) {
+    return of(time, requestId, route, body, result, -1);
+  }
+
+  /**
+   * The entries for a body that was scrubbed, after decoding its {@code Content-Encoding} into {@code decodedBytes}
+   * bytes ({@link BodyDecoding}; -1 when it had none): those are then what {@code truncated_at} counts.
+   */
+  static List<PayloadEntry> of(Instant time, String requestId, String route, CapturedBody body, ScrubResult result,
+      long decodedBytes) {
     Map<String, Long> redactions = new TreeMap<>();
     result.counts().forEach((type, n) -> redactions.put(type.name(), (long) n));
     String omitted = result.kind() != BodyKind.OMITTED ? null : body.contentEncoding() != null ? "encoding" : "type";
-    long kept = Math.min(body.length(), body.size());
+    long kept = decodedBytes >= 0 ? decodedBytes : Math.min(body.length(), body.size());
     long truncatedAt = omitted == null && (result.truncated() || body.budgetSpent()) ? kept : -1;
     List<String> pieces = omitted == null ? split(result.scrubbedText()) : List.of();
     int count = Math.max(1, pieces.size());

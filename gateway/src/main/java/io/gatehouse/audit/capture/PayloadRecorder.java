@@ -107,17 +107,32 @@ public final class PayloadRecorder implements AutoCloseable {
   private void scrub(Instant time, String requestId, String route, List<CapturedBody> bodies, ExchangeCapture capture) {
     try {
       for (CapturedBody body : bodies) {
+        List<PayloadEntry> entries;
         ScrubResult result;
         try {
-          result = capture.scrubber().scrubCaptured(body.contentType(), body.contentEncoding() != null, body.prefix(),
-              body.length(), body.size(), body.hmac());
+          if (BodyDecoding.decodable(body.contentEncoding())) {
+            Scrubber scrubber = capture.scrubber();
+            BodyDecoding.Decoded decoded = BodyDecoding.decode(body.contentEncoding(), body.prefix(), body.length(),
+                scrubber.policy().maxPayload());
+            // A size one past what came out tells the scrubber more followed: it marks the text cut.
+            long size = decoded.whole() && !body.budgetSpent() && body.length() == body.size()
+                ? decoded.length() : decoded.length() + 1L;
+            result = decoded.failed() && decoded.length() == 0
+                ? scrubber.scrubCaptured(body.contentType(), true, body.prefix(), 0, body.size(), body.hmac())
+                : scrubber.scrubCaptured(body.contentType(), false, decoded.bytes(), decoded.length(), size,
+                    body.hmac());
+            entries = PayloadPieces.of(time, requestId, route, body, result, decoded.length());
+          } else {
+            result = capture.scrubber().scrubCaptured(body.contentType(), body.contentEncoding() != null,
+                body.prefix(), body.length(), body.size(), body.hmac());
+            entries = PayloadPieces.of(time, requestId, route, body, result);
+          }
         } catch (RuntimeException | StackOverflowError e) {
           LOG.log(Level.ERROR, "payload capture: the scrubber failed on the " + body.part().word() + " body of request "
               + requestId + " (" + e.getClass().getName() + "); only its size and HMAC are logged");
           unscrubbed(time, requestId, route, body, "error");
           continue;
         }
-        List<PayloadEntry> entries = PayloadPieces.of(time, requestId, route, body, result);
         entries.forEach(log);
         PayloadEntry first = entries.get(0);
         String outcome = first.omitted() != null ? "omitted" : first.truncatedAt() >= 0 ? "truncated" : "scrubbed";
