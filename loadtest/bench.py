@@ -665,6 +665,7 @@ def main():
                          "writer": "loadtest/AuditWriterBench.java", "verify": "gatehouse verify-log (JVM defaults)"}
                         if logs_audit else None),
         "webhook_setup": {"signed_path": webhooks.SIGNED_PATH, "unsigned_path": webhooks.UNSIGNED_PATH,
+                          "captured_path": webhooks.CAPTURED_PATH,
                           "scheme": "standard", "replay_store": "local",
                           "upstream": "nginx reads the whole body (proxy_pass to its own /sink), then 200"},
     }

@@ -8,8 +8,14 @@ same work for both and the difference is the gateway's. Every delivery has its o
 answer 409 `replayed` to a second one), so deliveries are signed here in Python just before each run and wrk sends
 each once (webhook.lua). Any non-2xx answer fails the scenario: the figures would not be of verified deliveries.
 
+A third route, /hook-captured/ (`signature: off`, `log_payloads: both`), measures payload capture (issue 12): the
+same deliveries, whose 1 KiB body is an n8n-like claim carrying PHI (names, SSN, date of birth, phone, e-mail, free
+text), scrubbed into the audit log, request and response.
+
 Measured interleaved (unsigned, signed, unsigned, signed, ...) for --rounds rounds:
-  1. 1 KiB throughput, wrk -t2 -c64 (the 1 KiB case's settings): ratio signed/unsigned, goal >= 0.95 (issue 9; it was 0.9).
+  1. 1 KiB throughput, wrk -t2 -c64 (the 1 KiB case's settings): ratio signed/unsigned, goal >= 0.95 (issue 9; it was
+     0.9); ratio captured/unsigned, goal >= 0.9 (issue 12), with the payload entries counted so the figure is of
+     bodies really scrubbed.
   2. 1 MiB latency at low concurrency (wrk -t2 -c4): p50 signed - p50 unsigned, goal <= 3 ms.
   3. Event loop not blocked: p99 of small GETs (/1k) at a modest fixed rate (h2load --h1 --rps) on other
      connections, alone, then while 1 MiB unsigned uploads run, then while 1 MiB signed uploads run. An HMAC over a
@@ -38,7 +44,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LUA = os.path.join(HERE, "webhook.lua")
 SIGNED_PATH = "/hook-signed/bench"
 UNSIGNED_PATH = "/hook-unsigned/bench"
-ROUTES = {"unsigned": UNSIGNED_PATH, "signed": SIGNED_PATH}
+CAPTURED_PATH = "/hook-captured/bench"
+ROUTES = {"unsigned": UNSIGNED_PATH, "signed": SIGNED_PATH, "captured": CAPTURED_PATH}
+THROUGHPUT_ROUTES = ("unsigned", "signed", "captured")
 SIZES = {"1k": 1024, "1m": 1024 * 1024}
 # Records per run = max(the fastest rate seen so far on either route for that size, FLOOR_RPS) x the run's seconds x
 # MARGIN, plus MIN_RECORDS. Rates on this shared machine swing by 2x from one run to the next, and more while the JIT
@@ -61,8 +69,24 @@ def new_secret():
     return "whsec_" + base64.b64encode(os.urandom(32)).decode()
 
 
+CLAIM = (b'{"type":"claim.received","claim_id":"CLM-20261202-000417","received_at":1764633600,'
+         b'"patient":{"full_name":"Marguerite Okonkwo","dob":"1961-03-14","ssn":"372-84-1956",'
+         b'"email":"m.okonkwo@example.org","phone":"(617) 555-0142","member_id":"M-7741-2290",'
+         b'"address":{"street":"41 Elm Street","city":"Brookline","state":"MA","zip":"02446"}},'
+         b'"provider":{"npi":"1234567893","name":"Dr. Samuel Reyes"},'
+         b'"lines":[{"cpt":"99213","icd10":"E11.9","units":1,"charge":125.50},'
+         b'{"cpt":"83036","icd10":"E11.9","units":1,"charge":48.00}],'
+         b'"status":"received","notes":"Patient called from 617-555-0142 about the claim; ')
+
+
 def body_of(size):
-    """A JSON body of exactly size bytes."""
+    """A JSON body of exactly size bytes: for 1 KiB an n8n-like claim with PHI in fields and free text (what capture
+    scrubs), padded with words; larger ones a filler string."""
+    if size <= 4096:
+        tail = b'"}'
+        words = b"follow up next week about the lab results and the invoice "
+        pad = size - len(CLAIM) - len(tail)
+        return CLAIM + (words * (pad // len(words) + 1))[:pad] + tail
     head, tail = b'{"type":"benchmark.event","data":"', b'"}'
     return head + b"x" * (size - len(head) - len(tail)) + tail
 
@@ -156,24 +180,39 @@ class WebhookScenario:
         good = self.signer.headers(f"msg_check_{secrets_module.token_hex(6)}", body)
         forged = dict(self.signer.headers(f"msg_check_{secrets_module.token_hex(6)}", body))
         forged["webhook-signature"] = "v1," + base64.b64encode(os.urandom(32)).decode()
+        payloads_before = sum(self.payloads().values())
         got = {"signed_valid": post(SIGNED_PATH, good), "signed_replayed": post(SIGNED_PATH, good),
                "signed_forged": post(SIGNED_PATH, forged), "signed_missing": post(SIGNED_PATH, {}),
-               "unsigned_no_headers": post(UNSIGNED_PATH, {})}
+               "unsigned_no_headers": post(UNSIGNED_PATH, {}), "captured": post(CAPTURED_PATH, {})}
         want = {"signed_valid": 200, "signed_replayed": 409, "signed_forged": 401, "signed_missing": 401,
-                "unsigned_no_headers": 200}
+                "unsigned_no_headers": 200, "captured": 200}
         if got != want:
             raise ScenarioFailed(f"the webhook routes do not behave as configured: got {got}, expected {want}")
+        deadline = time.monotonic() + 5
+        while sum(self.payloads().values()) - payloads_before < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        got["captured_payload_entries"] = sum(self.payloads().values()) - payloads_before
+        if got["captured_payload_entries"] != 2:
+            raise ScenarioFailed(f"the captured route logged {got['captured_payload_entries']} bodies, expected 2 "
+                                 "(request and response), and no other route any")
         self.log(f"webhook routes checked: {got}")
         return got
 
     def verifications(self):
         """gatehouse_webhook_verifications_total by result, from the admin /metrics."""
+        return self.metric_by("gatehouse_webhook_verifications_total", "result")
+
+    def payloads(self):
+        """gatehouse_audit_payloads_total by outcome (scrubbed, truncated, omitted, busy, error)."""
+        return self.metric_by("gatehouse_audit_payloads_total", "outcome")
+
+    def metric_by(self, name, label):
         with urllib.request.urlopen(f"http://127.0.0.1:{self.admin_port}/metrics", timeout=5) as r:
             text = r.read().decode()
         out = {}
         for line in text.splitlines():
-            if line.startswith("gatehouse_webhook_verifications_total{"):
-                m = re.search(r'result="([^"]*)"', line)
+            if line.startswith(name + "{"):
+                m = re.search(label + r'="([^"]*)"', line)
                 if m:
                     out[m.group(1)] = out.get(m.group(1), 0) + int(float(line.rsplit(" ", 1)[1]))
         return out
@@ -210,6 +249,7 @@ class WebhookScenario:
     def wrk_run(self, route, size, connections, threads, seconds, tag):
         records, count, gen_s = self.records_for(size, seconds, route == "signed", tag)
         before = self.verifications() if route == "signed" else None
+        payloads_before = self.payloads() if route == "captured" else None
         c0, t0 = cpu_ticks(self.pid), time.monotonic()
         argv = self.wrk_argv(route, size, connections, threads, seconds, records)
         res = loadgen.parse_wrk(loadgen._run(argv, seconds + 120), argv)
@@ -223,6 +263,16 @@ class WebhookScenario:
         if before is not None:
             after = self.verifications()
             res["verifications"] = {k: after.get(k, 0) - before.get(k, 0) for k in set(after) | set(before)}
+        if payloads_before is not None:
+            # The scrubbing workers finish what they hold within moments of the run's end.
+            deadline = time.monotonic() + 10
+            while True:
+                after = self.payloads()
+                logged = sum(after.values()) - sum(payloads_before.values())
+                if logged >= 2 * res.get("requests", 0) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+            res["payloads"] = {k: after.get(k, 0) - payloads_before.get(k, 0) for k in set(after) | set(payloads_before)}
         self.best_rps[size] = max(self.best_rps.get(size, 0), res["rps"])
         self.check(res, f"{route} {size} {tag}", route == "signed")
         refused = {k: v for k, v in (res.get("verifications") or {}).items() if k != "ok" and v}
@@ -237,7 +287,7 @@ class WebhookScenario:
             return
         self.log(f"webhooks warm-up: {a.webhook_warmup} s per route with 1 KiB, {max(2, a.webhook_warmup // 3)} s "
                  f"with 1 MiB (discarded; also sizes the first delivery tables)")
-        for route in ("unsigned", "signed"):
+        for route in THROUGHPUT_ROUTES:
             self.wrk_run(route, "1k", a.connections, a.threads, a.webhook_warmup, f"warm-1k-{route}")
         for route in ("unsigned", "signed"):
             self.wrk_run(route, "1m", a.webhook_latency_connections, a.threads, max(2, a.webhook_warmup // 3),
@@ -247,7 +297,7 @@ class WebhookScenario:
         a = self.a
         for rnd in range(1, a.rounds + 1):
             line = []
-            for route in ("unsigned", "signed"):
+            for route in THROUGHPUT_ROUTES:
                 res = self.wrk_run(route, "1k", a.connections, a.threads, a.webhook_duration, f"1k-{rnd}-{route}")
                 res.update({"case": "h1-1k", "round": rnd})
                 self.runs.append(res)
@@ -328,10 +378,25 @@ def summarize(runs, error=None):
     s = {"error": error}
     for case, key in (("h1-1k", "h1_1k"), ("h1-1m", "h1_1m")):
         cs = {}
-        for route in ("unsigned", "signed"):
+        routes = THROUGHPUT_ROUTES if case == "h1-1k" else ("unsigned", "signed")
+        for route in routes:
             rs = [r for r in runs if r.get("case") == case and r["route"] == route]
             cs[route] = stats(rs, ("rps", "p50_ms", "p99_ms", "cpu_us_per_req"))
             cs[route]["runs"] = len(rs)
+        if "captured" in routes:
+            captured = [r for r in runs if r.get("case") == case and r["route"] == "captured"]
+            cs["captured"]["payloads"] = {k: sum(r.get("payloads", {}).get(k, 0) for r in captured)
+                                          for k in {k for r in captured for k in r.get("payloads", {})}}
+            cs["captured"]["requests"] = sum(r.get("requests", 0) for r in captured)
+            ratios = []
+            for rnd in sorted({r["round"] for r in captured}):
+                u = [r for r in runs if r.get("case") == case and r["round"] == rnd and r["route"] == "unsigned"]
+                c = [r for r in captured if r["round"] == rnd]
+                if u and c and u[0]["rps"]:
+                    ratios.append(c[0]["rps"] / u[0]["rps"])
+            u, c = cs["unsigned"], cs["captured"]
+            cs["ratio_captured_rps"] = c["rps"] / u["rps"] if u["rps"] and c["rps"] else None
+            cs["ratio_captured_rps_per_round"] = ratios
         per_round_ratio, per_round_added = [], []
         for rnd in sorted({r["round"] for r in runs if r.get("case") == case}):
             u = [r for r in runs if r.get("case") == case and r["round"] == rnd and r["route"] == "unsigned"]
@@ -373,6 +438,10 @@ def goals(s):
     if r is not None:
         g["webhook_1k_ratio_signed_unsigned"] = r
         g["webhook_1k_ratio_met"] = r >= 0.95
+    r = s.get("h1_1k", {}).get("ratio_captured_rps")
+    if r is not None:
+        g["webhook_1k_ratio_captured_unsigned"] = r
+        g["webhook_1k_ratio_captured_met"] = r >= 0.9
     d = s.get("h1_1m", {}).get("added_p50_ms")
     if d is not None:
         g["webhook_1m_added_p50_ms"] = d
@@ -395,7 +464,7 @@ def print_table(s, g, rate):
         if not cs or not cs["unsigned"]["runs"]:
             continue
         print(f"  {title}:")
-        for route in ("unsigned", "signed"):
+        for route in (r for r in THROUGHPUT_ROUTES if r in cs):
             m = cs[route]
             print(f"    {route:<9} {m['rps'] or 0:>9.0f} req/s  p50 {m['p50_ms'] or 0:>8.2f}  p99 {m['p99_ms'] or 0:>8.2f} ms"
                   f"  CPU {m['cpu_us_per_req'] or 0:>7.0f} µs/req")
@@ -403,6 +472,10 @@ def print_table(s, g, rate):
         ad = ", ".join(f"{x:+.2f}" for x in cs["added_p50_ms_per_round"])
         print(f"    signed/unsigned throughput {cs['ratio_rps'] or 0:.2f}× (per round: {rr}); "
               f"added p50 {cs['added_p50_ms'] or 0:+.2f} ms (per round: {ad})")
+        if cs.get("ratio_captured_rps") is not None:
+            cr = ", ".join(f"{x:.2f}" for x in cs["ratio_captured_rps_per_round"])
+            print(f"    captured/unsigned throughput {cs['ratio_captured_rps']:.2f}× (per round: {cr}); bodies logged "
+                  f"{cs['captured']['payloads']} for {cs['captured']['requests']} requests")
     el = s.get("event_loop")
     if el and el["idle"]["runs"]:
         print(f"  event loop: p50/p99/max of {rate:g} small GET/s on their own connections:")
@@ -415,6 +488,7 @@ def print_table(s, g, rate):
             print(f"    p99 signed uploads − unsigned uploads {el['p99_signed_minus_unsigned_ms']:+.2f} ms; "
                   f"− idle {el['p99_signed_minus_idle_ms']:+.2f} ms")
     print("  goals: signed ≥ 0.95× unsigned: " + _met(g.get("webhook_1k_ratio_met"))
+          + "; captured ≥ 0.9× unsigned: " + _met(g.get("webhook_1k_ratio_captured_met"))
           + "; 1 MiB added p50 ≤ 3 ms: " + _met(g.get("webhook_1m_added_p50_met"))
           + "; event loop not blocked: " + _met(g.get("event_loop_not_blocked_met")))
 

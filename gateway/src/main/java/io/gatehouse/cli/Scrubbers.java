@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 
-/** The one place {@code audit.scrub} and the signing key become a {@link Scrubber}: the gateway's and {@code scrub}'s. */
+/** The one place {@code audit.scrub} and the signing key become a {@link Scrubber}: the gateway's and the CLI's. */
 final class Scrubbers {
   private Scrubbers() {}
 

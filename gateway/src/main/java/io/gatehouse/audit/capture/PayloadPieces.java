@@ -5,6 +5,7 @@ import io.gatehouse.audit.scrub.BodyKind;
 import io.gatehouse.audit.scrub.ScrubResult;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,7 +56,8 @@ final class PayloadPieces {
    */
   static PayloadEntry unscrubbed(Instant time, String requestId, String route, CapturedBody body, String why) {
     return new PayloadEntry(time, requestId, route, body.part(), HeaderWords.mediaType(body.contentType()),
-        body.contentEncoding(), body.size(), java.util.HexFormat.of().formatHex(body.hmac()), Map.of(), -1, false, why, 0, 1, null);
+        body.contentEncoding(), body.size(), HexFormat.of().formatHex(body.hmac()), Map.of(), -1, false, why, 0, 1,
+        null);
   }
 
   /** {@code text} in pieces of at most {@link #PIECE_CHARS} characters; none for empty text. */

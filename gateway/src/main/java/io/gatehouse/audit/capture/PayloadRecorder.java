@@ -107,20 +107,13 @@ public final class PayloadRecorder implements AutoCloseable {
   private void scrub(Instant time, String requestId, String route, List<CapturedBody> bodies, ExchangeCapture capture) {
     try {
       for (CapturedBody body : bodies) {
-        List<PayloadEntry> entries;
         ScrubResult result;
+        List<PayloadEntry> entries;
         try {
           if (BodyDecoding.decodable(body.contentEncoding())) {
-            Scrubber scrubber = capture.scrubber();
             BodyDecoding.Decoded decoded = BodyDecoding.decode(body.contentEncoding(), body.prefix(), body.length(),
-                scrubber.policy().maxPayload());
-            // A size one past what came out tells the scrubber more followed: it marks the text cut.
-            long size = decoded.whole() && !body.budgetSpent() && body.length() == body.size()
-                ? decoded.length() : decoded.length() + 1L;
-            result = decoded.failed() && decoded.length() == 0
-                ? scrubber.scrubCaptured(body.contentType(), true, body.prefix(), 0, body.size(), body.hmac())
-                : scrubber.scrubCaptured(body.contentType(), false, decoded.bytes(), decoded.length(), size,
-                    body.hmac());
+                capture.scrubber().policy().maxPayload());
+            result = scrubDecoded(capture.scrubber(), body, decoded);
             entries = PayloadPieces.of(time, requestId, route, body, result, decoded.length());
           } else {
             result = capture.scrubber().scrubCaptured(body.contentType(), body.contentEncoding() != null,
@@ -141,6 +134,17 @@ public final class PayloadRecorder implements AutoCloseable {
     } finally {
       capture.release();
     }
+  }
+
+  /** A gzip or deflate body, scrubbed as what came out of it; by size and HMAC alone when nothing did. */
+  private static ScrubResult scrubDecoded(Scrubber scrubber, CapturedBody body, BodyDecoding.Decoded decoded) {
+    if (decoded.failed() && decoded.length() == 0) {
+      return scrubber.scrubCaptured(body.contentType(), true, body.prefix(), 0, body.size(), body.hmac());
+    }
+    // A size one past what came out tells the scrubber that more followed, so it marks the text cut.
+    boolean whole = decoded.whole() && !body.budgetSpent() && body.length() == body.size();
+    long size = whole ? decoded.length() : decoded.length() + 1L;
+    return scrubber.scrubCaptured(body.contentType(), false, decoded.bytes(), decoded.length(), size, body.hmac());
   }
 
   private void unscrubbed(Instant time, String requestId, String route, CapturedBody body, String why) {
