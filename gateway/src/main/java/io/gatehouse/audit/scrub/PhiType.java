@@ -9,7 +9,12 @@ public enum PhiType {
   SSN, CARD, NPI, DEA, MBI, PHONE, FAX, EMAIL, IP, URL, DATE, MRN, NAME,
   ADDRESS, HEALTH_PLAN, ACCOUNT, LICENSE, VEHICLE, DEVICE, BIOMETRIC, PHOTO,
   /** A field named in {@code audit.scrub.keys}. */
-  KEY;
+  KEY,
+  /**
+   * Not PHI but never logged either: a password, token, key or cookie field (n8n's login and credential calls carry
+   * them in their bodies).
+   */
+  SECRET;
 
   private final String marker = "[REDACTED:" + name() + "]";
 

@@ -10,6 +10,7 @@ import java.util.Set;
  * subdivisions below a state (street, city, county, ZIP, coordinates); dates tied to a person (birth, admission,
  * discharge, death, service); phone and fax numbers; e-mail; SSN; medical record, health plan, account,
  * certificate and licence numbers; vehicle and device identifiers; URLs; IP addresses; biometrics; photographs.
+ * Also secrets (passwords, tokens, keys, cookies), which are not PHI but must never reach a log either.
  *
  * <p>Short ambiguous stems are matched as whole words ({@code zip} but not {@code gzip}, {@code vin} but not
  * {@code saving}, {@code ip} but not {@code zip}); long unambiguous ones anywhere in the joined name, so
@@ -21,6 +22,13 @@ final class BuiltInFieldNames {
   private record Rule(PhiType type, Set<String> words, List<String> stems) {}
 
   private static final List<Rule> RULES = List.of(
+      // First: a secret is never logged, whatever else its name says (emailPassword, apiKeyId).
+      new Rule(PhiType.SECRET, Set.of("password", "passwd", "pwd", "passphrase", "passcode", "secret", "secrets",
+          "token", "tokens", "apikey", "otp", "totp", "pin", "cookie", "cookies", "authorization", "credential",
+          "credentials", "jwt", "bearer", "sessionid", "privatekey", "salt"),
+          List.of("password", "passphrase", "passcode", "secret", "accesstoken", "refreshtoken", "idtoken",
+              "authtoken", "sessiontoken", "bearertoken", "apikey", "apitoken", "privatekey", "signingkey",
+              "encryptionkey", "sessionid", "sessioncookie", "mfacode", "otpcode", "recoverycode", "authorization")),
       new Rule(PhiType.EMAIL, Set.of("email", "emails", "mail"), List.of("email")),
       new Rule(PhiType.IP, Set.of("ip", "ips", "ipv4", "ipv6", "ipaddr"),
           List.of("ipaddress", "remoteaddr", "clientaddr", "forwardedfor", "realip")),

@@ -25,6 +25,19 @@ class FieldNameMatcherTest {
   }
 
   @Test
+  void secretsAreNeverLoggedEither() {
+    // n8n's login, user and credential calls: /rest/login, /rest/credentials (data.password, data.apiKey, ...).
+    for (String name : List.of("password", "emailPassword", "currentPassword", "apiKey", "X-N8N-API-KEY",
+        "access_token", "refreshToken", "id_token", "clientSecret", "client_secret", "privateKey", "sessionId",
+        "cookie", "Authorization", "mfaCode", "mfaRecoveryCode", "secret", "token", "otp")) {
+      assertThat(type(name)).as(name).isEqualTo(PhiType.SECRET);
+    }
+    for (String name : List.of("emailOrLdapLoginId", "claim_status", "tokenizer", "passage")) {
+      assertThat(type(name)).as(name).isNotEqualTo(PhiType.SECRET);
+    }
+  }
+
+  @Test
   void coversTheSafeHarborIdentifiers() {
     String[][] cases = {
         {"firstName", "NAME"}, {"patient_last_name", "NAME"}, {"name", "NAME"}, {"given", "NAME"},
