@@ -77,11 +77,6 @@ final class BodyTap {
     return true;
   }
 
-  /** Whether any byte passed. */
-  boolean seen() {
-    return size > 0;
-  }
-
   /** What was taken; the tap is done. The copy is handed over, not duplicated. */
   CapturedBody finish() {
     byte[] bytes = kept;

@@ -12,22 +12,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The taps of one exchange whose route logs payloads: the request body's from the start (its type is in the head
- * already seen), the response body's once n8n's head arrives. Holds the scrubber of the config the request arrived
- * under. Confined to the exchange's event loop until {@link #finish()}.
+ * The taps of one exchange whose route logs payloads: each body's is made at its first bytes, with the type from its
+ * head (the request's, seen before forwarding; n8n's, once it arrives). Holds the scrubber of the config the request
+ * arrived under. Confined to the exchange's event loop until {@link #finish()}.
  */
 final class ExchangeCapture implements PayloadTaps {
   private final PayloadCapture mode;
   private final Scrubber scrubber;
   private final BodyBudget.Reservation reservation;
-  private final BodyTap request;
+  private final HttpHeaders requestHead;
+  private HttpHeaders responseHead;
+  // Made at a body's first bytes: most GETs have none, and a tap costs an HMAC's setup.
+  private BodyTap request;
   private BodyTap response;
 
   ExchangeCapture(PayloadCapture mode, Scrubber scrubber, BodyBudget.Reservation reservation, HttpHeaders head) {
     this.mode = mode;
     this.scrubber = scrubber;
     this.reservation = reservation;
-    this.request = mode.request() ? tap(BodyPart.REQUEST, head) : null;
+    this.requestHead = head;
   }
 
   Scrubber scrubber() {
@@ -41,24 +44,28 @@ final class ExchangeCapture implements PayloadTaps {
 
   @Override
   public void request(ByteBuf chunk) {
-    if (request != null) request.take(chunk);
+    if (!mode.request() || !chunk.isReadable()) return;
+    if (request == null) request = tap(BodyPart.REQUEST, requestHead);
+    request.take(chunk);
   }
 
   @Override
   public void responseHead(HttpHeaders head) {
-    if (mode.response()) response = tap(BodyPart.RESPONSE, head);
+    responseHead = head;
   }
 
   @Override
   public void response(ByteBuf chunk) {
-    if (response != null) response.take(chunk);
+    if (!mode.response() || responseHead == null || !chunk.isReadable()) return;
+    if (response == null) response = tap(BodyPart.RESPONSE, responseHead);
+    response.take(chunk);
   }
 
   /** The bodies that had any bytes; the taps are done. */
   List<CapturedBody> finish() {
     List<CapturedBody> bodies = new ArrayList<>(2);
-    if (request != null && request.seen()) bodies.add(request.finish());
-    if (response != null && response.seen()) bodies.add(response.finish());
+    if (request != null) bodies.add(request.finish());
+    if (response != null) bodies.add(response.finish());
     return bodies;
   }
 
