@@ -12,11 +12,6 @@ import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -35,12 +30,12 @@ public final class PayloadRecorder implements AutoCloseable {
   public static final String THREAD_NAME = "gatehouse-scrub";
   private static final System.Logger LOG = System.getLogger(PayloadRecorder.class.getName());
   private static final int QUEUE = 4096;
-  private static final long CLOSE_GRACE_SECONDS = 5;
+  private static final long CLOSE_GRACE_MILLIS = 5_000;
 
   private final Consumer<AuditEvent> log;
   private final BodyBudget budget;
   private final PayloadEvents events;
-  private final ThreadPoolExecutor workers;
+  private final ScrubWorkers workers;
 
   /**
    * @param log where entries go ({@code AuditLog::write}: thread-safe, never blocks)
@@ -51,12 +46,7 @@ public final class PayloadRecorder implements AutoCloseable {
     this.log = log;
     this.budget = budget;
     this.events = events;
-    AtomicInteger made = new AtomicInteger();
-    this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
-      Thread thread = new Thread(r, THREAD_NAME + "-" + made.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.workers = new ScrubWorkers(THREAD_NAME, threads, QUEUE);
   }
 
   /**
@@ -96,9 +86,7 @@ public final class PayloadRecorder implements AutoCloseable {
     Instant time = exchange.startedAt();
     String requestId = exchange.requestId();
     String route = exchange.route().map(Route::name).orElse(null);
-    try {
-      workers.execute(() -> scrub(time, requestId, route, bodies, capture));
-    } catch (RejectedExecutionException e) {
+    if (!workers.offer(() -> scrub(time, requestId, route, bodies, capture))) {
       capture.release();
       for (CapturedBody body : bodies) unscrubbed(time, requestId, route, body, "busy");
     }
@@ -155,14 +143,12 @@ public final class PayloadRecorder implements AutoCloseable {
   /** Lets the queued bodies be scrubbed and logged, for a few seconds at most; call before the audit log closes. */
   @Override
   public void close() {
-    workers.shutdown();
     try {
-      if (!workers.awaitTermination(CLOSE_GRACE_SECONDS, TimeUnit.SECONDS)) {
-        int lost = workers.shutdownNow().size();
+      int lost = workers.close(CLOSE_GRACE_MILLIS);
+      if (lost > 0) {
         LOG.log(Level.WARNING, "payload capture: " + lost + " exchange(s)' bodies were not scrubbed before shutdown");
       }
     } catch (InterruptedException e) {
-      workers.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }
