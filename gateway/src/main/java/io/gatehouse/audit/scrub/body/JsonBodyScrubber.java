@@ -1,44 +1,47 @@
 package io.gatehouse.audit.scrub.body;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.gatehouse.audit.scrub.PhiType;
 import io.gatehouse.audit.scrub.field.FieldNameMatcher;
 import io.gatehouse.audit.scrub.field.FieldVerdict;
+import io.gatehouse.audit.scrub.text.Spans;
 import io.gatehouse.audit.scrub.text.TextScanner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Scrubs JSON as it streams, with Jackson's non-blocking parser: each chunk is parsed as it is written and the
- * scrubbed tokens go straight to a generator, so nothing raw is kept between chunks. A field whose name is PHI has
+ * scrubbed tokens go straight to a {@link JsonWriter}, so nothing raw is kept between chunks. A field whose name is PHI has
  * its value replaced by one marker, an object or array whole; every other string and number goes through the text
  * scanner; field names too, when they hold digits or an {@code @} (keys that are e-mails or numbers). Nulls and
  * booleans say nothing about a person and are kept.
  *
  * <p>When the input stops parsing (invalid, or cut at {@code max_payload}) the parser is left, a token it had only
- * partly read is dropped with it, and the generator closes every open object and array, so the output is valid
- * JSON holding only what was scrubbed. Each scalar is written only once the token after it has parsed: in
+ * partly read is dropped with it, and the writer closes every open object and array, so the output is valid JSON
+ * holding only what was scrubbed. Each scalar is kept only once the token after it has parsed: in
  * {@code [123-45-6789]} Jackson returns {@code 123} before it fails on the dash, and that prefix of an SSN must not
- * reach the log.
+ * reach the log, so the writer takes it back.
  */
 public final class JsonBodyScrubber implements BodyScrubber {
   /** Shared: Jackson factories are thread-safe once configured. */
   private static final JsonFactory FACTORY = new JsonFactory();
+  /** Each type's marker in UTF-8, indexed by ordinal. */
+  private static final byte[][] MARKERS = Arrays.stream(PhiType.values())
+      .map(type -> type.marker().getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
 
   private final FieldNameMatcher fields;
   private final TypeCounts counts;
   private final ValueScrubber values;
   private final JsonParser parser;
   private final ByteArrayFeeder feeder;
-  private final ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
-  private final JsonGenerator out;
+  private final JsonWriter out = new JsonWriter(1024);
   /** Names of the fields enclosing the current container, outermost first, for path keys. */
   private final List<String> path = new ArrayList<>();
   private Frame[] frames = new Frame[16];
@@ -48,15 +51,10 @@ public final class JsonBodyScrubber implements BodyScrubber {
   private boolean afterName;
   private boolean failed;
   private String currentName;
-  /** The last scalar, held back until the next token parses (see above). */
-  private char[] heldChars = new char[256];
-  private int heldLength;
-  private Held held = Held.NONE;
+  /** Whether the last token was a scalar the writer may still have to take back (see above). */
+  private boolean held;
   /** Whether the held scalar is a field's value, so dropping it leaves a name to close with null. */
   private boolean heldAfterName;
-
-  /** How the held scalar is written. */
-  private enum Held { NONE, STRING, NUMBER, TRUE, FALSE, NULL }
 
   /** One open object or array: how its members are treated, and whether it pushed a name onto the path. */
   private static final class Frame {
@@ -72,7 +70,6 @@ public final class JsonBodyScrubber implements BodyScrubber {
     this.values = new ValueScrubber(scanner, counts);
     try {
       parser = FACTORY.createNonBlockingByteArrayParser();
-      out = FACTORY.createGenerator(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -101,27 +98,22 @@ public final class JsonBodyScrubber implements BodyScrubber {
       }
     }
     boolean incomplete = failed || depth > 0;
+    if (failed && held) {
+      out.dropValue();
+      afterName |= heldAfterName;
+    }
+    held = false;
+    if (afterName) out.nul();
+    while (depth > 0) {
+      depth--;
+      out.end();
+    }
     try {
-      if (failed && held != Held.NONE) {
-        afterName |= heldAfterName;
-        held = Held.NONE;
-      } else {
-        release();
-      }
-      if (afterName) out.writeNull();
-      while (depth > 0) {
-        if (frames[--depth].object) {
-          out.writeEndObject();
-        } else {
-          out.writeEndArray();
-        }
-      }
-      out.close();
       parser.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Outcome(bytes.toByteArray(), incomplete && !cut);
+    return new Outcome(out.toByteArray(), incomplete && !cut);
   }
 
   private void drain() throws IOException {
@@ -148,17 +140,15 @@ public final class JsonBodyScrubber implements BodyScrubber {
     switch (token) {
       case FIELD_NAME -> name(parser.currentName());
       case START_OBJECT, START_ARRAY -> open(token == JsonToken.START_OBJECT);
-      case END_OBJECT, END_ARRAY -> close(token == JsonToken.END_OBJECT);
-      case VALUE_STRING -> scalar(Held.STRING, true);
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> scalar(Held.NUMBER, false);
-      case VALUE_TRUE -> hold(Held.TRUE, null);
-      case VALUE_FALSE -> hold(Held.FALSE, null);
-      case VALUE_NULL -> hold(Held.NULL, null);
+      case END_OBJECT, END_ARRAY -> close();
+      case VALUE_STRING -> scalar(true);
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> scalar(false);
+      case VALUE_TRUE, VALUE_FALSE, VALUE_NULL -> literal(token);
       default -> throw new IOException("unexpected token " + token);
     }
   }
 
-  private void name(String name) throws IOException {
+  private void name(String name) {
     currentName = name;
     Frame frame = frames[depth - 1];
     if (frame.allowed) {
@@ -167,7 +157,7 @@ public final class JsonBodyScrubber implements BodyScrubber {
       pending = fields.classify(name, path);
     }
     String scrubbed = mayHoldValue(name) ? values.scrub(name, 0, false) : null;
-    out.writeFieldName(scrubbed != null ? scrubbed : name);
+    out.fieldName(scrubbed != null ? scrubbed : name);
     afterName = true;
   }
 
@@ -186,7 +176,7 @@ public final class JsonBodyScrubber implements BodyScrubber {
     return frame.object ? pending : frame.elements;
   }
 
-  private void open(boolean object) throws IOException {
+  private void open(boolean object) {
     FieldVerdict verdict = verdict();
     if (verdict.redacts()) {
       redact(verdict.type());
@@ -195,7 +185,7 @@ public final class JsonBodyScrubber implements BodyScrubber {
     }
     boolean pushed = depth > 0 && frames[depth - 1].object;
     if (pushed) path.add(currentName);
-    if (depth == frames.length) frames = java.util.Arrays.copyOf(frames, depth * 2);
+    if (depth == frames.length) frames = Arrays.copyOf(frames, depth * 2);
     Frame frame = frames[depth] == null ? (frames[depth] = new Frame()) : frames[depth];
     frame.object = object;
     frame.pushed = pushed;
@@ -204,80 +194,79 @@ public final class JsonBodyScrubber implements BodyScrubber {
     depth++;
     afterName = false;
     if (object) {
-      out.writeStartObject();
+      out.startObject();
     } else {
-      out.writeStartArray();
+      out.startArray();
     }
   }
 
-  private void close(boolean object) throws IOException {
+  private void close() {
     Frame frame = frames[--depth];
     if (frame.pushed) path.remove(path.size() - 1);
-    if (object) {
-      out.writeEndObject();
-    } else {
-      out.writeEndArray();
-    }
+    out.end();
     valueDone();
   }
 
   /** A string or number value: redacted, kept, or scanned (a scrubbed number is written as a string). */
-  private void scalar(Held kind, boolean isString) throws IOException {
+  private void scalar(boolean isString) throws IOException {
     FieldVerdict verdict = verdict();
+    if (verdict.redacts()) {
+      redact(verdict.type());
+      return;
+    }
     char[] text = parser.getTextCharacters();
     int offset = parser.getTextOffset();
     int length = parser.getTextLength();
-    switch (verdict.action()) {
-      case REDACT -> redact(verdict.type());
-      case ALLOW -> hold(kind, text, offset, length);
-      case SCAN -> {
-        String scrubbed = values.scrub(text, offset, length, verdict.cueBits(), isString);
-        if (scrubbed == null) {
-          hold(kind, text, offset, length);
-        } else {
-          hold(Held.STRING, scrubbed);
-        }
+    Spans found = verdict.action() == FieldVerdict.Action.SCAN
+        ? values.find(text, offset, length, verdict.cueBits(), isString) : null;
+    hold();
+    if (found == null) {
+      if (isString) {
+        out.string(text, offset, length);
+      } else {
+        out.number(text, offset, length);
       }
+    } else {
+      out.startString();
+      int at = offset;
+      for (int i = 0; i < found.count(); i++) {
+        out.stringPart(text, at, found.start(i));
+        out.stringPart(MARKERS[found.type(i).ordinal()]);
+        at = found.end(i);
+      }
+      out.stringPart(text, at, offset + length);
+      out.endString();
     }
-  }
-
-  private void hold(Held kind, char[] text, int offset, int length) {
-    if (length > heldChars.length) heldChars = new char[Math.max(length, heldChars.length * 2)];
-    System.arraycopy(text, offset, heldChars, 0, length);
-    heldLength = length;
-    held = kind;
-    heldAfterName = afterName;
     valueDone();
   }
 
-  private void hold(Held kind, String text) {
-    int length = text == null ? 0 : text.length();
-    if (length > heldChars.length) heldChars = new char[Math.max(length, heldChars.length * 2)];
-    if (text != null) text.getChars(0, length, heldChars, 0);
-    heldLength = length;
-    held = kind;
-    heldAfterName = afterName;
+  private void literal(JsonToken token) {
+    hold();
+    if (token == JsonToken.VALUE_NULL) {
+      out.nul();
+    } else {
+      out.bool(token == JsonToken.VALUE_TRUE);
+    }
     valueDone();
   }
 
-  /** Writes the held scalar: the token after it parsed. */
-  private void release() throws IOException {
-    switch (held) {
-      case NONE -> {
-        return;
-      }
-      case STRING -> out.writeString(heldChars, 0, heldLength);
-      case NUMBER -> out.writeNumber(heldChars, 0, heldLength);
-      case TRUE -> out.writeBoolean(true);
-      case FALSE -> out.writeBoolean(false);
-      case NULL -> out.writeNull();
-    }
-    held = Held.NONE;
+  /** The scalar about to be written is kept only once the next token parses ({@link #release()}). */
+  private void hold() {
+    out.markValue();
+    held = true;
+    heldAfterName = afterName;
   }
 
-  private void redact(PhiType type) throws IOException {
+  /** Keeps the held scalar: the token after it parsed. */
+  private void release() {
+    if (!held) return;
+    out.keepValue();
+    held = false;
+  }
+
+  private void redact(PhiType type) {
     counts.add(type);
-    out.writeString(type.marker());
+    out.string(MARKERS[type.ordinal()]);
     valueDone();
   }
 

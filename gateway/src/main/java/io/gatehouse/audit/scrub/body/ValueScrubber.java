@@ -20,12 +20,21 @@ final class ValueScrubber {
     this.counts = counts;
   }
 
-  /** The value with its PHI replaced, or null when there is none. */
-  String scrub(char[] text, int offset, int length, int hints, boolean findNames) {
+  /**
+   * The redactions in the value, counted, or null when there are none; the spans are reused by the next call, so
+   * the caller writes them out first.
+   */
+  Spans find(char[] text, int offset, int length, int hints, boolean findNames) {
     spans.clear();
     scanner.scan(text, offset, offset + length, hints, findNames, state, spans);
     if (spans.count() == 0) return null;
     for (int i = 0; i < spans.count(); i++) counts.add(spans.type(i));
+    return spans;
+  }
+
+  /** The value with its PHI replaced, or null when there is none. */
+  String scrub(char[] text, int offset, int length, int hints, boolean findNames) {
+    if (find(text, offset, length, hints, findNames) == null) return null;
     out.setLength(0);
     spans.apply(text, offset, offset + length, out);
     return out.toString();
