@@ -19,11 +19,15 @@ final class CueWords {
   /** Never part of a person's name, even capitalised ("The", "Hospital", "Monday"). */
   static final int NOT_NAME = 1 << 22;
 
-  private static final WordTable TABLE = build();
+  /** Cue words longer than this are none: no table lookup for them. */
+  private static final int MAX_LENGTH = 16;
+  private static final WordTable TABLE = new WordTable(words());
+  /** Per cue, the first letters of its words ({@code 1 << (letter - 'a')}), to skip most lookups for one cue. */
+  private static final int[] FIRST_LETTERS = firstLetters();
 
   private CueWords() {}
 
-  private static WordTable build() {
+  private static Map<String, Integer> words() {
     Map<String, Integer> words = new HashMap<>();
     cue(words, Cue.PERSON_DATE, "birth", "born", "dob", "birthday", "birthdate", "bday", "admitted", "admission", "admit",
         "admits", "admissions", "discharged", "discharge", "discharges", "died", "death", "deceased", "dod",
@@ -60,7 +64,17 @@ final class CueWords {
         "west", "new", "saint", "mount", "fort", "lake", "park", "memorial", "general", "regional", "community",
         "foundation", "institute", "pharmacy", "labs", "laboratory", "diagnostics", "insurance", "plan", "bank");
     flag(words, NOT_NAME, "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev");
-    return new WordTable(words);
+    return words;
+  }
+
+  private static int[] firstLetters() {
+    int[] letters = new int[Cue.values().length];
+    for (Map.Entry<String, Integer> word : words().entrySet()) {
+      for (Cue cue : Cue.values()) {
+        if ((word.getValue() & cue.bit()) != 0) letters[cue.ordinal()] |= 1 << (word.getKey().charAt(0) - 'a');
+      }
+    }
+    return letters;
   }
 
   private static void cue(Map<String, Integer> words, Cue cue, String... list) {
@@ -73,6 +87,18 @@ final class CueWords {
 
   /** The cue bits and flags of the word at [from, to), 0 for none. */
   static int of(char[] s, int from, int to) {
-    return to - from > 16 ? 0 : TABLE.get(s, from, to);
+    return to - from > MAX_LENGTH ? 0 : TABLE.get(s, from, to);
+  }
+
+  /** {@link #of(char[], int, int)} of a word whose {@link WordTable#hash} the caller has. */
+  static int of(char[] s, int from, int to, int hash) {
+    return to - from > MAX_LENGTH ? 0 : TABLE.get(s, from, to, hash);
+  }
+
+  /** Whether the word at [from, to) is one of {@code cue}'s words. */
+  static boolean isCue(Cue cue, char[] s, int from, int to) {
+    char first = (char) (s[from] | 0x20);
+    if (first < 'a' || first > 'z' || (FIRST_LETTERS[cue.ordinal()] & 1 << (first - 'a')) == 0) return false;
+    return (of(s, from, to) & cue.bit()) != 0;
   }
 }

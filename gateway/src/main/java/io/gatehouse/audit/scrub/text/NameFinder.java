@@ -25,11 +25,11 @@ final class NameFinder {
     this.names = names;
   }
 
-  /** The end of a name whose first word is [start, wordEnd), or -1. */
-  int match(char[] s, int start, int wordEnd, int limit, ScanState state) {
+  /** The end of a name whose first word is [start, wordEnd) with that {@link WordTable#hash}, or -1. */
+  int match(char[] s, int start, int wordEnd, int hash, int limit, ScanState state) {
     boolean caps = allCaps(s, start, wordEnd);
     if (!caps && !capitalised(s, start, wordEnd)) return -1;
-    int flags = names.flags(s, start, wordEnd);
+    int flags = names.flags(s, start, wordEnd, hash);
     boolean title = state.before(Cue.TITLE, start, 3);
     boolean cued = state.before(Cue.NAME, start, 4) || state.hinted(Cue.NAME);
     int end = nameWordEnd(s, start, wordEnd, limit);

@@ -39,6 +39,11 @@ public final class NameLists {
     return table.get(s, from, to);
   }
 
+  /** {@link #flags(char[], int, int)} of a word whose {@link WordTable#hash} the caller has. */
+  int flags(char[] s, int from, int to, int hash) {
+    return table.get(s, from, to, hash);
+  }
+
   private static final class Holder {
     static final NameLists SHIPPED = load();
   }

@@ -107,7 +107,7 @@ public final class ScanState implements Cues {
       int start = i;
       while (i < to && Chars.isWordChar(text[i])) i++;
       words++;
-      if ((CueWords.of(text, start, i) & cue.bit()) != 0) return true;
+      if (CueWords.isCue(cue, text, start, i)) return true;
     }
     return false;
   }

@@ -40,6 +40,24 @@ public final class TextScanner {
   private static final Detector DEA = new DeaDetector();
   private static final Detector DATE = new DateDetector();
   private static final int MIN_MRN_DIGITS = 4;
+  /** What an ASCII character is to the first pass ({@link #findLinksAndAddresses}). */
+  private static final byte PLAIN = 0;
+  /** Where a detector of the second pass may start. */
+  private static final byte CANDIDATE = 1;
+  /** That, and where a link or address may be found. */
+  private static final byte CANDIDATE_AND_LINK = 2;
+  /** The {@code w} of a {@code www.}: only a link. */
+  private static final byte LINK_START = 3;
+  private static final byte[] KINDS = new byte[0x80];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) KINDS[c] = CANDIDATE;
+    for (char c = 'A'; c <= 'Z'; c++) KINDS[c] = CANDIDATE;
+    KINDS['@'] = CANDIDATE_AND_LINK;
+    KINDS[':'] = CANDIDATE_AND_LINK;
+    KINDS['W'] = CANDIDATE_AND_LINK;
+    KINDS['w'] = LINK_START;
+  }
 
   private final NameFinder names;
 
@@ -52,10 +70,10 @@ public final class TextScanner {
    * the value of ({@link Cue#bit()}s); {@code findNames} is false for texts that are not prose (field names).
    */
   public void scan(char[] s, int from, int to, int hints, boolean findNames, ScanState state, Spans out) {
-    state.reset(s, from, to, hints);
     Spans reserved = state.reserved;
     reserved.clear();
-    findLinksAndAddresses(s, from, to, reserved);
+    if (!findLinksAndAddresses(s, from, to, reserved)) return;
+    state.reset(s, from, to, hints);
     int r = 0;
     int i = from;
     while (i < to) {
@@ -92,7 +110,10 @@ public final class TextScanner {
     int e = i;
     boolean digitsOnly = true;
     boolean hexOnly = true;
+    boolean ascii = true;
     int digits = 0;
+    // The word's table hash is folded in here, so cue and name lookups do not read it again.
+    int hash = WordTable.START;
     while (e < limit && isWordChar(s[e])) {
       char c = s[e];
       if (isDigit(c)) {
@@ -100,7 +121,9 @@ public final class TextScanner {
       } else {
         digitsOnly = false;
         if (!isHex(c)) hexOnly = false;
+        if (c >= 0x80) ascii = false;
       }
+      hash = WordTable.step(hash, c);
       e++;
     }
     if (hexOnly && e < limit && s[e] == '-' && e - i == 8 && isUuid(s, i, limit)) return i + 36;
@@ -122,9 +145,10 @@ public final class TextScanner {
     if (e - i <= 4 && e + 1 < limit && s[e] == '-' && isDigit(s[e + 1]) && state.near(Cue.MRN, i, e)) {
       return medicalRecord(s, i, e, 1, limit, state, out); // a prefixed number: "A-4821773"
     }
-    int flags = CueWords.of(s, i, e);
+    hash = ascii ? WordTable.finish(hash) : 0;
+    int flags = CueWords.of(s, i, e, hash);
     state.word(i, e, flags);
-    if (e - i >= 3 && e - i <= 9) {
+    if (e - i >= 3 && e - i <= 9 && dayMayFollow(s, e, limit)) {
       int end = DATE.match(s, i, limit, state);
       if (end > 0) {
         state.consume(Cue.PERSON_DATE);
@@ -132,10 +156,19 @@ public final class TextScanner {
       }
     }
     if (findNames && flags == 0 && isUpper(s[i])) {
-      int end = names.match(s, i, e, limit, state);
+      int end = names.match(s, i, e, hash, limit, state);
       if (end > 0) return add(out, i, end, PhiType.NAME);
     }
     return e;
+  }
+
+  /**
+   * Whether a day could follow a month's name ending at {@code e} ("March 2", "Mar. 2"): a space and a digit, the
+   * least a textual date needs after its month ({@link DateDetector}), and far cheaper to look for than the month.
+   */
+  private static boolean dayMayFollow(char[] s, int e, int limit) {
+    int i = e < limit && s[e] == '.' ? e + 1 : e;
+    return i + 1 < limit && s[i] == ' ' && isDigit(s[i + 1]);
   }
 
   private static int number(char[] s, int i, int e, int from, int limit, ScanState state, Spans out) {
@@ -210,11 +243,22 @@ public final class TextScanner {
     return i + 36 == limit || !isWordChar(s[i + 36]);
   }
 
-  /** The first pass: every URL and e-mail address, in order, none overlapping. */
-  private static void findLinksAndAddresses(char[] s, int from, int to, Spans reserved) {
+  /**
+   * The first pass: every URL and e-mail address, in order, none overlapping; and whether the text holds anything
+   * the second pass could start from. Every other detector needs an ASCII digit (numbers, phones, MBI, DEA, MRN,
+   * dates), a colon (IPv6) or a capital (names), so a text without them, a link or an address ("approved",
+   * "female") is done here.
+   */
+  private static boolean findLinksAndAddresses(char[] s, int from, int to, Spans reserved) {
+    boolean candidates = false;
     int lastEnd = from;
     for (int i = from; i < to; i++) {
       char c = s[i];
+      if (c >= 0x80) continue;
+      byte kind = KINDS[c];
+      if (kind == PLAIN) continue;
+      if (kind != LINK_START) candidates = true;
+      if (kind == CANDIDATE) continue;
       long span;
       PhiType type;
       if (c == '@') {
@@ -238,6 +282,7 @@ public final class TextScanner {
       lastEnd = end;
       i = end - 1;
     }
+    return candidates || reserved.count() > 0;
   }
 
   private static int add(Spans out, int start, int end, PhiType type) {

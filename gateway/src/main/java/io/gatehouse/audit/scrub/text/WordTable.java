@@ -41,7 +41,15 @@ final class WordTable {
 
   /** The flags of the word at [from, to) (any case), or 0 if it is not in the table. */
   int get(char[] s, int from, int to) {
-    int h = hash(s, from, to);
+    return get(s, from, to, hash(s, from, to));
+  }
+
+  /**
+   * {@link #get(char[], int, int)} for a caller that already has the word's {@link #hash}, folded in as it read the
+   * word ({@link #step}, {@link #finish}).
+   */
+  int get(char[] s, int from, int to, int hash) {
+    int h = hash;
     if (h == 0 && to > from) return 0;
     h &= mask;
     int length = to - from;
@@ -62,13 +70,26 @@ final class WordTable {
   }
 
   /** A hash of the lower-cased word, or 0 when a character is not ASCII (no word in a table is). */
-  private static int hash(char[] s, int from, int to) {
-    int h = 1;
+  static int hash(char[] s, int from, int to) {
+    int h = START;
     for (int i = from; i < to; i++) {
       char c = s[i];
       if (c >= 0x80) return 0;
-      h = 31 * h + lower(c);
+      h = step(h, c);
     }
+    return finish(h);
+  }
+
+  /** The hash of no characters yet. */
+  static final int START = 1;
+
+  /** The hash so far with one more ASCII character. */
+  static int step(int h, char c) {
+    return 31 * h + lower(c);
+  }
+
+  /** The {@link #hash} of the word whose characters were folded into {@code h}. */
+  static int finish(int h) {
     h ^= h >>> 16;
     return h == 0 ? 1 : h;
   }
