@@ -3,6 +3,8 @@ package io.gatehouse.audit.scrub;
 import io.gatehouse.audit.scrub.body.BodyScrubber;
 import io.gatehouse.audit.scrub.body.FormBodyScrubber;
 import io.gatehouse.audit.scrub.body.JsonBodyScrubber;
+import io.gatehouse.audit.scrub.body.ScratchBuffers;
+import io.gatehouse.audit.scrub.body.ScratchPool;
 import io.gatehouse.audit.scrub.body.TextBodyScrubber;
 import io.gatehouse.audit.scrub.body.TypeCounts;
 import io.gatehouse.audit.scrub.field.FieldNameMatcher;
@@ -23,18 +25,23 @@ public final class ScrubStream {
   private final Mac mac;
   private final TypeCounts counts = new TypeCounts();
   private final BodyScrubber body;
+  private final ScratchPool pool;
+  /** Lent by the pool while the body is open; null for kinds that do not use them. */
+  private ScratchBuffers buffers;
   private long size;
   private boolean finished;
 
   /** @param mac the keyed HMAC to feed every byte; null when the caller hashed the body as it streamed */
   ScrubStream(String contentType, BodyKind kind, int maxPayload, FieldNameMatcher fields, TextScanner scanner,
-      Mac mac) {
+      ScratchPool pool, Mac mac) {
     this.contentType = contentType;
     this.kind = kind;
     this.maxPayload = maxPayload;
     this.mac = mac;
+    this.pool = pool;
+    if (kind == BodyKind.JSON) buffers = pool.take();
     this.body = switch (kind) {
-      case JSON -> new JsonBodyScrubber(fields, scanner, counts);
+      case JSON -> new JsonBodyScrubber(fields, scanner, counts, buffers);
       case FORM -> new FormBodyScrubber(fields, scanner, counts);
       case TEXT -> new TextBodyScrubber(scanner, counts, BodyKind.charset(contentType));
       case OMITTED -> null;
@@ -76,6 +83,10 @@ public final class ScrubStream {
       BodyScrubber.Outcome outcome = body.finish(cut);
       scrubbed = outcome.scrubbed();
       malformed = outcome.malformed();
+    }
+    if (buffers != null) {
+      pool.give(buffers);
+      buffers = null;
     }
     return new ScrubResult(kind, contentType, scrubbed, counts.toMap(), fullSize, cut, malformed, hmac);
   }

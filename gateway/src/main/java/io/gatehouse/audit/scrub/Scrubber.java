@@ -1,5 +1,6 @@
 package io.gatehouse.audit.scrub;
 
+import io.gatehouse.audit.scrub.body.ScratchPool;
 import io.gatehouse.audit.scrub.field.FieldNameMatcher;
 import io.gatehouse.audit.scrub.text.NameLists;
 import io.gatehouse.audit.scrub.text.TextScanner;
@@ -10,8 +11,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Turns a request or response body into what the audit log may hold ({@link ScrubResult}), under one immutable
  * {@link ScrubPolicy}. Built once per config and shared: thread-safe, with no state but the policy, the field-name
- * cache ({@link FieldNameMatcher}) and the shipped name lists. Each body gets its own {@link ScrubStream}, which
- * is cheap to open (a few small buffers and an HMAC).
+ * cache ({@link FieldNameMatcher}), the shipped name lists and one spare set of buffers per thread
+ * ({@link ScratchPool}). Each body gets its own {@link ScrubStream}, which is cheap to open (an HMAC, and the
+ * buffers of its thread's last body).
  */
 public final class Scrubber {
   private static final String HMAC = "HmacSHA256";
@@ -22,6 +24,8 @@ public final class Scrubber {
   private final SecretKeySpec key;
   /** Initialised once; each stream clones it, which skips the key schedule. */
   private final Mac prototype;
+  /** Buffers a finished body leaves for the next one on its thread (see there why this is no shared state). */
+  private final ScratchPool scratch = new ScratchPool();
 
   public Scrubber(ScrubPolicy policy) {
     this(policy, NameLists.shipped());
@@ -51,7 +55,8 @@ public final class Scrubber {
    * it keeps at most {@code max_payload} bytes of scrubber state and does work in proportion to each chunk.
    */
   public ScrubStream open(String contentType) {
-    return new ScrubStream(contentType, BodyKind.of(contentType), policy.maxPayload(), fields, scanner, mac());
+    return new ScrubStream(contentType, BodyKind.of(contentType), policy.maxPayload(), fields, scanner, scratch,
+        mac());
   }
 
   /**
@@ -63,7 +68,7 @@ public final class Scrubber {
   public ScrubResult scrubCaptured(String contentType, boolean encoded, byte[] prefix, int length, long size,
       byte[] hmac) {
     BodyKind kind = encoded ? BodyKind.OMITTED : BodyKind.of(contentType);
-    ScrubStream stream = new ScrubStream(contentType, kind, policy.maxPayload(), fields, scanner, null);
+    ScrubStream stream = new ScrubStream(contentType, kind, policy.maxPayload(), fields, scanner, scratch, null);
     if (kind != BodyKind.OMITTED) stream.write(prefix, 0, length);
     return stream.finish(size, hmac);
   }

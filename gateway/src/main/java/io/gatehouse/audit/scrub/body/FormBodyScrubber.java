@@ -23,7 +23,7 @@ public final class FormBodyScrubber implements BodyScrubber {
   public FormBodyScrubber(FieldNameMatcher fields, TextScanner scanner, TypeCounts counts) {
     this.fields = fields;
     this.counts = counts;
-    this.values = new ValueScrubber(scanner, counts);
+    this.values = new ValueScrubber(scanner, counts, new ScratchBuffers());
   }
 
   @Override

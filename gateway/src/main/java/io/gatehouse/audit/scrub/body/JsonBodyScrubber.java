@@ -41,7 +41,7 @@ public final class JsonBodyScrubber implements BodyScrubber {
   private final ValueScrubber values;
   private final JsonParser parser;
   private final ByteArrayFeeder feeder;
-  private final JsonWriter out = new JsonWriter(1024);
+  private final JsonWriter out;
   /** Names of the fields enclosing the current container, outermost first, for path keys. */
   private final List<String> path = new ArrayList<>();
   private Frame[] frames = new Frame[16];
@@ -64,10 +64,12 @@ public final class JsonBodyScrubber implements BodyScrubber {
     FieldVerdict elements;
   }
 
-  public JsonBodyScrubber(FieldNameMatcher fields, TextScanner scanner, TypeCounts counts) {
+  /** @param buffers lent for this body; the caller takes them back once {@link #finish} returned */
+  public JsonBodyScrubber(FieldNameMatcher fields, TextScanner scanner, TypeCounts counts, ScratchBuffers buffers) {
     this.fields = fields;
     this.counts = counts;
-    this.values = new ValueScrubber(scanner, counts);
+    this.values = new ValueScrubber(scanner, counts, buffers);
+    this.out = buffers.json();
     try {
       parser = FACTORY.createNonBlockingByteArrayParser();
     } catch (IOException e) {

@@ -75,6 +75,11 @@ final class JsonWriter {
     return size;
   }
 
+  /** How many bytes the writer holds before it grows. */
+  int capacity() {
+    return out.length;
+  }
+
   void startObject() {
     beforeValue();
     push(true);

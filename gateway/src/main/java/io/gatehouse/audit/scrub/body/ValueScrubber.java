@@ -11,13 +11,16 @@ import io.gatehouse.audit.scrub.text.TextScanner;
 final class ValueScrubber {
   private final TextScanner scanner;
   private final TypeCounts counts;
-  private final ScanState state = new ScanState();
-  private final Spans spans = new Spans();
-  private final StringBuilder out = new StringBuilder();
+  private final ScanState state;
+  private final Spans spans;
+  private final StringBuilder out;
 
-  ValueScrubber(TextScanner scanner, TypeCounts counts) {
+  ValueScrubber(TextScanner scanner, TypeCounts counts, ScratchBuffers buffers) {
     this.scanner = scanner;
     this.counts = counts;
+    this.state = buffers.state;
+    this.spans = buffers.spans;
+    this.out = buffers.text;
   }
 
   /**

@@ -59,6 +59,54 @@ class ScrubberTest {
   }
 
   @Test
+  void keepsBodiesOpenAtOnceOnOneThreadApart() {
+    String other = "{\"notes\":\"call 617-555-0123\",\"list\":[true,null,\"x\"]}";
+    ScrubResult first = scrubber.scrub("application/json", utf8(JSON));
+    ScrubResult second = scrubber.scrub("application/json", utf8(other));
+    ScrubStream a = scrubber.open("application/json");
+    ScrubStream b = scrubber.open("application/json");
+    byte[] one = utf8(JSON);
+    byte[] two = utf8(other);
+    for (int i = 0; i < Math.max(one.length, two.length); i += 5) {
+      if (i < one.length) a.write(one, i, Math.min(5, one.length - i));
+      if (i < two.length) b.write(two, i, Math.min(5, two.length - i));
+    }
+    ScrubResult secondInterleaved = b.finish();
+    ScrubResult firstInterleaved = a.finish();
+
+    assertThat(firstInterleaved.scrubbedText()).isEqualTo(first.scrubbedText());
+    assertThat(secondInterleaved.scrubbedText()).isEqualTo(second.scrubbedText())
+        .isEqualTo("{\"notes\":\"call [REDACTED:PHONE]\",\"list\":[true,null,\"x\"]}");
+    assertThat(scrubber.scrub("application/json", utf8(JSON)).scrubbedText()).isEqualTo(first.scrubbedText());
+  }
+
+  @Test
+  void givesThreadsSharingOneScrubberTheResultsOfOne() throws Exception {
+    List<byte[]> bodies = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      bodies.add(utf8(JSON.replace("981", Integer.toString(i)) + (i % 3 == 0 ? "" : " {\"n\":\"SSN 123-45-6789 x" + i + "\"}")));
+    }
+    List<String> expected = bodies.stream().map(b -> scrubber.scrub("application/json", b).scrubbedText()).toList();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Boolean>> runs = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        runs.add(pool.submit(() -> {
+          for (int round = 0; round < 200; round++) {
+            for (int i = 0; i < bodies.size(); i++) {
+              if (!scrubber.scrub("application/json", bodies.get(i)).scrubbedText().equals(expected.get(i))) return false;
+            }
+          }
+          return true;
+        }));
+      }
+      for (java.util.concurrent.Future<Boolean> run : runs) assertThat(run.get()).isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void keysTheHmacOverTheRawBodyNeverAPlainHash() throws Exception {
     byte[] body = utf8(JSON);
     Mac mac = Mac.getInstance("HmacSHA256");
