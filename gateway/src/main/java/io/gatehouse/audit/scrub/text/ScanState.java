@@ -15,7 +15,10 @@ public final class ScanState implements Cues {
   private static final int AFTER = 24;
   private static final int AFTER_WORDS = 3;
 
-  private final int[] lastEnd = new int[Cue.values().length];
+  private static final int CUES = Cue.values().length;
+  private static final int ALL_CUES = (1 << CUES) - 1;
+
+  private final int[] lastEnd = new int[CUES];
   /** URLs and e-mail addresses, found before the rest of the text is read (TextScanner). */
   final Spans reserved = new Spans();
   private char[] text;
@@ -53,9 +56,8 @@ public final class ScanState implements Cues {
     while (cueEnd < to && cueEnd - end < 2 && (text[cueEnd] == '.' || text[cueEnd] == ':' || text[cueEnd] == '#')) {
       cueEnd++;
     }
-    for (Cue cue : Cue.values()) {
-      if ((cues & cue.bit()) != 0) lastEnd[cue.ordinal()] = cueEnd;
-    }
+    // A cue's bit is 1 << its ordinal: one store per cue the word gives, without a Cue[] per word.
+    for (int bits = cues & ALL_CUES; bits != 0; bits &= bits - 1) lastEnd[Integer.numberOfTrailingZeros(bits)] = cueEnd;
     previousWordFlags = flags;
     previousWordEnd = end;
   }

@@ -19,6 +19,7 @@ import io.gatehouse.audit.scrub.detect.NpiDetector;
 import io.gatehouse.audit.scrub.detect.PhoneDetector;
 import io.gatehouse.audit.scrub.detect.SsnDetector;
 import io.gatehouse.audit.scrub.detect.UrlDetector;
+import java.util.List;
 
 /**
  * Finds the PHI in a text: one pass that splits it into tokens (runs of letters and digits) and asks the
@@ -31,6 +32,7 @@ import io.gatehouse.audit.scrub.detect.UrlDetector;
  * is linear in the text's length. Stateless and thread-safe; the per-text state is the caller's {@link ScanState}.
  */
 public final class TextScanner {
+  /** Tried in this order on a number; a change of order or members changes {@link #numericFits} too. */
   private static final Detector[] NUMERIC = {
       new DateDetector(), new SsnDetector(), new CardDetector(), new PhoneDetector(), new NpiDetector(),
       new Ipv4Detector()};
@@ -175,29 +177,65 @@ public final class TextScanner {
     // Inside a chain such as 2024-05-01 or 1.2.3.4.5 a later part is no identifier of its own.
     boolean chained = i - 2 >= from && (s[i - 1] == '-' || s[i - 1] == '.') && isDigit(s[i - 2]);
     if (!chained) {
-      for (Detector detector : NUMERIC) {
-        int end = detector.match(s, i, limit, state);
-        if (end > 0) {
-          // A person-date cue covers the one date after it: "born 1985-03-02, invoiced 2024-05-01".
-          if (detector.type() == PhiType.DATE) state.consume(Cue.PERSON_DATE);
-          return add(out, i, end, detector.type());
-        }
-      }
+      int end = numeric(s, i, e, limit, state, out);
+      if (end > 0) return end;
     }
-    if (state.near(Cue.MRN, i, e)) {
-      int end = mrnEnd(s, i, limit);
-      if (end > 0) {
-        state.consume(Cue.MRN);
-        return add(out, i, end, PhiType.MRN);
-      }
+    // The digits are counted first: they are cheaper than the cue, which may read the words after the number.
+    int end = mrnEnd(s, i, limit);
+    if (end > 0 && state.near(Cue.MRN, i, e)) {
+      state.consume(Cue.MRN);
+      return add(out, i, end, PhiType.MRN);
     }
     return chainEnd(s, e, limit);
   }
 
-  private static int medicalRecord(char[] s, int i, int e, int digits, int limit, ScanState state, Spans out) {
-    if (digits > 0 && state.near(Cue.MRN, i, e)) {
-      int end = mrnEnd(s, i, limit);
+  /**
+   * The numeric detectors in their order (date, SSN, card, phone, NPI, IPv4) on the digits-only token [i, e), each
+   * asked only when the token's length fits its format ({@link #numericFits}). The end of what was found, or -1.
+   */
+  private static int numeric(char[] s, int i, int e, int limit, ScanState state, Spans out) {
+    int fits = numericFits(s, e, e - i, limit);
+    for (int k = 0; k < NUMERIC.length; k++) {
+      if ((fits & 1 << k) == 0) continue;
+      int end = NUMERIC[k].match(s, i, limit, state);
       if (end > 0) {
+        // A person-date cue covers the one date after it: "born 1985-03-02, invoiced 2024-05-01".
+        if (k == 0) state.consume(Cue.PERSON_DATE);
+        return add(out, i, end, NUMERIC[k].type());
+      }
+    }
+    return -1;
+  }
+
+  /** The numeric detectors in the order they are tried, for tests of {@link #numericFits}. */
+  static List<Detector> numericDetectors() {
+    return List.of(NUMERIC);
+  }
+
+  /**
+   * Which of {@link #NUMERIC} (bit k for the k-th) could match a token of {@code digits} digits ending at {@code e},
+   * from the least each format needs of its first run of digits: a date at most four before a separator or eight,
+   * an SSN three or nine, a card at most nineteen (thirteen at least, or a group before a space or dash), a phone
+   * one (the {@code 1} of {@code 1-555-...}), three or ten, an NPI ten, an IPv4 address at most three before a dot.
+   * Most numbers in a payload fit one or two; asking only those is the same answer for less work.
+   */
+  static int numericFits(char[] s, int e, int digits, int limit) {
+    char next = e < limit ? s[e] : 0;
+    int fits = 0;
+    if (digits <= 4 || digits == 8) fits |= 1;
+    if (digits == 3 || digits == 9) fits |= 1 << 1;
+    boolean grouped = (next == ' ' || next == '-') && e + 1 < limit && isDigit(s[e + 1]);
+    if (digits <= 19 && (digits >= 13 || grouped)) fits |= 1 << 2;
+    if (digits == 1 || digits == 3 || digits == 10) fits |= 1 << 3;
+    if (digits == 10) fits |= 1 << 4;
+    if (digits <= 3 && next == '.') fits |= 1 << 5;
+    return fits;
+  }
+
+  private static int medicalRecord(char[] s, int i, int e, int digits, int limit, ScanState state, Spans out) {
+    if (digits > 0) {
+      int end = mrnEnd(s, i, limit);
+      if (end > 0 && state.near(Cue.MRN, i, e)) {
         state.consume(Cue.MRN);
         return add(out, i, end, PhiType.MRN);
       }
