@@ -47,6 +47,8 @@ public record ScrubResult(BodyKind kind, String contentType, byte[] scrubbed, Ma
 
   /** All redactions. */
   public int redactions() {
-    return counts.values().stream().mapToInt(Integer::intValue).sum();
+    int sum = 0;
+    for (int count : counts.values()) sum += count;
+    return sum;
   }
 }

@@ -1,7 +1,6 @@
 package io.gatehouse.audit.scrub.body;
 
 import io.gatehouse.audit.scrub.PhiType;
-import java.util.EnumMap;
 import java.util.Map;
 
 /** Redactions per type in one body. Not thread-safe: one per body. */
@@ -13,12 +12,22 @@ public final class TypeCounts {
     counts[type.ordinal()]++;
   }
 
-  /** The types with at least one redaction. */
+  /**
+   * The types with at least one redaction, as an immutable map: {@code ScrubResult} keeps it as it is instead of
+   * copying it again.
+   */
   public Map<PhiType, Integer> toMap() {
-    Map<PhiType, Integer> map = new EnumMap<>(PhiType.class);
-    for (PhiType type : TYPES) {
-      if (counts[type.ordinal()] > 0) map.put(type, counts[type.ordinal()]);
+    int present = 0;
+    for (int count : counts) {
+      if (count > 0) present++;
     }
-    return map;
+    if (present == 0) return Map.of();
+    @SuppressWarnings("unchecked")
+    Map.Entry<PhiType, Integer>[] entries = new Map.Entry[present];
+    int k = 0;
+    for (PhiType type : TYPES) {
+      if (counts[type.ordinal()] > 0) entries[k++] = Map.entry(type, counts[type.ordinal()]);
+    }
+    return Map.ofEntries(entries);
   }
 }
