@@ -6,6 +6,8 @@ the measured part. Writes a flame graph (HTML) and the top frames (self time) as
 
   loadtest/profile.py h1-1k                       # 15 s warm-up, 15 s sampled; results/profile-h1-1k.{html,txt}
   loadtest/profile.py h2-1k --duration 20 --event itimer
+  loadtest/profile.py h1-captured                 # 1 KiB webhook POSTs to /hook-captured/ (log_payloads: both);
+                                                  # h1-unsigned: the same to /hook-unsigned/, to compare
 
 Not part of run-benchmark.sh: a profile slows the process it samples, so its throughput is not a figure to quote.
 """
@@ -45,7 +47,7 @@ def agent(pid, lib, options):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("case", help="h1-1k, h1-1m, h2-1k or h2-1m")
+    p.add_argument("case", help="h1-1k, h1-1m, h2-1k, h2-1m, or h1-unsigned / h1-captured (1 KiB webhook POSTs)")
     p.add_argument("--jar", default=os.path.join(HERE, "..", "gateway", "target", "gatehouse.jar"))
     p.add_argument("--duration", type=int, default=15)
     p.add_argument("--warmup", type=int, default=15)
@@ -67,8 +69,16 @@ def main():
         gh = targets.start_gatehouse(procs, work, certs, upstream["http_port"], a.jar, a.jvm_flags.split(),
                                      "/hook-signed/bench", "whsec_" + "A" * 43)
         url = f"https://127.0.0.1:{gh['port']}/{body}"
+        hooks = None
+        if body in ("unsigned", "captured"):
+            import webhooks
+            hooks = webhooks.WebhookScenario(argparse.Namespace(), work, gh["port"], gh["admin_port"],
+                                             gh["proc"].pid, os.path.join(certs, "ca.crt"), webhooks.new_secret(),
+                                             lambda m: print(m, file=sys.stderr))
 
         def load(seconds):
+            if hooks is not None:
+                return hooks.wrk_run(body, "1k", 64, 2, seconds, f"profile-{body}")
             if proto == "h1":
                 return loadgen.wrk(url, 64, 2, seconds)
             return loadgen.h2load(url, 16, 4, 2, seconds, warmup_s=1)

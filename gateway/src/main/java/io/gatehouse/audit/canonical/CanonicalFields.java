@@ -186,52 +186,60 @@ public final class CanonicalFields {
     int n = s.length();
     if (n > chars.length) chars = new char[Math.max(n, chars.length * 2)];
     s.getChars(0, n, chars, 0);
-    // Most values (ids, paths, addresses, codes) are printable ASCII without a quote or backslash: byte for char.
-    int at = out.reserve(n);
-    byte[] buf = out.array();
     int i = 0;
-    for (; i < n; i++) {
-      char c = chars[i];
-      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') break;
-      buf[at + i] = (byte) c;
-    }
-    out.commit(i);
-    for (; i < n; i++) {
-      char c = chars[i];
-      if (c < 0x80) {
-        switch (c) {
-          case '"' -> { out.write('\\'); out.write('"'); }
-          case '\\' -> { out.write('\\'); out.write('\\'); }
-          case '\b' -> { out.write('\\'); out.write('b'); }
-          case '\t' -> { out.write('\\'); out.write('t'); }
-          case '\n' -> { out.write('\\'); out.write('n'); }
-          case '\f' -> { out.write('\\'); out.write('f'); }
-          case '\r' -> { out.write('\\'); out.write('r'); }
-          default -> {
-            if (c < 0x20) {
-              out.write('\\'); out.write('u'); out.write('0'); out.write('0');
-              out.write(HEX[c >> 4]); out.write(HEX[c & 15]);
-            } else {
-              out.write(c);
-            }
-          }
-        }
-      } else if (c < 0x800) {
-        out.write(0xc0 | (c >> 6));
-        out.write(0x80 | (c & 0x3f));
-      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(chars[i + 1])) {
-        int cp = Character.toCodePoint(c, chars[++i]);
-        out.write(0xf0 | (cp >> 18));
-        out.write(0x80 | ((cp >> 12) & 0x3f));
-        out.write(0x80 | ((cp >> 6) & 0x3f));
-        out.write(0x80 | (cp & 0x3f));
-      } else {
-        char ch = Character.isSurrogate(c) ? '\ufffd' : c;
-        out.write(0xe0 | (ch >> 12));
-        out.write(0x80 | ((ch >> 6) & 0x3f));
-        out.write(0x80 | (ch & 0x3f));
+    while (i < n) {
+      // Most values (ids, paths, addresses, codes) are printable ASCII without a quote or backslash, and so is most
+      // of a captured JSON body between its quotes: copied byte for char, a run at a time.
+      int at = out.reserve(n - i);
+      byte[] buf = out.array();
+      int start = i;
+      for (; i < n; i++) {
+        char c = chars[i];
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') break;
+        buf[at + i - start] = (byte) c;
       }
+      out.commit(i - start);
+      if (i < n) i = escape(i, n, out);
     }
     out.write('"');
+  }
+
+  /** Writes the char at {@code i} (with its low surrogate, when it is a pair's high one); returns the next index. */
+  private int escape(int i, int n, ByteSink out) {
+    char c = chars[i];
+    if (c < 0x80) {
+      switch (c) {
+        case '"' -> { out.write('\\'); out.write('"'); }
+        case '\\' -> { out.write('\\'); out.write('\\'); }
+        case '\b' -> { out.write('\\'); out.write('b'); }
+        case '\t' -> { out.write('\\'); out.write('t'); }
+        case '\n' -> { out.write('\\'); out.write('n'); }
+        case '\f' -> { out.write('\\'); out.write('f'); }
+        case '\r' -> { out.write('\\'); out.write('r'); }
+        default -> {
+          if (c < 0x20) {
+            out.write('\\'); out.write('u'); out.write('0'); out.write('0');
+            out.write(HEX[c >> 4]); out.write(HEX[c & 15]);
+          } else {
+            out.write(c);
+          }
+        }
+      }
+    } else if (c < 0x800) {
+      out.write(0xc0 | (c >> 6));
+      out.write(0x80 | (c & 0x3f));
+    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(chars[i + 1])) {
+      int cp = Character.toCodePoint(c, chars[++i]);
+      out.write(0xf0 | (cp >> 18));
+      out.write(0x80 | ((cp >> 12) & 0x3f));
+      out.write(0x80 | ((cp >> 6) & 0x3f));
+      out.write(0x80 | (cp & 0x3f));
+    } else {
+      char ch = Character.isSurrogate(c) ? '\ufffd' : c;
+      out.write(0xe0 | (ch >> 12));
+      out.write(0x80 | ((ch >> 6) & 0x3f));
+      out.write(0x80 | (ch & 0x3f));
+    }
+    return i + 1;
   }
 }
