@@ -90,9 +90,9 @@ final class CueWords {
     return to - from > MAX_LENGTH ? 0 : TABLE.get(s, from, to);
   }
 
-  /** {@link #of(char[], int, int)} of a word whose {@link WordTable#hash} the caller has. */
-  static int of(char[] s, int from, int to, int hash) {
-    return to - from > MAX_LENGTH ? 0 : TABLE.get(s, from, to, hash);
+  /** {@link #of(char[], int, int)} of a word whose {@link WordTable#key} the caller has. */
+  static int of(char[] s, int from, int to, long key) {
+    return to - from > MAX_LENGTH ? 0 : TABLE.get(s, from, to, key);
   }
 
   /** Whether the word at [from, to) is one of {@code cue}'s words. */

@@ -25,14 +25,21 @@ final class NameFinder {
     this.names = names;
   }
 
-  /** The end of a name whose first word is [start, wordEnd) with that {@link WordTable#hash}, or -1. */
-  int match(char[] s, int start, int wordEnd, int hash, int limit, ScanState state) {
+  /** The end of a name whose first word is [start, wordEnd) with that {@link WordTable#key}, or -1. */
+  int match(char[] s, int start, int wordEnd, long key, int limit, ScanState state) {
     boolean caps = allCaps(s, start, wordEnd);
     if (!caps && !capitalised(s, start, wordEnd)) return -1;
-    int flags = names.flags(s, start, wordEnd, hash);
+    int flags = names.flags(s, start, wordEnd, key);
     boolean title = state.before(Cue.TITLE, start, 3);
     boolean cued = state.before(Cue.NAME, start, 4) || state.hinted(Cue.NAME);
     int end = nameWordEnd(s, start, wordEnd, limit);
+    boolean first = (flags & NameLists.FIRST) != 0;
+    boolean last = (flags & NameLists.LAST) != 0;
+    if (!first && !(title && !caps) && !(cued && last)) {
+      // Every rule below but "Surname, First" needs one of these, so the words after this one do not matter
+      // (most capitalised words of a text end here: "Total", "Follow", "INV").
+      return caps ? -1 : surnameCommaFirst(s, end, limit);
+    }
     int words = 1;
     int secondFlags = 0;
     int i = end;
@@ -47,8 +54,6 @@ final class NameFinder {
       i = initial && nextEnd < limit && s[nextEnd] == '.' ? nextEnd + 1 : nameWordEnd(s, next, nextEnd, limit);
       words++;
     }
-    boolean first = (flags & NameLists.FIRST) != 0;
-    boolean last = (flags & NameLists.LAST) != 0;
     boolean word = (flags & NameLists.WORD) != 0;
     if (words > 1 && secondFlags == -1 && i > 0 && s[i - 1] == '.') {
       // "John Q." without a surname after the initial is not enough to go on.

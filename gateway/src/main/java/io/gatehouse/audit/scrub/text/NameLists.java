@@ -39,9 +39,9 @@ public final class NameLists {
     return table.get(s, from, to);
   }
 
-  /** {@link #flags(char[], int, int)} of a word whose {@link WordTable#hash} the caller has. */
-  int flags(char[] s, int from, int to, int hash) {
-    return table.get(s, from, to, hash);
+  /** {@link #flags(char[], int, int)} of a word whose {@link WordTable#key} the caller has. */
+  int flags(char[] s, int from, int to, long key) {
+    return table.get(s, from, to, key);
   }
 
   private static final class Holder {

@@ -32,15 +32,17 @@ import java.util.List;
  * is linear in the text's length. Stateless and thread-safe; the per-text state is the caller's {@link ScanState}.
  */
 public final class TextScanner {
-  /** Tried in this order on a number; a change of order or members changes {@link #numericFits} too. */
-  private static final Detector[] NUMERIC = {
-      new DateDetector(), new SsnDetector(), new CardDetector(), new PhoneDetector(), new NpiDetector(),
-      new Ipv4Detector()};
-  private static final Detector PHONE = new PhoneDetector();
-  private static final Detector IPV6 = new Ipv6Detector();
-  private static final Detector MBI = new MbiDetector();
-  private static final Detector DEA = new DeaDetector();
-  private static final Detector DATE = new DateDetector();
+  // Constants of their own classes, so each call site below is a direct call the JIT can inline.
+  private static final DateDetector DATE = new DateDetector();
+  private static final SsnDetector SSN = new SsnDetector();
+  private static final CardDetector CARD = new CardDetector();
+  private static final PhoneDetector PHONE = new PhoneDetector();
+  private static final NpiDetector NPI = new NpiDetector();
+  private static final Ipv4Detector IPV4 = new Ipv4Detector();
+  private static final Ipv6Detector IPV6 = new Ipv6Detector();
+  private static final MbiDetector MBI = new MbiDetector();
+  private static final DeaDetector DEA = new DeaDetector();
+  private static final Detector[] NUMERIC = {DATE, SSN, CARD, PHONE, NPI, IPV4};
   private static final int MIN_MRN_DIGITS = 4;
   /** What an ASCII character is to the first pass ({@link #findLinksAndAddresses}). */
   private static final byte PLAIN = 0;
@@ -88,7 +90,7 @@ public final class TextScanner {
       }
       char c = s[i];
       if (!isWordChar(c)) {
-        i = punctuation(s, i, from, nextReserved, state, out);
+        i = c == '(' || c == '+' || c == ':' ? punctuation(s, i, from, nextReserved, state, out) : i + 1;
         continue;
       }
       i = token(s, i, from, nextReserved, findNames, state, out);
@@ -114,8 +116,9 @@ public final class TextScanner {
     boolean hexOnly = true;
     boolean ascii = true;
     int digits = 0;
-    // The word's table hash is folded in here, so cue and name lookups do not read it again.
-    int hash = WordTable.START;
+    // The word's table key is folded in here, so cue and name lookups do not read it again.
+    long packed = WordTable.START_PACKED;
+    int hash = WordTable.START_HASH;
     while (e < limit && isWordChar(s[e])) {
       char c = s[e];
       if (isDigit(c)) {
@@ -125,7 +128,8 @@ public final class TextScanner {
         if (!isHex(c)) hexOnly = false;
         if (c >= 0x80) ascii = false;
       }
-      hash = WordTable.step(hash, c);
+      packed = WordTable.fold(packed, c);
+      hash = WordTable.foldHash(hash, c);
       e++;
     }
     if (hexOnly && e < limit && s[e] == '-' && e - i == 8 && isUuid(s, i, limit)) return i + 36;
@@ -147,8 +151,8 @@ public final class TextScanner {
     if (e - i <= 4 && e + 1 < limit && s[e] == '-' && isDigit(s[e + 1]) && state.near(Cue.MRN, i, e)) {
       return medicalRecord(s, i, e, 1, limit, state, out); // a prefixed number: "A-4821773"
     }
-    hash = ascii ? WordTable.finish(hash) : 0;
-    int flags = CueWords.of(s, i, e, hash);
+    long key = ascii ? WordTable.key(packed, hash, e - i) : WordTable.NONE;
+    int flags = CueWords.of(s, i, e, key);
     state.word(i, e, flags);
     if (e - i >= 3 && e - i <= 9 && dayMayFollow(s, e, limit)) {
       int end = DATE.match(s, i, limit, state);
@@ -158,7 +162,7 @@ public final class TextScanner {
       }
     }
     if (findNames && flags == 0 && isUpper(s[i])) {
-      int end = names.match(s, i, e, hash, limit, state);
+      int end = names.match(s, i, e, key, limit, state);
       if (end > 0) return add(out, i, end, PhiType.NAME);
     }
     return e;
@@ -195,19 +199,21 @@ public final class TextScanner {
    */
   private static int numeric(char[] s, int i, int e, int limit, ScanState state, Spans out) {
     int fits = numericFits(s, e, e - i, limit);
-    for (int k = 0; k < NUMERIC.length; k++) {
-      if ((fits & 1 << k) == 0) continue;
-      int end = NUMERIC[k].match(s, i, limit, state);
-      if (end > 0) {
-        // A person-date cue covers the one date after it: "born 1985-03-02, invoiced 2024-05-01".
-        if (k == 0) state.consume(Cue.PERSON_DATE);
-        return add(out, i, end, NUMERIC[k].type());
-      }
+    int end;
+    if ((fits & 1) != 0 && (end = DATE.match(s, i, limit, state)) > 0) {
+      // A person-date cue covers the one date after it: "born 1985-03-02, invoiced 2024-05-01".
+      state.consume(Cue.PERSON_DATE);
+      return add(out, i, end, PhiType.DATE);
     }
+    if ((fits & 1 << 1) != 0 && (end = SSN.match(s, i, limit, state)) > 0) return add(out, i, end, PhiType.SSN);
+    if ((fits & 1 << 2) != 0 && (end = CARD.match(s, i, limit, state)) > 0) return add(out, i, end, PhiType.CARD);
+    if ((fits & 1 << 3) != 0 && (end = PHONE.match(s, i, limit, state)) > 0) return add(out, i, end, PhiType.PHONE);
+    if ((fits & 1 << 4) != 0 && (end = NPI.match(s, i, limit, state)) > 0) return add(out, i, end, PhiType.NPI);
+    if ((fits & 1 << 5) != 0 && (end = IPV4.match(s, i, limit, state)) > 0) return add(out, i, end, PhiType.IP);
     return -1;
   }
 
-  /** The numeric detectors in the order they are tried, for tests of {@link #numericFits}. */
+  /** The numeric detectors in the order {@link #numeric} tries them, for tests of {@link #numericFits}. */
   static List<Detector> numericDetectors() {
     return List.of(NUMERIC);
   }

@@ -5,12 +5,27 @@ import java.util.Map;
 /**
  * An immutable set of lower-case ASCII words with an int of flags each, looked up by a range of a char array
  * without allocating (case-insensitively). The words are packed into one char array behind an open-addressing
- * table: the 94,000 Census names take about 2 MB this way instead of a {@code HashMap}'s 10.
+ * table: the 94,000 Census names take about 4 MB this way instead of a {@code HashMap}'s 10.
+ *
+ * <p>A word is found by its {@link #key}: for a word of up to {@value #PACKED_CHARS} characters the characters
+ * themselves, seven bits each, with the length above them, so one comparison of two longs says whether two such
+ * words are the same; for a longer word a hash, and then the characters are compared. A scanner folds the key in
+ * as it reads the word ({@link #fold}, {@link #foldHash}, {@link #key(long, int, int)}), so a lookup does not read
+ * the word again.
  */
 final class WordTable {
+  /** The longest word whose key is its characters. */
+  static final int PACKED_CHARS = 8;
+  /** The key of a word with a character beyond ASCII: no word in a table has one. */
+  static final long NONE = 0;
+  /** {@link #fold} and {@link #foldHash} of no characters yet. */
+  static final long START_PACKED = 0;
+  static final int START_HASH = 1;
+
   private final char[] chars;
   private final int[] offsets;
   private final int[] flags;
+  private final long[] keys;
   private final int[] slots;
   private final int mask;
 
@@ -20,6 +35,7 @@ final class WordTable {
     chars = new char[total];
     offsets = new int[words.size() + 1];
     flags = new int[words.size()];
+    keys = new long[words.size()];
     int size = Integer.highestOneBit(Math.max(4, words.size() * 2 + 1)) << 1;
     slots = new int[size];
     mask = size - 1;
@@ -32,7 +48,8 @@ final class WordTable {
       flags[index] = e.getValue();
       at += word.length();
       offsets[index + 1] = at;
-      int h = hash(chars, offsets[index], at) & mask;
+      keys[index] = key(chars, offsets[index], at);
+      int h = slot(keys[index]);
       while (slots[h] != 0) h = (h + 1) & mask;
       slots[h] = index + 1;
       index++;
@@ -41,57 +58,65 @@ final class WordTable {
 
   /** The flags of the word at [from, to) (any case), or 0 if it is not in the table. */
   int get(char[] s, int from, int to) {
-    return get(s, from, to, hash(s, from, to));
+    return get(s, from, to, key(s, from, to));
   }
 
-  /**
-   * {@link #get(char[], int, int)} for a caller that already has the word's {@link #hash}, folded in as it read the
-   * word ({@link #step}, {@link #finish}).
-   */
-  int get(char[] s, int from, int to, int hash) {
-    int h = hash;
-    if (h == 0 && to > from) return 0;
-    h &= mask;
-    int length = to - from;
+  /** {@link #get(char[], int, int)} for a caller that has the word's {@link #key}. */
+  int get(char[] s, int from, int to, long key) {
+    if (key == NONE) return 0;
+    int h = slot(key);
     while (true) {
       int slot = slots[h];
       if (slot == 0) return 0;
-      int start = offsets[slot - 1];
-      if (offsets[slot] - start == length && same(s, from, start, length)) return flags[slot - 1];
+      int index = slot - 1;
+      if (keys[index] == key && (key > 0 || same(s, from, to, index))) return flags[index];
       h = (h + 1) & mask;
     }
   }
 
-  private boolean same(char[] s, int from, int start, int length) {
-    for (int i = 0; i < length; i++) {
-      if (lower(s[from + i]) != chars[start + i]) return false;
+  private int slot(long key) {
+    return (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+  }
+
+  private boolean same(char[] s, int from, int to, int index) {
+    int start = offsets[index];
+    if (offsets[index + 1] - start != to - from) return false;
+    for (int i = from; i < to; i++) {
+      if (lower(s[i]) != chars[start + i - from]) return false;
     }
     return true;
   }
 
-  /** A hash of the lower-cased word, or 0 when a character is not ASCII (no word in a table is). */
-  static int hash(char[] s, int from, int to) {
-    int h = START;
+  /** The key of the lower-cased word at [from, to), or {@link #NONE} when a character is not ASCII. */
+  static long key(char[] s, int from, int to) {
+    long packed = START_PACKED;
+    int hash = START_HASH;
     for (int i = from; i < to; i++) {
       char c = s[i];
-      if (c >= 0x80) return 0;
-      h = step(h, c);
+      if (c >= 0x80) return NONE;
+      packed = fold(packed, c);
+      hash = foldHash(hash, c);
     }
-    return finish(h);
+    return key(packed, hash, to - from);
   }
 
-  /** The hash of no characters yet. */
-  static final int START = 1;
+  /** The characters so far with one more ASCII character; only the last {@value #PACKED_CHARS} count. */
+  static long fold(long packed, char c) {
+    return packed << 7 | lower(c);
+  }
 
   /** The hash so far with one more ASCII character. */
-  static int step(int h, char c) {
-    return 31 * h + lower(c);
+  static int foldHash(int hash, char c) {
+    return 31 * hash + lower(c);
   }
 
-  /** The {@link #hash} of the word whose characters were folded into {@code h}. */
-  static int finish(int h) {
-    h ^= h >>> 16;
-    return h == 0 ? 1 : h;
+  /**
+   * The key of an ASCII word of {@code length} characters folded into {@code packed} and {@code hash}: positive
+   * for a short word (its characters and length), negative for a long one (its hash and length).
+   */
+  static long key(long packed, int hash, int length) {
+    if (length <= PACKED_CHARS) return packed | (long) length << 56;
+    return Long.MIN_VALUE | (long) length << 32 | hash & 0xffffffffL;
   }
 
   private static char lower(char c) {
