@@ -101,7 +101,7 @@ class PayloadCaptureIT {
   void bothBodiesPassUnchangedAndAreLoggedScrubbedAfterTheRequestEntry(Protocol protocol) throws Exception {
     HttpClient client = protocol == Protocol.HTTP_2 ? gateway.http() : gateway.http1();
     byte[] body = CLAIM.getBytes(StandardCharsets.UTF_8);
-    HttpResponse<byte[]> response = client.send(post("/echo", "application/json; charset=utf-8", body),
+    HttpResponse<byte[]> response = client.send(post("/echo-body", "application/json; charset=utf-8", body),
         HttpResponse.BodyHandlers.ofByteArray());
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).as("the upstream got the body as sent and answered it back").isEqualTo(body);
@@ -160,11 +160,12 @@ class PayloadCaptureIT {
   void aBodyPastMaxPayloadKeepsItsScrubbedPrefixInPiecesAndItsWholeSizeAndHmac() throws Exception {
     StringBuilder json = new StringBuilder("{\"records\":[");
     for (int i = 0; i < 800; i++) {
-      json.append(i == 0 ? "" : ",").append("{\"seq\":").append(i).append(",\"ssn\":\"372-84-1956\",\"code\":\"E11.9\"}");
+      json.append(i == 0 ? "" : ",").append("{\"seq\":").append(i)
+          .append(",\"ssn\":\"372-84-1956\",\"code\":\"E11.9\"}");
     }
     byte[] body = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     assertThat(body.length).isGreaterThan(16 * 1024);
-    HttpResponse<byte[]> response = gateway.http1().send(post("/echo", "application/json", body),
+    HttpResponse<byte[]> response = gateway.http1().send(post("/echo-body", "application/json", body),
         HttpResponse.BodyHandlers.ofByteArray());
     assertThat(response.body()).isEqualTo(body);
     String id = response.headers().firstValue("x-request-id").orElseThrow();
@@ -193,7 +194,7 @@ class PayloadCaptureIT {
   void multipartAndUnknownEncodingsAreLoggedBySizeTypeAndHmacOnlyGzipIsDecoded() throws Exception {
     byte[] multipart = ("--b\r\nContent-Disposition: form-data; name=\"ssn\"\r\n\r\n372-84-1956\r\n--b--\r\n")
         .getBytes(StandardCharsets.UTF_8);
-    HttpResponse<byte[]> form = gateway.http1().send(post("/echo", "multipart/form-data; boundary=b", multipart),
+    HttpResponse<byte[]> form = gateway.http1().send(post("/echo-body", "multipart/form-data; boundary=b", multipart),
         HttpResponse.BodyHandlers.ofByteArray());
     assertThat(form.body()).isEqualTo(multipart);
     JsonNode formEntry = part(payloadEntries(form.headers().firstValue("x-request-id").orElseThrow(), 2), "request");
@@ -203,7 +204,8 @@ class PayloadCaptureIT {
     assertThat(formEntry.get("size").asLong()).isEqualTo(multipart.length);
 
     byte[] zipped = gzip(CLAIM.getBytes(StandardCharsets.UTF_8));
-    HttpResponse<byte[]> echoed = gateway.http1().send(encoded("gzip", zipped), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> echoed = gateway.http1().send(encoded("gzip", zipped),
+        HttpResponse.BodyHandlers.ofByteArray());
     assertThat(echoed.body()).isEqualTo(zipped);
     for (JsonNode entry : payloadEntries(echoed.headers().firstValue("x-request-id").orElseThrow(), 2)) {
       // gzip is decoded (bounded) on a scrubbing worker, and scrubbed like any JSON body.
@@ -250,7 +252,7 @@ class PayloadCaptureIT {
   }
 
   private static HttpRequest encoded(String encoding, byte[] body) {
-    return HttpRequest.newBuilder(java.net.URI.create(gateway.url("/echo")))
+    return HttpRequest.newBuilder(java.net.URI.create(gateway.url("/echo-body")))
         .header("Content-Type", "application/json").header("Content-Encoding", encoding)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
   }
@@ -258,7 +260,8 @@ class PayloadCaptureIT {
   @Test
   void aContentTypeParameterNeverReachesTheLog() throws Exception {
     HttpResponse<byte[]> response = gateway.http1().send(
-        post("/echo", "application/json; patient=\"Marguerite Okonkwo\"", "{\"a\":1}".getBytes(StandardCharsets.UTF_8)),
+        post("/echo-body", "application/json; patient=\"Marguerite Okonkwo\"",
+            "{\"a\":1}".getBytes(StandardCharsets.UTF_8)),
         HttpResponse.BodyHandlers.ofByteArray());
     JsonNode entry = part(payloadEntries(response.headers().firstValue("x-request-id").orElseThrow(), 2), "request");
     assertThat(entry.get("content_type").asText()).isEqualTo("application/json");
@@ -279,7 +282,7 @@ class PayloadCaptureIT {
 
   @Test
   void theLogVerifiesAndTheMetricsCountWhatWasLogged() throws Exception {
-    HttpResponse<byte[]> response = gateway.http1().send(post("/echo", "application/json",
+    HttpResponse<byte[]> response = gateway.http1().send(post("/echo-body", "application/json",
         CLAIM.getBytes(StandardCharsets.UTF_8)), HttpResponse.BodyHandlers.ofByteArray());
     payloadEntries(response.headers().firstValue("x-request-id").orElseThrow(), 2);
     String metrics = gateway.metrics();

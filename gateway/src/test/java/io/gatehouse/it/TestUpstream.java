@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code /bytes?n=N} streams N bytes;</li>
  *   <li>{@code /upload} reads the body and answers its length (counting uploads cut before their end);</li>
- *   <li>{@code /echo} answers the request body as it came, with its {@code Content-Type} and
+ *   <li>{@code /echo-body} answers the request body as it came, with its {@code Content-Type} and
  *       {@code Content-Encoding};</li>
  *   <li>{@code /slow?ms=N} answers after N ms;</li>
  *   <li>{@code /stall} stops reading the request body and never answers (TCP pushes back on the sender);</li>
@@ -126,7 +126,7 @@ public final class TestUpstream implements AutoCloseable {
       request.response().setStatusCode(403).putHeader("Content-Type", "text/plain").end("origin refused");
     } else if (path.equals("/bytes")) {
       streamBytes(request, Long.parseLong(request.getParam("n")));
-    } else if (path.equals("/echo")) {
+    } else if (path.equals("/echo-body")) {
       request.body().onSuccess(body -> {
         var response = request.response();
         String type = request.getHeader("Content-Type");

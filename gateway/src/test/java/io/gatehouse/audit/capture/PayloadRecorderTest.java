@@ -56,7 +56,8 @@ class PayloadRecorderTest {
     try (PayloadRecorder recorder = recorder(e -> logged.add((PayloadEntry) e), 1 << 20)) {
       Exchange exchange = exchange("req-1");
       deliver(recorder, exchange, BODY);
-      assertThat(exchange.payloadTaps()).as("nothing is tapped after the exchange is recorded").isSameAs(PayloadTaps.NONE);
+      assertThat(exchange.payloadTaps()).as("nothing is tapped after the exchange is recorded")
+          .isSameAs(PayloadTaps.NONE);
       awaitUntil(() -> logged.size() == 1);
       PayloadEntry entry = logged.get(0);
       assertThat(entry.requestId()).isEqualTo("req-1");
