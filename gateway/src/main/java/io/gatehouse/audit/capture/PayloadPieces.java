@@ -2,9 +2,11 @@ package io.gatehouse.audit.capture;
 
 import io.gatehouse.audit.canonical.CanonicalFields;
 import io.gatehouse.audit.scrub.BodyKind;
+import io.gatehouse.audit.scrub.PhiType;
 import io.gatehouse.audit.scrub.ScrubResult;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +35,7 @@ final class PayloadPieces {
    */
   static List<PayloadEntry> of(Instant time, String requestId, String route, CapturedBody body, ScrubResult result,
       long decodedBytes) {
-    Map<String, Long> redactions = new TreeMap<>();
-    result.counts().forEach((type, n) -> redactions.put(type.name(), (long) n));
+    Map<String, Long> redactions = redactions(result.counts());
     String omitted = result.kind() != BodyKind.OMITTED ? null : body.contentEncoding() != null ? "encoding" : "type";
     long kept = decodedBytes >= 0 ? decodedBytes : Math.min(body.length(), body.size());
     long truncatedAt = omitted == null && (result.truncated() || body.budgetSpent()) ? kept : -1;
@@ -42,9 +43,10 @@ final class PayloadPieces {
     int count = Math.max(1, pieces.size());
     List<PayloadEntry> entries = new ArrayList<>(count);
     String type = HeaderWords.mediaType(body.contentType());
+    String hmac = result.hmacHex();
     for (int i = 0; i < count; i++) {
       entries.add(new PayloadEntry(time, requestId, route, body.part(), type, body.contentEncoding(),
-          body.size(), result.hmacHex(), redactions, truncatedAt, result.malformed(), omitted, i, count,
+          body.size(), hmac, redactions, truncatedAt, result.malformed(), omitted, i, count,
           pieces.isEmpty() ? null : pieces.get(i)));
     }
     return entries;
@@ -58,6 +60,17 @@ final class PayloadPieces {
     return new PayloadEntry(time, requestId, route, body.part(), HeaderWords.mediaType(body.contentType()),
         body.contentEncoding(), body.size(), HexFormat.of().formatHex(body.hmac()), Map.of(), -1, false, why, 0, 1,
         null);
+  }
+
+  /**
+   * Redactions by type name, for every piece of one body: sorted as the entry writes them, so the writer's sort is
+   * a pass, and iterated in order (an immutable {@code Map.of} is iterated by probing its table).
+   */
+  private static Map<String, Long> redactions(Map<PhiType, Integer> counts) {
+    if (counts.isEmpty()) return Map.of();
+    TreeMap<String, Long> byName = new TreeMap<>();
+    counts.forEach((type, n) -> byName.put(type.name(), (long) n));
+    return Collections.unmodifiableMap(byName);
   }
 
   /** {@code text} in pieces of at most {@link #PIECE_CHARS} characters; none for empty text. */

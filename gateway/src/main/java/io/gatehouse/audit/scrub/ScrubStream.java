@@ -17,8 +17,6 @@ import javax.crypto.Mac;
  * as written. Not thread-safe: one writer, then {@link #finish()} once.
  */
 public final class ScrubStream {
-  private static final byte[] NOTHING = new byte[0];
-
   private final String contentType;
   private final BodyKind kind;
   private final int maxPayload;
@@ -77,7 +75,7 @@ public final class ScrubStream {
     finished = true;
     // Nothing of an omitted body is kept, so nothing of it is cut.
     boolean cut = body != null && fullSize > Math.min(size, maxPayload);
-    byte[] scrubbed = NOTHING;
+    String scrubbed = "";
     boolean malformed = false;
     if (body != null) {
       BodyScrubber.Outcome outcome = body.finish(cut);

@@ -11,6 +11,6 @@ public interface BodyScrubber {
   /** The scrubbed body; {@code cut} when bytes past {@code max_payload} were not handed over. */
   Outcome finish(boolean cut);
 
-  /** Scrubbed bytes, and whether the body stopped parsing as its kind before its end. */
-  record Outcome(byte[] scrubbed, boolean malformed) {}
+  /** The scrubbed text, and whether the body stopped parsing as its kind before its end. */
+  record Outcome(String scrubbed, boolean malformed) {}
 }

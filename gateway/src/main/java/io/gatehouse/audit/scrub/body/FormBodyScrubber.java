@@ -51,7 +51,7 @@ public final class FormBodyScrubber implements BodyScrubber {
       }
       start = end + 1;
     }
-    return new Outcome(out.toString().getBytes(StandardCharsets.UTF_8), false);
+    return new Outcome(out.toString(), false);
   }
 
   private void pair(byte[] b, int start, int end, StringBuilder out) {

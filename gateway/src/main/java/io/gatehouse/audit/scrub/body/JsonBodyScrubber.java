@@ -115,7 +115,7 @@ public final class JsonBodyScrubber implements BodyScrubber {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Outcome(out.toByteArray(), incomplete && !cut);
+    return new Outcome(out.text(), incomplete && !cut);
   }
 
   private void drain() throws IOException {

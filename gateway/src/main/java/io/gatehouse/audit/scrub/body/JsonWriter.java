@@ -1,5 +1,6 @@
 package io.gatehouse.audit.scrub.body;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -68,6 +69,11 @@ final class JsonWriter {
   /** A copy of what was written. */
   byte[] toByteArray() {
     return Arrays.copyOf(out, size);
+  }
+
+  /** What was written, as text (it is UTF-8). */
+  String text() {
+    return new String(out, 0, size, StandardCharsets.UTF_8);
   }
 
   /** The bytes written so far, for tests. */

@@ -9,7 +9,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Scrubs free text ({@code text/*}, XML and the like) with the text scanner, names included, once the body has
@@ -45,7 +44,7 @@ public final class TextBodyScrubber implements BodyScrubber {
     for (int i = 0; i < spans.count(); i++) counts.add(spans.type(i));
     StringBuilder out = new StringBuilder(end + 16 * spans.count());
     spans.apply(text, 0, end, out);
-    return new Outcome(out.toString().getBytes(StandardCharsets.UTF_8), false);
+    return new Outcome(out.toString(), false);
   }
 
   /** The end of the text less the word (or the {@value #CUT_LOOKBACK} characters) the cut may have split. */
