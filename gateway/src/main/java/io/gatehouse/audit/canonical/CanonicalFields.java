@@ -40,6 +40,8 @@ public final class CanonicalFields {
   private long[] sortedNumbers = new long[32];
   /** A string's chars, copied in one go: reading them one {@code charAt} at a time costs a bounds check each. */
   private char[] chars = new char[256];
+  /** Writes this object's nested maps; made at the first, then reused (each depth has its own). */
+  private CanonicalFields nested;
 
   public CanonicalFields reset() {
     Arrays.fill(values, 0, count, null);
@@ -170,9 +172,11 @@ public final class CanonicalFields {
       }
       out.write(']');
     } else if (value instanceof Map<?, ?> map) {
-      CanonicalFields nested = new CanonicalFields();
-      map.forEach((k, v) -> nested.putValue(String.valueOf(k), v));
-      nested.writeTo(out);
+      if (nested == null) nested = new CanonicalFields();
+      CanonicalFields child = nested.reset();
+      map.forEach((k, v) -> child.putValue(String.valueOf(k), v));
+      child.writeTo(out);
+      child.reset();
     }
   }
 
@@ -188,17 +192,19 @@ public final class CanonicalFields {
     s.getChars(0, n, chars, 0);
     int i = 0;
     while (i < n) {
-      // Most values (ids, paths, addresses, codes) are printable ASCII without a quote or backslash, and so is most
-      // of a captured JSON body between its quotes: copied byte for char, a run at a time.
-      int at = out.reserve(n - i);
+      // Most values (ids, paths, addresses, codes) are printable ASCII, and so is most of a captured JSON body:
+      // copied byte for char, a run at a time, its quotes and backslashes escaped in the same loop (a JSON body has
+      // one every few characters). Room for the worst case, every char escaped, is reserved first.
+      int at = out.reserve(2 * (n - i));
       byte[] buf = out.array();
-      int start = i;
+      int p = at;
       for (; i < n; i++) {
         char c = chars[i];
-        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') break;
-        buf[at + i - start] = (byte) c;
+        if (c < 0x20 || c >= 0x7f) break;
+        if (c == '"' || c == '\\') buf[p++] = '\\';
+        buf[p++] = (byte) c;
       }
-      out.commit(i - start);
+      out.commit(p - at);
       if (i < n) i = escape(i, n, out);
     }
     out.write('"');

@@ -93,6 +93,36 @@ class CanonicalFieldsTest {
   }
 
   @Test
+  void oneReusedEncoderWritesNestedMapsExactly() {
+    // The writer's nested maps (a payload entry's redactions, a config change) go through one reused child encoder.
+    Random random = new Random(31);
+    CanonicalFields fields = new CanonicalFields();
+    ByteSink out = new ByteSink(16);
+    for (int n = 0; n < 2_000; n++) {
+      fields.reset();
+      ObjectNode reference = JSON.createObjectNode();
+      java.util.TreeMap<String, Object> map = new java.util.TreeMap<>();
+      ObjectNode nested = reference.putObject("redactions");
+      for (int k = random.nextInt(6); k >= 0; k--) {
+        String key = randomText(random, 1 + random.nextInt(6)) + k;
+        long value = random.nextInt(1000);
+        map.put(key, value);
+        nested.put(key, value);
+      }
+      if (random.nextBoolean()) {
+        map.put("zz-inner", Map.of("b", 2L, "a", "x\"y"));
+        nested.putObject("zz-inner").put("a", "x\"y").put("b", 2L);
+      }
+      fields.putValue("redactions", map).put("kind", "payload");
+      reference.put("kind", "payload");
+      out.reset();
+      fields.writeTo(out);
+      assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8))
+          .isEqualTo(new String(CanonicalJson.encode(reference), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void leavesOutNullsNestsMapsCutsLongStringsAndReplacesLoneSurrogates() {
     CanonicalFields fields = new CanonicalFields()
         .put("b", (String) null)
