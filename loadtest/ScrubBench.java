@@ -8,15 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * The PHI scrubber's throughput on JSON (issue 12's goal: at least 100 MB of JSON per CPU-second of one core).
  * Builds seeded n8n-like webhook bodies (a claim with a member, lines, free-text notes carrying identifiers, and
  * hard negatives), scrubs them on one thread after a warm-up, and prints one JSON object: MB/s per CPU-second of
- * that thread for 1 KiB-ish and 16 KiB-ish bodies.
+ * that thread for 1 KiB-ish and 16 KiB-ish bodies, two ways: {@code json_*} as a capture's scrubbing worker does
+ * ({@link Scrubber#scrubCaptured}: the keyed HMAC was taken on the event loop as the body streamed past), and
+ * {@code json_*_with_hmac} with the HMAC of every byte too ({@link Scrubber#scrub}, as {@code gatehouse scrub} does).
  *
  * <p>Not a unit test. Run with the gateway's jar on the class path:
- * {@code java -cp gateway/target/gatehouse.jar loadtest/ScrubBench.java [seconds]}.
+ * {@code java -cp gateway/target/gatehouse.jar loadtest/ScrubBench.java [seconds] [worker|hmac|both]}: one way per
+ * JVM gives steadier figures (the JIT compiles the scrubber for the one caller it sees).
  */
 public final class ScrubBench {
   private static final String[] FIRST = {"Maria", "James", "Linda", "Robert", "Patricia", "Michael", "Jennifer"};
@@ -24,27 +28,41 @@ public final class ScrubBench {
 
   public static void main(String[] args) {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
+    String ways = args.length > 1 ? args[1] : "both";
     Scrubber scrubber = new Scrubber(new ScrubPolicy(List.of("member_id"), List.of(), 1 << 20,
         "bench-hmac-key-0123456789abcdef!".getBytes(StandardCharsets.US_ASCII)));
     Random random = new Random(12);
-    String small = run(scrubber, bodies(random, 1, 200), seconds);
-    String large = run(scrubber, bodies(random, 16, 20), seconds);
-    System.out.println("{\"json_1k\":" + small + ",\"json_16k\":" + large + ",\"goal_mb_per_cpu_s\":100}");
+    List<byte[]> small = bodies(random, 1, 200);
+    List<byte[]> large = bodies(random, 16, 20);
+    byte[] hmac = new byte[32];
+    Function<byte[], ScrubResult> worker = body -> scrubber.scrubCaptured("application/json", false, body,
+        body.length, body.length, hmac);
+    Function<byte[], ScrubResult> whole = body -> scrubber.scrub("application/json", body);
+    StringBuilder out = new StringBuilder("{");
+    if (!ways.equals("hmac")) {
+      out.append("\"json_1k\":").append(run(worker, small, seconds)).append(",\"json_16k\":")
+          .append(run(worker, large, seconds)).append(',');
+    }
+    if (!ways.equals("worker")) {
+      out.append("\"json_1k_with_hmac\":").append(run(whole, small, seconds)).append(",\"json_16k_with_hmac\":")
+          .append(run(whole, large, seconds)).append(',');
+    }
+    System.out.println(out.append("\"goal_mb_per_cpu_s\":100}"));
   }
 
-  private static String run(Scrubber scrubber, List<byte[]> bodies, double seconds) {
+  private static String run(Function<byte[], ScrubResult> scrub, List<byte[]> bodies, double seconds) {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long warmEnd = System.nanoTime() + 2_000_000_000L;
     int redactions = 0;
-    for (int i = 0; System.nanoTime() < warmEnd; i++) redactions += scrubber.scrub("application/json",
-        bodies.get(i % bodies.size())).redactions();
+    for (int i = 0; System.nanoTime() < warmEnd; i++) redactions += scrub.apply(bodies.get(i % bodies.size()))
+        .redactions();
     long bytes = 0;
     long count = 0;
     long cpuStart = threads.getCurrentThreadCpuTime();
     long end = System.nanoTime() + (long) (seconds * 1e9);
     for (int i = 0; System.nanoTime() < end; i++) {
       byte[] body = bodies.get(i % bodies.size());
-      ScrubResult result = scrubber.scrub("application/json", body);
+      ScrubResult result = scrub.apply(body);
       redactions += result.redactions();
       bytes += body.length;
       count++;
