@@ -119,7 +119,18 @@ record GatewayStateFactory(
         .orElseGet(Route.Target.Refusing::new);
     return new Route(config.name(), config.match(), new GuardChain(guards), target, config.logPayloads(), maxBody,
         new Route.AuditPolicy(config.onAuditFailure() == RouteConfig.AuditFailure.FAIL_CLOSED,
-            java.util.Set.copyOf(config.logQuery())));
+            java.util.Set.copyOf(config.logQuery())), role(config));
+  }
+
+  /** What the route serves, for the anomaly detectors: see {@link Route.Role}. */
+  static Route.Role role(RouteConfig config) {
+    if (config.auth() == RouteConfig.AuthMode.SSO) return Route.Role.EDITOR;
+    if (config.auth() == RouteConfig.AuthMode.BEARER || config.auth() == RouteConfig.AuthMode.N8N_API_KEY) {
+      return Route.Role.API;
+    }
+    boolean webhookPaths = config.match().stream().map(p -> p.toLowerCase(java.util.Locale.ROOT))
+        .anyMatch(p -> p.startsWith("/webhook") || p.startsWith("/form"));
+    return config.signature() != SignatureMode.OFF || webhookPaths ? Route.Role.WEBHOOK : Route.Role.OTHER;
   }
 
   private Optional<Guard> authentication(RouteConfig route, GatehouseConfig gatehouse, SsoRegistry.Sso sso,

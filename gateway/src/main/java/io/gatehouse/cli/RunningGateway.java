@@ -14,6 +14,7 @@ import io.gatehouse.forward.UpstreamClients;
 import io.gatehouse.forward.UpstreamPool;
 import io.gatehouse.forward.UpstreamTarget;
 import io.gatehouse.forward.WebSocketTunnel;
+import io.gatehouse.core.ExchangeObserver;
 import io.gatehouse.guard.replay.LocalReplayStore;
 import io.gatehouse.guard.replay.RedisReplayStore;
 import io.gatehouse.guard.replay.ReplayStore;
@@ -100,7 +101,7 @@ public final class RunningGateway {
       this.probeClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000));
       this.payloads = PayloadRecorder.forProcess(auditLog::write, metrics);
       metrics.capturedPayloadBytes(payloads::bytesHeld);
-      ExchangeRecorder recorder = new ExchangeRecorder(auditLog, metrics, payloads);
+      ExchangeRecorder recorder = new ExchangeRecorder(auditLog, metrics, payloads, () -> ExchangeObserver.NONE);
       ServerConfig serverConfig = config.server();
       ServerTlsOptions tls = ServerTlsOptions.load(serverConfig.tls());
       this.server = new GatewayServer(

@@ -63,8 +63,8 @@ final class ConfigReader {
         Optional.ofNullable(nodes.optional(top, "sso", null, new SsoReader(nodes, top.get("redis") != null)::read));
     WebhookReader webhookReader = new WebhookReader(nodes);
     List<WebhookConfig> webhooks = nodes.optional(top, "webhooks", List.of(), webhookReader::read);
-    RateLimitsConfig rateLimits =
-        nodes.optional(top, "rate_limits", new RateLimitsConfig("local", Optional.empty()), this::rateLimits);
+    RateLimitsConfig rateLimits = nodes.optional(top, "rate_limits", RateLimitsConfig.LOCAL,
+        (n, p) -> rateLimits(n, p, redis.orElse(null)));
     ReplayConfig replay =
         nodes.optional(top, "replay", ReplayConfig.LOCAL, new ReplayReader(nodes, this::redisUrl)::read);
     RouteReader routeReader = new RouteReader(nodes, upstreamKeys.keySet(), top.get("sso") != null,
@@ -75,7 +75,8 @@ final class ConfigReader {
     warnUnusedUpstreams(routes);
     AuditConfig audit = nodes.required(top, "audit", null, new AuditReader(nodes, pem)::read);
     requireSigningKeyForPayloads(routes, audit, top.get("audit"));
-    return new GatehouseConfig(source, server, admin, upstreams, redis, sso, webhooks, rateLimits, routes, audit,
+    return new GatehouseConfig(source, server, admin, upstreams, redis, sso, webhooks,
+        rateLimits == null ? RateLimitsConfig.LOCAL : rateLimits, routes, audit,
         replay == null ? ReplayConfig.LOCAL : replay);
   }
 
@@ -220,23 +221,50 @@ final class ConfigReader {
     });
   }
 
-  private RateLimitsConfig rateLimits(Node node, String path) {
-    MappingReader m = nodes.mapping(node, path, List.of("store", "redis"));
+  private RateLimitsConfig rateLimits(Node node, String path, RedisConfig shared) {
+    MappingReader m = nodes.mapping(node, path, List.of("store", "redis", "ipv6_prefix", "lockout", "timeout"));
     if (m == null) return null;
     String store = nodes.optional(m, "store", "local", (n, p) -> nodes.oneOf(n, p, List.of("local", "redis")));
-    URI redis = nodes.optional(m, "redis", null, this::redisUrl);
-    if ("redis".equals(store) && m.get("redis") == null) {
-      Node at = m.keyNode("redis") != null ? m.keyNode("redis") : node;
-      problems.error(at, m.pathOf("redis"), "is required when store is redis (e.g. \"redis://127.0.0.1:6379\")");
+    URI own = nodes.optional(m, "redis", null, this::redisUrl);
+    if ("redis".equals(store) && m.get("redis") == null && shared == null) {
+      Node at = m.keyNode("store");
+      problems.error(at, m.pathOf("store"), "is redis, but there is no redis section (url, username, password, tls)"
+          + " nor a rate_limits.redis URL");
     }
-    return new RateLimitsConfig(store, Optional.ofNullable(redis));
+    Long prefix = nodes.optional(m, "ipv6_prefix", (long) RateLimitsConfig.DEFAULT_IPV6_PREFIX, nodes::positiveInteger);
+    if (prefix != null && prefix > 128) {
+      problems.error(m.get("ipv6_prefix"), m.pathOf("ipv6_prefix"), "must be 1 to 128 (bits; 64 groups a host's"
+          + " whole /64)");
+      prefix = null;
+    }
+    RateLimitsConfig.Lockout lockout = nodes.optional(m, "lockout", null, this::lockout);
+    java.time.Duration timeout = nodes.optional(m, "timeout", RateLimitsConfig.DEFAULT_TIMEOUT, nodes::duration);
+    Optional<RedisConfig> redis = !"redis".equals(store) ? Optional.empty()
+        : own != null ? Optional.of(RedisConfig.ofUrl(own)) : Optional.ofNullable(shared);
+    return new RateLimitsConfig(store == null ? "local" : store, redis,
+        prefix == null ? RateLimitsConfig.DEFAULT_IPV6_PREFIX : prefix.intValue(), Optional.ofNullable(lockout),
+        timeout == null ? RateLimitsConfig.DEFAULT_TIMEOUT : timeout);
+  }
+
+  private RateLimitsConfig.Lockout lockout(Node node, String path) {
+    MappingReader m = nodes.mapping(node, path, List.of("failures", "within", "ban"));
+    if (m == null) return null;
+    Long failures = nodes.required(m, "failures", "10", nodes::positiveInteger);
+    java.time.Duration within = nodes.required(m, "within", "\"1m\"", nodes::duration);
+    java.time.Duration ban = nodes.required(m, "ban", "\"15m\"", nodes::duration);
+    if (failures == null || within == null || ban == null) return null;
+    if (failures > 1_000_000) {
+      problems.error(m.get("failures"), m.pathOf("failures"), "is more than 1000000");
+      return null;
+    }
+    return new RateLimitsConfig.Lockout(failures.intValue(), within, ban);
   }
 
   private RedisConfig redis(Node node, String path) {
     MappingReader m = nodes.mapping(node, path, List.of("url"));
     if (m == null) return null;
     URI url = nodes.required(m, "url", "\"redis://127.0.0.1:6379\"", this::redisUrl);
-    return url == null ? null : new RedisConfig(url);
+    return url == null ? null : RedisConfig.ofUrl(url);
   }
 
   private URI redisUrl(Node node, String path) {

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param allow source CIDRs let in; empty means nobody (deny by default)
  * @param deny source CIDRs refused even when allowed
  * @param denyAll {@code deny: all}: every request is refused with {@code route_denied}
- * @param rateLimit empty when the route has none
+ * @param rateLimits the route's token buckets, all of which a request must pass; empty for none
+ * @param onStoreFailure what a rate-limited request gets while the Redis store cannot be reached
  * @param replayStoreDown what a signed webhook gets when the replay store cannot be reached
  * @param maxBody this route's largest request body, at most {@code server.max_body}; empty for the server's
  * @param bearer what a bearer token must carry on an {@code auth: bearer} route
@@ -28,7 +29,8 @@ public record RouteConfig(
     AuthMode auth,
     List<String> requireGroups,
     boolean requireMfa,
-    Optional<RateLimitConfig> rateLimit,
+    List<RateLimitConfig> rateLimits,
+    StoreFailure onStoreFailure,
     SignatureMode signature,
     PayloadCapture logPayloads,
     ReplayStoreDown replayStoreDown,
@@ -42,6 +44,8 @@ public record RouteConfig(
     java.util.Objects.requireNonNull(replayStoreDown, "replayStoreDown");
     java.util.Objects.requireNonNull(maxBody, "maxBody");
     match = List.copyOf(match);
+    rateLimits = List.copyOf(rateLimits);
+    java.util.Objects.requireNonNull(onStoreFailure, "onStoreFailure");
     allow = List.copyOf(allow);
     deny = List.copyOf(deny);
     requireGroups = List.copyOf(requireGroups);
@@ -94,6 +98,35 @@ public record RouteConfig(
     }
   }
 
-  /** A token bucket: {@code rate} refills, {@code burst} is the bucket size. */
-  public record RateLimitConfig(String key, Rate rate, long burst) {}
+  /**
+   * A token bucket: {@code burst} is its size and it refills at {@code rate} (greedily: a token as soon as it is
+   * due, not the whole rate at the end of each period).
+   *
+   * @param key what requests share one bucket
+   * @param header the header whose value is the key, for {@link LimitKey#HEADER}; empty otherwise
+   */
+  public record RateLimitConfig(LimitKey key, Optional<String> header, Rate rate, long burst) {
+    public RateLimitConfig {
+      java.util.Objects.requireNonNull(key, "key");
+      java.util.Objects.requireNonNull(header, "header");
+      if ((key == LimitKey.HEADER) != header.isPresent()) throw new IllegalArgumentException("header: needs a name");
+    }
+
+    /** How the config writes the key: {@code client_ip}, {@code identity}, {@code route}, {@code header:NAME}. */
+    public String keyText() {
+      return key == LimitKey.HEADER ? "header:" + header.orElseThrow() : key.name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * What requests share a bucket: the client address (IPv6 by its network prefix), the authenticated identity (the
+   * client address where there is none), the whole route, or a header's value.
+   */
+  public enum LimitKey { CLIENT_IP, IDENTITY, ROUTE, HEADER }
+
+  /**
+   * A rate-limited request while the shared store cannot be reached: {@code ALLOW} lets it through unlimited (counted),
+   * {@code DENY} answers 503 {@code store_unavailable}.
+   */
+  public enum StoreFailure { ALLOW, DENY }
 }

@@ -4,7 +4,9 @@ import io.gatehouse.config.RouteConfig.AuditFailure;
 import io.gatehouse.config.RouteConfig.AuthMode;
 import io.gatehouse.config.RouteConfig.BearerConfig;
 import io.gatehouse.config.RouteConfig.BreakGlass;
+import io.gatehouse.config.RouteConfig.LimitKey;
 import io.gatehouse.config.RouteConfig.RateLimitConfig;
+import io.gatehouse.config.RouteConfig.StoreFailure;
 import io.gatehouse.config.RouteConfig.ReplayStoreDown;
 import io.gatehouse.config.RouteConfig.SignatureMode;
 import io.gatehouse.core.PayloadCapture;
@@ -27,7 +29,7 @@ final class RouteReader {
   /** Gatehouse's own endpoints; the same prefix as {@code io.gatehouse.route.ReservedRoute}, which config may not use. */
   static final String RESERVED_PREFIX = "/_gatehouse/";
   private static final List<String> KEYS = List.of("name", "match", "upstream", "allow", "deny", "auth",
-      "require_groups", "require_mfa", "rate_limit", "signature", "log_payloads", "replay_store_down", "max_body",
+      "require_groups", "require_mfa", "rate_limit", "on_store_failure", "signature", "log_payloads", "replay_store_down", "max_body",
       "on_audit_failure", "log_query",
       "bearer", "break_glass");
   private static final List<String> RATE_LIMIT_KEYS = List.of("key", "rate", "burst");
@@ -92,7 +94,10 @@ final class RouteReader {
     String auth = nodes.optional(m, "auth", "none", (n, p) -> nodes.oneOf(n, p, AUTH));
     List<String> groups = nodes.optional(m, "require_groups", List.of(), (n, p) -> nodes.list(n, p, nodes::string));
     Boolean mfa = nodes.optional(m, "require_mfa", false, nodes::bool);
-    RateLimitConfig rateLimit = nodes.optional(m, "rate_limit", null, this::rateLimit);
+    List<RateLimitConfig> rateLimits = nodes.optional(m, "rate_limit", List.of(), this::rateLimits);
+    // Webhook senders and API clients retry a 503; a person in the editor should not lose n8n to a Redis outage.
+    String storeFailure = nodes.optional(m, "on_store_failure", "sso".equals(auth) ? "allow" : "deny",
+        (n, p) -> nodes.oneOf(n, p, List.of("allow", "deny")));
     String signature = nodes.optional(m, "signature", "off", (n, p) -> nodes.oneOf(n, p, SIGNATURE));
     String logPayloads = nodes.optional(m, "log_payloads", "none",
         (n, p) -> nodes.oneOf(n, p, List.of("none", "request", "response", "both", "true", "false")));
@@ -114,7 +119,8 @@ final class RouteReader {
     List<String> logQuery = nodes.optional(m, "log_query", List.of(), (n, p) -> nodes.list(n, p, nodes::string));
     RouteConfig route = new RouteConfig(name, match == null ? List.of() : match, Optional.ofNullable(upstream),
         allow, deny, denyAll, enumOf(AuthMode.class, auth), groups, Boolean.TRUE.equals(mfa),
-        Optional.ofNullable(rateLimit), enumOf(SignatureMode.class, signature),
+        rateLimits == null ? List.of() : rateLimits,
+        "allow".equals(storeFailure) ? StoreFailure.ALLOW : StoreFailure.DENY, enumOf(SignatureMode.class, signature),
         logPayloads == null ? PayloadCapture.OFF : PayloadCapture.of(logPayloads),
         replayStoreDown == null ? ReplayStoreDown.REFUSE : enumOf(ReplayStoreDown.class, replayStoreDown),
         Optional.ofNullable(maxBody), Optional.ofNullable(bearer), Optional.ofNullable(breakGlass),
@@ -168,13 +174,60 @@ final class RouteReader {
     return text.value();
   }
 
+  /** One limit (a mapping) or a list of them. */
+  private List<RateLimitConfig> rateLimits(Node node, String path) {
+    if (node instanceof SequenceNode seq) {
+      if (seq.getValue().isEmpty()) return List.of();
+      List<RateLimitConfig> limits = nodes.list(node, path, this::rateLimit);
+      if (limits == null) return null;
+      java.util.Set<String> keys = new java.util.HashSet<>();
+      for (int i = 0; i < limits.size(); i++) {
+        RateLimitConfig limit = limits.get(i);
+        if (limit != null && !keys.add(limit.keyText())) {
+          problems.error(seq.getValue().get(i), path + "[" + i + "].key", "\"" + limit.keyText()
+              + "\" is already limited by an earlier entry of this list (one limit per key)");
+        }
+      }
+      return limits;
+    }
+    RateLimitConfig one = rateLimit(node, path);
+    return one == null ? null : List.of(one);
+  }
+
   private RateLimitConfig rateLimit(Node node, String path) {
     MappingReader m = nodes.mapping(node, path, RATE_LIMIT_KEYS);
     if (m == null) return null;
-    String key = nodes.optional(m, "key", "client_ip", (n, p) -> nodes.oneOf(n, p, List.of("client_ip", "identity")));
+    NodeReader.Scalar key = nodes.optional(m, "key", null, nodes::text);
     Rate rate = nodes.required(m, "rate", "\"20/s\"", nodes::rate);
     Long burst = nodes.required(m, "burst", "40", nodes::positiveInteger);
-    return new RateLimitConfig(key, rate, burst == null ? 0 : burst);
+    LimitKey kind = LimitKey.CLIENT_IP;
+    Optional<String> header = Optional.empty();
+    if (key != null) {
+      String text = key.value();
+      if (text.regionMatches(true, 0, "header:", 0, 7)) {
+        String name = text.substring(7).trim();
+        if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}")) {
+          problems.error(m.get("key"), m.pathOf("key"), key.shown("\"" + text + "\" does not name a header"
+              + " (expected e.g. header:X-Tenant)"));
+          return null;
+        }
+        kind = LimitKey.HEADER;
+        header = Optional.of(name.toLowerCase(Locale.ROOT));
+      } else {
+        switch (text) {
+          case "client_ip" -> kind = LimitKey.CLIENT_IP;
+          case "identity" -> kind = LimitKey.IDENTITY;
+          case "route" -> kind = LimitKey.ROUTE;
+          default -> {
+            problems.error(m.get("key"), m.pathOf("key"), key.shown("\"" + text + "\" is not one of: client_ip,"
+                + " identity, route, header:NAME"));
+            return null;
+          }
+        }
+      }
+    }
+    if (rate == null || burst == null) return null;
+    return new RateLimitConfig(kind, header, rate, burst);
   }
 
   private BearerConfig bearer(Node node, String path) {
@@ -245,12 +298,6 @@ final class RouteReader {
       problems.error(m.get("auth"), m.pathOf("auth"), "\"sso\" needs an sso section (issuer, client_id,"
           + " client_secret, cookie_secret)");
     }
-    // Said loudly because the key is part of the file format before this version enforces it: such a route is
-    // simply not limited, and the operator must know.
-    if (!route.denyAll() && route.rateLimit().isPresent()) {
-      problems.warning(m.keyNode("rate_limit"), m.pathOf("rate_limit"), "is not enforced by this version of"
-          + " Gatehouse yet: requests on this route are not rate-limited");
-    }
     if (route.auth() == AuthMode.BEARER && (!route.requireGroups().isEmpty() || route.requireMfa())) {
       String key = !route.requireGroups().isEmpty() ? "require_groups" : "require_mfa";
       problems.error(m.keyNode(key), m.pathOf(key), "is not supported with auth: bearer in this version (a token's"
@@ -267,10 +314,14 @@ final class RouteReader {
       problems.warning(m.keyNode("replay_store_down"), m.pathOf("replay_store_down"), "has no effect: the route"
           + " does not check webhook signatures (signature: off or deny: all)");
     }
-    if (route.rateLimit().map(r -> "identity".equals(r.key())).orElse(false) && route.auth() == AuthMode.NONE) {
+    if (route.rateLimits().stream().anyMatch(r -> r.key() == LimitKey.IDENTITY) && route.auth() == AuthMode.NONE) {
       Node rl = m.get("rate_limit");
       problems.warning(rl, m.pathOf("rate_limit") + ".key",
-          "is \"identity\" but the route has no authentication, so there is no identity to count by");
+          "is \"identity\" but the route has no authentication, so requests are counted by client address");
+    }
+    if (m.get("on_store_failure") != null && (route.denyAll() || route.rateLimits().isEmpty())) {
+      problems.warning(m.keyNode("on_store_failure"), m.pathOf("on_store_failure"), "has no effect: the route has"
+          + " no rate_limit");
     }
   }
 

@@ -11,10 +11,18 @@ import java.util.Optional;
  * @param logPayloads which bodies the audit log may hold, scrubbed
  * @param maxBody the largest request body this route takes: its own {@code max_body} or the server's
  * @param audit what the route does while the audit log cannot be written, and which query values it logs
+ * @param role what kind of traffic the route carries, for detectors that learn its usual shape
  */
 public record Route(
     String name, List<String> prefixes, GuardChain guards, Target target, PayloadCapture logPayloads, long maxBody,
-    AuditPolicy audit) {
+    AuditPolicy audit, Role role) {
+
+  /**
+   * What a route serves: {@code EDITOR} people signed in through SSO, {@code API} programs with a token or key,
+   * {@code WEBHOOK} deliveries from outside (a route that checks signatures, or claims n8n's webhook and form
+   * paths), {@code OTHER} anything else (the gateway's own endpoints among them).
+   */
+  public enum Role { EDITOR, API, WEBHOOK, OTHER }
 
   /**
    * @param failClosed whether requests are refused (503 {@code audit_unavailable}) while the log cannot be written
@@ -28,10 +36,10 @@ public record Route(
     }
   }
 
-  /** A route with the default audit policy (fail closed, no query values). */
+  /** A route with the default audit policy (fail closed, no query values) and role {@code OTHER}. */
   public Route(String name, List<String> prefixes, GuardChain guards, Target target, PayloadCapture logPayloads,
       long maxBody) {
-    this(name, prefixes, guards, target, logPayloads, maxBody, AuditPolicy.DEFAULT);
+    this(name, prefixes, guards, target, logPayloads, maxBody, AuditPolicy.DEFAULT, Role.OTHER);
   }
 
   /** Where a request that passed the guards goes. */
@@ -52,6 +60,7 @@ public record Route(
   }
 
   public Route {
+    java.util.Objects.requireNonNull(role, "role");
     prefixes = prefixes.stream().map(p -> p.toLowerCase(Locale.ROOT)).toList();
   }
 

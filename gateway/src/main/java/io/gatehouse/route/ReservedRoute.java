@@ -36,7 +36,7 @@ public final class ReservedRoute {
     // Fails open: a full disk must not stop a back-channel logout from ending sessions, nor people from logging in
     // to an editor that itself fails open; each entry lost is still counted.
     return new Route(NAME, List.of(PREFIX), new GuardChain(List.of()), new Route.Target.Local(dispatch), PayloadCapture.OFF, maxBody,
-        new Route.AuditPolicy(false, java.util.Set.of()));
+        new Route.AuditPolicy(false, java.util.Set.of()), Route.Role.OTHER);
   }
 
   /** No endpoints yet: every reserved path is 404, and still never forwarded. */

@@ -5,12 +5,15 @@ import io.gatehouse.audit.AccessRecord;
 import io.gatehouse.audit.capture.PayloadRecorder;
 import io.gatehouse.audit.log.AuditLog;
 import io.gatehouse.core.Exchange;
+import io.gatehouse.core.ExchangeObserver;
+import io.gatehouse.core.ExchangeOutcome;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Route;
 import io.gatehouse.http.ClientResponse;
 import io.gatehouse.tls.ClientCertificates;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
+import java.util.function.Supplier;
 
 /**
  * Opens an {@link Exchange} with the facts known at arrival and closes it with exactly one audit entry and
@@ -25,11 +28,15 @@ public final class ExchangeRecorder {
   private final AuditLog auditLog;
   private final GatewayMetrics metrics;
   private final PayloadRecorder payloads;
+  private final Supplier<ExchangeObserver> observer;
 
-  public ExchangeRecorder(AuditLog auditLog, GatewayMetrics metrics, PayloadRecorder payloads) {
+  /** @param observer what learns from finished exchanges (lockout, anomaly detectors) under the config in force */
+  public ExchangeRecorder(AuditLog auditLog, GatewayMetrics metrics, PayloadRecorder payloads,
+      Supplier<ExchangeObserver> observer) {
     this.auditLog = auditLog;
     this.metrics = metrics;
     this.payloads = payloads;
+    this.observer = observer;
   }
 
   /**
@@ -91,6 +98,7 @@ public final class ExchangeRecorder {
     auditLog.write(AccessRecord.of(exchange));
     // After the request entry, which the payload entries name.
     payloads.record(exchange);
+    observer.get().completed(ExchangeOutcome.of(exchange));
   }
 
   /** Set before anything else, so refusals and forwarded responses alike carry them. */

@@ -45,14 +45,14 @@ class ConfigLoaderTest {
     assertThat(config.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
     assertThat(config.sso()).isEmpty();
     assertThat(config.webhooks()).isEmpty();
-    assertThat(config.rateLimits()).isEqualTo(new RateLimitsConfig("local", Optional.empty()));
+    assertThat(config.rateLimits()).isEqualTo(RateLimitsConfig.LOCAL);
     RouteConfig route = config.routes().get(0);
     assertThat(route.auth()).isEqualTo(AuthMode.NONE);
     assertThat(route.signature()).isEqualTo(SignatureMode.OFF);
     assertThat(route.logPayloads()).isEqualTo(PayloadCapture.OFF);
     assertThat(route.requireMfa()).isFalse();
     assertThat(route.requireGroups()).isEmpty();
-    assertThat(route.rateLimit()).isEmpty();
+    assertThat(route.rateLimits()).isEmpty();
     assertThat(route.deny()).isEmpty();
     assertThat(route.denyAll()).isFalse();
     assertThat(config.audit().checkpointEvery()).isEqualTo(Duration.ofSeconds(1));
@@ -96,9 +96,7 @@ class ConfigLoaderTest {
     Map<String, String> env = Map.of("OIDC", "o".repeat(20), "COOKIE", "c".repeat(40));
     LoadResult result = ConfigLoader.load(TestFiles.minimalConfig(dir, yaml), env::get);
 
-    // Only the remarks on keys this version parses but does not enforce yet.
-    assertThat(result.problems()).extracting(ConfigProblem::path).containsExactly("routes[0].rate_limit");
-    assertThat(result.problems()).allSatisfy(p -> assertThat(p.message()).contains("not enforced by this version"));
+    assertThat(result.problems()).isEmpty();
     RouteConfig route = result.config().orElseThrow().routes().get(0);
     assertThat(route.name()).isEqualTo("editor");
     assertThat(route.match()).containsExactly("/rest/", "/");
@@ -108,8 +106,8 @@ class ConfigLoaderTest {
     assertThat(route.auth()).isEqualTo(AuthMode.SSO);
     assertThat(route.requireGroups()).containsExactly("n8n-users");
     assertThat(route.requireMfa()).isTrue();
-    assertThat(route.rateLimit()).contains(
-        new RouteConfig.RateLimitConfig("identity", new Rate(600, Duration.ofMinutes(1)), 100));
+    assertThat(route.rateLimits()).containsExactly(new RouteConfig.RateLimitConfig(
+        RouteConfig.LimitKey.IDENTITY, Optional.empty(), new Rate(600, Duration.ofMinutes(1)), 100));
     assertThat(route.signature()).isEqualTo(SignatureMode.OPTIONAL);
     assertThat(route.logPayloads()).isEqualTo(PayloadCapture.REQUEST);
   }

@@ -154,7 +154,6 @@ class ShippedConfigFilesTest {
     assertThat(webhooks.upstream()).contains("webhook");
     assertThat(webhooks.allow()).containsExactly(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
     assertThat(webhooks.signature()).isEqualTo(SignatureMode.REQUIRED);
-    assertThat(webhooks.rateLimit()).as("no rate limit until this version enforces one").isEmpty();
     assertThat(config.webhooks()).singleElement().satisfies(w -> {
       assertThat(w.path()).isEqualTo("/webhook/claims-intake");
       assertThat(w.secrets()).extracting(Secret::value).containsExactly(DEV_WEBHOOK_SECRET);
