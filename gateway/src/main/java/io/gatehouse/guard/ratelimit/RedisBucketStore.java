@@ -1,0 +1,178 @@
+package io.gatehouse.guard.ratelimit;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Buckets shared by every replica, in Redis: one {@code EVALSHA} of {@code take-tokens.lua} per check, which reads,
+ * decides and writes every bucket of the request atomically on the server, with the server's clock (replicas'
+ * clocks never have to agree).
+ *
+ * <p>Why not bucket4j's own Redis integration: in 8.14 it is compare-and-swap over Lettuce, a read and a conditional
+ * write, so at least two round trips per check and more under contention (two replicas taking from one bucket retry
+ * each other's swaps), and it would bring a second Redis client beside Vert.x's. The goal is at most one round trip
+ * per checked request, which a server-side script meets by construction; the script keeps the same bucket bucket4j
+ * keeps locally (greedy refill), so a route behaves the same on either store.
+ *
+ * <p>vertx-redis-client reconnects by itself: while Redis is down calls fail fast or after {@code timeout}, and
+ * the route's {@code on_store_failure} applies; when it is back the next call connects again. A Redis that lost its
+ * script cache (a restart) answers NOSCRIPT once, and the script is sent again in full.
+ */
+public final class RedisBucketStore implements BucketStore {
+  private static final System.Logger LOG = System.getLogger(RedisBucketStore.class.getName());
+  /** Every key this store writes starts with it, so a Redis shared with the replay store stays readable. */
+  static final String NAMESPACE = "gatehouse:rl:";
+  private static final String SCRIPT = loadScript();
+  private static final String SCRIPT_SHA = sha1(SCRIPT);
+  /** A failure is logged at most this often, with how many there were since the last line. */
+  private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final RedisAPI api;
+  private final long timeoutMillis;
+  /** Completes once the first connection is up (or failed, or {@link #WARM_UP_LIMIT} passed). */
+  private final Future<Void> warm;
+  /**
+   * The first connection of a fresh JVM loads the client's classes and negotiates TLS and the protocol, which can
+   * take longer than a call's timeout on a busy machine; only that first one is allowed this long.
+   */
+  private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(5);
+  private final AtomicLong failuresSinceLog = new AtomicLong();
+  private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+
+  /**
+   * @param redis a client for the configured Redis (TLS and ACL user already set); closed with this store
+   * @param timeout one call slower than this counts as the store being down
+   */
+  public RedisBucketStore(Vertx vertx, Redis redis, Duration timeout) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.api = RedisAPI.api(redis);
+    this.timeoutMillis = Math.max(1, timeout.toMillis());
+    Promise<Void> warmed = Promise.promise();
+    long limit = vertx.setTimer(WARM_UP_LIMIT.toMillis(), id -> warmed.tryComplete());
+    api.ping(List.of()).onComplete(ar -> {
+      vertx.cancelTimer(limit);
+      warmed.tryComplete();
+    });
+    this.warm = warmed.future();
+  }
+
+  @Override
+  public Future<Decision> take(List<LimitPolicy> policies, List<String> keys) {
+    return warm.isComplete() ? call(policies, keys) : warm.compose(v -> call(policies, keys));
+  }
+
+  private Future<Decision> call(List<LimitPolicy> policies, List<String> keys) {
+    List<String> args = new ArrayList<>(2 + 3 * policies.size());
+    args.add(SCRIPT_SHA);
+    args.add(Integer.toString(policies.size()));
+    for (int i = 0; i < policies.size(); i++) {
+      LimitPolicy policy = policies.get(i);
+      args.add(NAMESPACE + policy.route() + ':' + policy.name() + ':' + keys.get(i));
+    }
+    for (LimitPolicy policy : policies) {
+      args.add(Double.toString(policy.nanosPerToken() / 1000.0));
+      args.add(Long.toString(policy.burst()));
+    }
+    Promise<Decision> result = Promise.promise();
+    long timer = vertx.setTimer(timeoutMillis,
+        id -> result.tryFail(new TimeoutException("redis did not answer within " + timeoutMillis + " ms")));
+    api.evalsha(args).recover(failure -> {
+      if (failure.getMessage() == null || !failure.getMessage().startsWith("NOSCRIPT")) {
+        return Future.failedFuture(failure);
+      }
+      List<String> withScript = new ArrayList<>(args);
+      withScript.set(0, SCRIPT);
+      return api.eval(withScript);
+    }).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.failed()) {
+        result.tryFail(ar.cause());
+        return;
+      }
+      try {
+        result.tryComplete(decision(ar.result(), policies));
+      } catch (RuntimeException e) {
+        result.tryFail(e);
+      }
+    });
+    return result.future().onFailure(this::failed);
+  }
+
+  private static Decision decision(Response reply, List<LimitPolicy> policies) {
+    boolean allowed = reply.get(0).toLong() == 1;
+    LimitPolicy policy = policies.get(reply.get(1).toInteger() - 1);
+    return new Decision(allowed, policy, reply.get(2).toLong(), reply.get(3).toLong() * 1000,
+        reply.get(4).toLong() * 1000);
+  }
+
+  /** One line per failure burst: never the URL, a key or a reply, only what kind of failure it was. */
+  private void failed(Throwable cause) {
+    long missed = failuresSinceLog.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastLogNanos.get();
+    if (now - last >= LOG_EVERY_NANOS && lastLogNanos.compareAndSet(last, now)) {
+      failuresSinceLog.addAndGet(-missed);
+      LOG.log(System.Logger.Level.WARNING, "rate-limit store (redis) failed {0} time(s) since the last report;"
+          + " latest: {1}: {2}", missed, cause.getClass().getSimpleName(), brief(cause));
+    }
+  }
+
+  private static String brief(Throwable cause) {
+    String message = cause.getMessage();
+    if (message == null) return "";
+    return message.length() > 120 ? message.substring(0, 120) : message;
+  }
+
+  @Override
+  public String name() {
+    return "redis";
+  }
+
+  /** Not known here: Redis holds them (its own {@code DBSIZE}); -1 tells the gauge to show nothing. */
+  @Override
+  public long size() {
+    return -1;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return redis.close();
+  }
+
+  private static String loadScript() {
+    try (InputStream in = RedisBucketStore.class.getResourceAsStream("take-tokens.lua")) {
+      if (in == null) throw new IllegalStateException("take-tokens.lua is missing from the jar");
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha1(String text) {
+    try {
+      // Redis names a cached script by the SHA-1 of its text: an identifier, not a security function.
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-1", e);
+    }
+  }
+}
