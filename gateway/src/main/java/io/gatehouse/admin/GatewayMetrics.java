@@ -7,8 +7,10 @@ import io.gatehouse.audit.capture.PayloadEvents;
 import io.gatehouse.audit.scrub.PhiType;
 import io.gatehouse.audit.syslog.SyslogEvents;
 import io.gatehouse.core.Reason;
+import io.gatehouse.guard.ratelimit.RateLimitEvents;
 import io.gatehouse.guard.signature.WebhookSignatureEvents;
 import io.gatehouse.sso.web.SsoEvents;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -29,7 +31,7 @@ import java.nio.charset.StandardCharsets;
  * client address or an identity.
  */
 public final class GatewayMetrics
-    implements AuditLogEvents, SyslogEvents, WebhookSignatureEvents, SsoEvents, PayloadEvents {
+    implements AuditLogEvents, SyslogEvents, WebhookSignatureEvents, SsoEvents, PayloadEvents, RateLimitEvents {
   /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
@@ -180,6 +182,23 @@ public final class GatewayMetrics
       .name("gatehouse_replay_store_errors_total")
       .help("Replay-store calls that failed or timed out, by store (local, redis).")
       .labelNames("store")
+      .register(registry);
+
+  private final Counter rateLimitChecks = Counter.builder()
+      .name("gatehouse_rate_limit_checks_total")
+      .help("Requests checked against a route's rate limit, by route, key type (client_ip, identity, route, header)"
+          + " and result (allowed, limited).")
+      .labelNames("route", "key", "result")
+      .register(registry);
+  private final Counter rateLimitStoreErrors = Counter.builder()
+      .name("gatehouse_rate_limit_store_errors_total")
+      .help("Rate-limit checks the store could not answer, by store, route and what the route did (on_store_failure:"
+          + " allow, deny).")
+      .labelNames("store", "route", "policy")
+      .register(registry);
+  private final Counter rateLimitEvictions = Counter.builder()
+      .name("gatehouse_rate_limit_buckets_evicted_total")
+      .help("Local buckets dropped by the store's size bound before they were full again (their keys start afresh).")
       .register(registry);
 
   public GatewayMetrics() {
@@ -352,6 +371,40 @@ public final class GatewayMetrics
   @Override
   public void ssoEvent(String event, String outcome) {
     ssoEvents.labelValues(event, outcome).inc();
+  }
+
+  @Override
+  public Checks checks(String route, String keyType) {
+    CounterDataPoint allowed = rateLimitChecks.labelValues(route, keyType, "allowed");
+    CounterDataPoint limited = rateLimitChecks.labelValues(route, keyType, "limited");
+    return new Checks() {
+      @Override public void allowed() {
+        allowed.inc();
+      }
+
+      @Override public void limited() {
+        limited.inc();
+      }
+    };
+  }
+
+  @Override
+  public void storeError(String store, String route, String policy) {
+    rateLimitStoreErrors.labelValues(store, route, policy).inc();
+  }
+
+  @Override
+  public void bucketEvictedEarly() {
+    rateLimitEvictions.inc();
+  }
+
+  @Override
+  public void bucketsHeld(java.util.function.LongSupplier buckets) {
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+        .name("gatehouse_rate_limit_buckets")
+        .help("Token buckets held by the local rate-limit store (at most 250,000; 0 with the Redis store).")
+        .callback(callback -> callback.call(Math.max(0, buckets.getAsLong())))
+        .register(registry);
   }
 
   @Override

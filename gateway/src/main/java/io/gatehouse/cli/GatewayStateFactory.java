@@ -18,6 +18,11 @@ import io.gatehouse.guard.auth.BearerTokenGuard;
 import io.gatehouse.guard.auth.BreakGlass;
 import io.gatehouse.guard.auth.IdentityRuleGuard;
 import io.gatehouse.guard.auth.SsoSessionGuard;
+import io.gatehouse.guard.ratelimit.BucketStore;
+import io.gatehouse.guard.ratelimit.LimitKeys;
+import io.gatehouse.guard.ratelimit.LimitPolicy;
+import io.gatehouse.guard.ratelimit.RateLimitEvents;
+import io.gatehouse.guard.ratelimit.RateLimitGuard;
 import io.gatehouse.guard.replay.ReplayStore;
 import io.gatehouse.guard.signature.SignatureScheme;
 import io.gatehouse.guard.signature.WebhookDirectory;
@@ -46,10 +51,11 @@ import java.util.function.Function;
  * @param schemes the signature scheme implementation for each {@code webhooks:} entry
  * @param events where signature guards report verifications and replay-store errors (the metrics)
  * @param bodyBudget the process-wide allowance for request bodies held in memory, shared by every config
+ * @param rateLimitEvents where rate-limit guards count their checks (the metrics)
  */
 record GatewayStateFactory(
     Function<WebhookConfig, SignatureScheme> schemes, WebhookSignatureEvents events, Clock clock,
-    BodyBudget bodyBudget, SsoRegistry ssoRegistry) {
+    BodyBudget bodyBudget, SsoRegistry ssoRegistry, RateLimitEvents rateLimitEvents) {
   /** How long a target that refused a connection is skipped. */
   private static final Duration EJECT_FOR = Duration.ofSeconds(5);
 
@@ -57,8 +63,9 @@ record GatewayStateFactory(
    * @param previous the state being replaced (or null): pools whose config is unchanged are kept, so a reload
    *     does not forget which targets are down
    * @param replays the replay store in use (kept across reloads by {@link RunningGateway})
+   * @param buckets the rate-limit store in use (kept across reloads likewise)
    */
-  GatewayState build(GatehouseConfig config, GatewayState previous, ReplayStore replays) {
+  GatewayState build(GatehouseConfig config, GatewayState previous, ReplayStore replays, BucketStore buckets) {
     Map<String, UpstreamPool> pools = new LinkedHashMap<>();
     for (UpstreamConfig upstream : config.upstreams().values()) {
       UpstreamPool kept = previous == null ? null : previous.pools().get(upstream.name());
@@ -67,8 +74,9 @@ record GatewayStateFactory(
     }
     WebhookDirectory webhooks = WebhookDirectory.of(config.webhooks(), schemes);
     SsoRegistry.Sso sso = config.sso().isPresent() ? ssoRegistry.sso(config) : null;
+    RateLimits limits = new RateLimits(buckets, new LimitKeys(config.rateLimits().ipv6Prefix()));
     List<Route> routes = config.routes().stream()
-        .map(r -> route(r, webhooks, replays, config, sso)).toList();
+        .map(r -> route(r, webhooks, replays, limits, config, sso)).toList();
     Route reserved = sso == null ? ReservedRoute.empty(config.server().maxBody())
         : ReservedRoute.of(sso.endpoints(), config.server().maxBody());
     return new GatewayState(
@@ -84,13 +92,15 @@ record GatewayStateFactory(
    * The one place that orders a route's guards, by what each needs and cheapest first:
    * <ol>
    *   <li>the source: a deny rule, the deny and allow lists (the client address only);
+   *   <li>rate limits keyed by what the request alone shows (client, route, a header), before authentication so a
+   *       flood of forged tokens is refused before a signature is checked;
    *   <li>authentication, which establishes the identity;
    *   <li>rules keyed by that identity (groups, MFA, a rate limit by identity), which must come after it;
    *   <li>the webhook signature last, because it reads the body.
    * </ol>
    */
-  private Route route(RouteConfig config, WebhookDirectory webhooks, ReplayStore replays, GatehouseConfig gatehouse,
-      SsoRegistry.Sso sso) {
+  private Route route(RouteConfig config, WebhookDirectory webhooks, ReplayStore replays, RateLimits limits,
+      GatehouseConfig gatehouse, SsoRegistry.Sso sso) {
     ServerConfig server = gatehouse.server();
     long maxBody = config.maxBody().orElse(server.maxBody());
     List<Guard> guards = new ArrayList<>();
@@ -99,6 +109,7 @@ record GatewayStateFactory(
     } else {
       if (!config.deny().isEmpty()) guards.add(new SourceDenyListGuard(config.deny()));
       guards.add(new SourceAllowListGuard(config.allow()));
+      limits.guard(config, false).ifPresent(guards::add);
       // Only on auth: sso routes (check refuses it elsewhere), so sso is there when the route has one.
       BreakGlass breakGlass = config.breakGlass()
           .map(b -> BreakGlass.of(b, bodyBudget, server.timeouts().requestBody(), sso.context().events(),
@@ -110,6 +121,7 @@ record GatewayStateFactory(
       if (config.auth() == RouteConfig.AuthMode.SSO && (!config.requireGroups().isEmpty() || config.requireMfa())) {
         guards.add(new IdentityRuleGuard(config.requireGroups(), config.requireMfa(), sso.logins(), breakGlass));
       }
+      limits.guard(config, true).ifPresent(guards::add);
       if (config.signature() != SignatureMode.OFF) {
         guards.add(new WebhookSignatureGuard(config.signature(), webhooks, replays, config.replayStoreDown(), maxBody,
             bodyBudget, server.timeouts().requestBody(), clock, events));
@@ -131,6 +143,29 @@ record GatewayStateFactory(
     boolean webhookPaths = config.match().stream().map(p -> p.toLowerCase(java.util.Locale.ROOT))
         .anyMatch(p -> p.startsWith("/webhook") || p.startsWith("/form"));
     return config.signature() != SignatureMode.OFF || webhookPaths ? Route.Role.WEBHOOK : Route.Role.OTHER;
+  }
+
+  /** The rate-limit guards of one config. */
+  private final class RateLimits {
+    private final BucketStore store;
+    private final LimitKeys keys;
+
+    RateLimits(BucketStore store, LimitKeys keys) {
+      this.store = store;
+      this.keys = keys;
+    }
+
+    /** The route's limits known before authentication, or ({@code afterAuthentication}) those keyed by identity. */
+    Optional<Guard> guard(RouteConfig route, boolean afterAuthentication) {
+      List<LimitPolicy> policies = new ArrayList<>();
+      for (RouteConfig.RateLimitConfig limit : route.rateLimits()) {
+        LimitPolicy policy = LimitPolicy.of(route.name(), limit);
+        if (policy.afterAuthentication() == afterAuthentication) policies.add(policy);
+      }
+      if (policies.isEmpty()) return Optional.empty();
+      return Optional.of(new RateLimitGuard(route.name(), policies, store, keys, route.onStoreFailure(),
+          rateLimitEvents));
+    }
   }
 
   private Optional<Guard> authentication(RouteConfig route, GatehouseConfig gatehouse, SsoRegistry.Sso sso,

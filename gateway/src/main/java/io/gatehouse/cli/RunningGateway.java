@@ -15,6 +15,11 @@ import io.gatehouse.forward.UpstreamPool;
 import io.gatehouse.forward.UpstreamTarget;
 import io.gatehouse.forward.WebSocketTunnel;
 import io.gatehouse.core.ExchangeObserver;
+import io.gatehouse.config.RateLimitsConfig;
+import io.gatehouse.config.RedisConfig;
+import io.gatehouse.guard.ratelimit.BucketStore;
+import io.gatehouse.guard.ratelimit.LocalBucketStore;
+import io.gatehouse.guard.ratelimit.RedisBucketStore;
 import io.gatehouse.guard.replay.LocalReplayStore;
 import io.gatehouse.guard.replay.RedisReplayStore;
 import io.gatehouse.guard.replay.ReplayStore;
@@ -34,6 +39,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +66,8 @@ public final class RunningGateway {
   private final GatewayStateFactory stateFactory;
   /** Kept across reloads that leave the {@code replay} section alone, so a reload forgets no delivery. */
   private ReplayStore replays;
+  /** Kept across reloads that leave the store settings alone, so a reload forgets no bucket. */
+  private BucketStore buckets;
   private final GatewayMetrics metrics;
   /** Fixed for the process: a reload cannot resize the allowance that requests in flight hold shares of. */
   private final BodyBudget bodyBudget;
@@ -92,9 +101,12 @@ public final class RunningGateway {
     auditLog.write(ConfigEvents.loaded(configFile));
     try {
       this.ssoRegistry = new SsoRegistry(vertx, Clock.systemUTC(), metrics, bodyBudget, auditLog::write);
-      this.stateFactory = new GatewayStateFactory(schemes, metrics, Clock.systemUTC(), bodyBudget, ssoRegistry);
+      this.stateFactory =
+          new GatewayStateFactory(schemes, metrics, Clock.systemUTC(), bodyBudget, ssoRegistry, metrics);
       this.replays = openReplayStore(vertx, config.replay());
-      this.state = new AtomicReference<>(stateFactory.build(config, null, replays));
+      this.buckets = openBucketStore(vertx, config.rateLimits(), metrics);
+      metrics.bucketsHeld(() -> currentBuckets().size());
+      this.state = new AtomicReference<>(stateFactory.build(config, null, replays, buckets));
       this.upstreamClients = new UpstreamClients(vertx, upstreamClientOptions(config.server()),
           new PoolOptions().setHttp1MaxSize(MAX_UPSTREAM_CONNECTIONS).setMaxWaitQueueSize(MAX_WAITING_FOR_UPSTREAM));
       this.upstreamPools = new UpstreamConnectionPools(vertx, upstreamClientSettings(config.server()));
@@ -162,6 +174,21 @@ public final class RunningGateway {
         });
   }
 
+  private static BucketStore openBucketStore(Vertx vertx, RateLimitsConfig config, GatewayMetrics metrics) {
+    if (!config.shared()) return new LocalBucketStore(metrics);
+    RedisConfig redis = config.redis().orElseThrow();
+    Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url().toString())
+        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) Math.max(1, config.timeout().toMillis()))
+            .setTcpNoDelay(true))
+        .setMaxPoolSize(16).setMaxPoolWaiting(4096).setMaxWaitingHandlers(4096));
+    return new RedisBucketStore(vertx, client, config.timeout());
+  }
+
+  /** The store settings a reload must leave alone to keep the buckets: everything but the lockout. */
+  private static boolean sameBucketStore(RateLimitsConfig a, RateLimitsConfig b) {
+    return a.store().equals(b.store()) && a.redis().equals(b.redis()) && a.timeout().equals(b.timeout());
+  }
+
   private static ReplayStore openReplayStore(Vertx vertx, ReplayConfig config) {
     if (!config.store().equals("redis")) return new LocalReplayStore();
     return new RedisReplayStore(vertx, config.redis().orElseThrow(), config.timeout());
@@ -210,10 +237,16 @@ public final class RunningGateway {
   public synchronized List<String> apply(GatehouseConfig config) {
     GatewayState previous = state.get();
     ReplayStore oldReplays = replays;
+    BucketStore oldBuckets = buckets;
     if (!config.replay().equals(previous.config().replay())) replays = openReplayStore(vertx, config.replay());
-    state.set(stateFactory.build(config, previous, replays));
-    // Requests still checking against the old store at this instant see an error and follow replay_store_down.
+    if (!sameBucketStore(config.rateLimits(), previous.config().rateLimits())) {
+      buckets = openBucketStore(vertx, config.rateLimits(), metrics);
+    }
+    state.set(stateFactory.build(config, previous, replays, buckets));
+    // Requests still checking against the old stores at this instant see an error and follow replay_store_down or
+    // on_store_failure.
     if (oldReplays != replays) oldReplays.close();
+    if (oldBuckets != buckets) oldBuckets.close();
     List<String> restartNeeded = RestartSettings.changed(previous.config(), config);
     ConfigEvents.Snapshot now = ConfigEvents.Snapshot.read(config.source());
     auditLog.write(ConfigEvents.reloaded(configFile, now, restartNeeded));
@@ -227,6 +260,7 @@ public final class RunningGateway {
 
   public GatewayState state() { return state.get(); }
   private synchronized ReplayStore currentReplays() { return replays; }
+  private synchronized BucketStore currentBuckets() { return buckets; }
   public GatewayMetrics metrics() { return metrics; }
   public AuditLog auditLog() { return auditLog; }
 
@@ -257,6 +291,7 @@ public final class RunningGateway {
         .eventually(() -> upstreamClients.close())
         .eventually(() -> probeClient.close())
         .eventually(() -> currentReplays().close())
+        .eventually(() -> currentBuckets().close())
         .eventually(() -> ssoRegistry.close())
         .eventually(() -> vertx.executeBlocking(() -> {
           payloads.close();

@@ -6,9 +6,9 @@ import java.util.Optional;
 
 /**
  * One configured token bucket of one route, with what every check needs worked out once: the time one token takes
- * to come back and the bucket's name in answers and in the shared store.
+ * to come back and the bucket's name in answers and in the shared store. Equal policies share buckets: a reload
+ * that leaves a limit alone keeps its buckets, one that changes it starts new ones.
  *
- * @param id unique among the policies of one config: the local store's key prefix
  * @param route the route's name
  * @param name how answers name it ({@code RateLimit-Policy: "client_ip";q=40;w=2}) and metrics label its key type:
  *     the config's key text ({@code client_ip}, {@code identity}, {@code route}, {@code header:x-tenant})
@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param permits tokens refilled per {@code periodNanos}
  */
 public record LimitPolicy(
-    int id, String route, String name, LimitKey key, Optional<String> header, long burst, long permits,
+    String route, String name, LimitKey key, Optional<String> header, long burst, long permits,
     long periodNanos) {
 
   public LimitPolicy {
@@ -25,8 +25,8 @@ public record LimitPolicy(
     if (permits < 1 || periodNanos < permits) throw new IllegalArgumentException("rate: 1 token per ns at most");
   }
 
-  public static LimitPolicy of(int id, String route, RateLimitConfig config) {
-    return new LimitPolicy(id, route, config.keyText(), config.key(), config.header(), config.burst(),
+  public static LimitPolicy of(String route, RateLimitConfig config) {
+    return new LimitPolicy(route, config.keyText(), config.key(), config.header(), config.burst(),
         config.rate().permits(), config.rate().per().toNanos());
   }
 

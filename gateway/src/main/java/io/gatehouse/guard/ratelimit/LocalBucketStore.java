@@ -37,12 +37,11 @@ public final class LocalBucketStore implements BucketStore {
    */
   public static final long HEAP_BOUND_BYTES = 128L << 20;
 
-  /** @param nanosToFill the policy's, carried for the expiry (the policy id decides it) */
-  private record Key(int policy, long nanosToFill, String key) {}
+  private record Key(LimitPolicy policy, String key) {}
 
   private final Cache<Key, Bucket> buckets;
-  /** By policy id: one configuration shared by all of a policy's buckets. */
-  private final Map<Integer, BucketConfiguration> configurations = new ConcurrentHashMap<>();
+  /** One configuration shared by all of a policy's buckets. */
+  private final Map<LimitPolicy, BucketConfiguration> configurations = new ConcurrentHashMap<>();
   private final RateLimitEvents events;
 
   public LocalBucketStore(RateLimitEvents events) {
@@ -53,7 +52,7 @@ public final class LocalBucketStore implements BucketStore {
     this.events = events;
     this.buckets = Caffeine.newBuilder()
         .maximumSize(maxBuckets)
-        .expireAfter(Expiry.accessing((Key k, Bucket b) -> Duration.ofNanos(k.nanosToFill())))
+        .expireAfter(Expiry.accessing((Key k, Bucket b) -> Duration.ofNanos(k.policy().nanosToFill())))
         // Runs on Caffeine's executor (the common pool), never on an event loop.
         .removalListener((Key k, Bucket b, RemovalCause cause) -> {
           if (cause == RemovalCause.SIZE) events.bucketEvictedEarly();
@@ -90,7 +89,7 @@ public final class LocalBucketStore implements BucketStore {
   }
 
   private Bucket bucket(LimitPolicy policy, String key) {
-    return buckets.get(new Key(policy.id(), policy.nanosToFill(), key), k -> newBucket(policy));
+    return buckets.get(new Key(policy, key), k -> newBucket(policy));
   }
 
   /**
@@ -99,7 +98,7 @@ public final class LocalBucketStore implements BucketStore {
    * would be a fifth of the heap bound, and two event loops rarely contend for one bucket.
    */
   private Bucket newBucket(LimitPolicy policy) {
-    BucketConfiguration configuration = configurations.computeIfAbsent(policy.id(), id -> BucketConfiguration.builder()
+    BucketConfiguration configuration = configurations.computeIfAbsent(policy, p -> BucketConfiguration.builder()
         .addLimit(limit -> limit.capacity(policy.burst())
             .refillGreedy(policy.permits(), Duration.ofNanos(policy.periodNanos())))
         .build());

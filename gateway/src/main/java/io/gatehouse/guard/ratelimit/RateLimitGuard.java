@@ -9,7 +9,6 @@ import io.gatehouse.core.Verdict;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Takes a token from each of a route's buckets (checked together: one store call, one Redis round trip) and
@@ -26,7 +25,7 @@ public final class RateLimitGuard implements Guard {
   private final List<LimitPolicy> policies;
   private final List<String> policyFields;
   private final List<RateLimitEvents.Checks> checks;
-  private final Supplier<BucketStore> store;
+  private final BucketStore store;
   private final LimitKeys keys;
   private final String route;
   private final StoreFailure onStoreFailure;
@@ -35,7 +34,7 @@ public final class RateLimitGuard implements Guard {
   /**
    * @param store the store in use (kept across reloads by the gateway, so a reload forgets no bucket)
    */
-  public RateLimitGuard(String route, List<LimitPolicy> policies, Supplier<BucketStore> store, LimitKeys keys,
+  public RateLimitGuard(String route, List<LimitPolicy> policies, BucketStore store, LimitKeys keys,
       StoreFailure onStoreFailure, RateLimitEvents events) {
     if (policies.isEmpty()) throw new IllegalArgumentException("a rate-limit guard needs a policy");
     this.route = route;
@@ -56,32 +55,16 @@ public final class RateLimitGuard implements Guard {
   public Future<Verdict> check(Exchange exchange) {
     List<String> bucketKeys = new ArrayList<>(policies.size());
     for (LimitPolicy policy : policies) bucketKeys.add(keys.key(policy, exchange));
-    BucketStore current = store.get();
-    Future<Decision> decision = current.take(policies, bucketKeys);
-    // The local store answers at once: no callback, no second future on the request path.
-    if (decision.succeeded()) return verdict(decision.result());
-    return decision.map(this::decide).recover(failure -> storeDown(current));
+    Future<Decision> decision = store.take(policies, bucketKeys);
+    // The local store answers at once: then no callback and no second future on the request path.
+    if (decision.succeeded()) return decide(decision.result());
+    return decision.compose(this::decide, failure -> storeDown());
   }
 
-  private Future<Verdict> verdict(Decision decision) {
-    return decision.allowed() ? passed(decision) : Future.succeededFuture(refusal(decision));
-  }
-
-  private Verdict decide(Decision decision) {
-    if (decision.allowed()) {
-      countAllowed();
-      return Verdict.PASS.result();
-    }
-    return refusal(decision);
-  }
-
-  private Future<Verdict> passed(Decision decision) {
-    countAllowed();
-    return Verdict.PASS;
-  }
-
-  private void countAllowed() {
+  private Future<Verdict> decide(Decision decision) {
+    if (!decision.allowed()) return Future.succeededFuture(refusal(decision));
     for (RateLimitEvents.Checks c : checks) c.allowed();
+    return Verdict.PASS;
   }
 
   private Verdict refusal(Decision decision) {
@@ -91,9 +74,9 @@ public final class RateLimitGuard implements Guard {
         RateLimitHeaders.refusal(decision, policyFields.get(index)));
   }
 
-  private Future<Verdict> storeDown(BucketStore current) {
+  private Future<Verdict> storeDown() {
     boolean allow = onStoreFailure == StoreFailure.ALLOW;
-    events.storeError(current.name(), route, allow ? "allow" : "deny");
+    events.storeError(store.name(), route, allow ? "allow" : "deny");
     return allow ? Verdict.PASS
         : Verdict.refuse(Reason.STORE_UNAVAILABLE, ResponseHeaders.of("Retry-After", STORE_DOWN_RETRY_AFTER));
   }

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class LocalBucketStoreTest {
-  private static LimitPolicy policy(int id, long permits, Duration per, long burst) {
-    return LimitPolicy.of(id, "webhooks",
+  private static LimitPolicy policy(String route, long permits, Duration per, long burst) {
+    return LimitPolicy.of(route,
         new RateLimitConfig(LimitKey.CLIENT_IP, Optional.empty(), new Rate(permits, per), burst));
   }
 
@@ -24,7 +24,7 @@ class LocalBucketStoreTest {
   @Test
   void aFullBucketLetsTheBurstThroughThenRefusesWithTheRealWait() {
     LocalBucketStore store = new LocalBucketStore(RateLimitEvents.NONE);
-    LimitPolicy policy = policy(0, 2, Duration.ofSeconds(1), 5);
+    LimitPolicy policy = policy("webhooks", 2, Duration.ofSeconds(1), 5);
     for (int i = 0; i < 5; i++) {
       Decision d = take(store, policy, "ip:1");
       assertThat(d.allowed()).isTrue();
@@ -41,8 +41,8 @@ class LocalBucketStoreTest {
   @Test
   void severalLimitsAreTakenAllOrNone() {
     LocalBucketStore store = new LocalBucketStore(RateLimitEvents.NONE);
-    LimitPolicy perClient = policy(0, 1, Duration.ofHours(1), 3);
-    LimitPolicy perRoute = policy(1, 1, Duration.ofHours(1), 1);
+    LimitPolicy perClient = policy("webhooks", 1, Duration.ofHours(1), 3);
+    LimitPolicy perRoute = policy("api", 1, Duration.ofHours(1), 1);
     Decision first = store.take(List.of(perClient, perRoute), List.of("ip:1", "route")).result();
     assertThat(first.allowed()).isTrue();
     assertThat(first.policy()).as("the tighter bucket is reported").isEqualTo(perRoute);
@@ -58,7 +58,7 @@ class LocalBucketStoreTest {
     for (long rate : new long[] {5, 50, 400}) {
       LocalBucketStore store = new LocalBucketStore(RateLimitEvents.NONE);
       long burst = rate / 5 + 1;
-      LimitPolicy policy = policy(0, rate, Duration.ofSeconds(1), burst);
+      LimitPolicy policy = policy("webhooks", rate, Duration.ofSeconds(1), burst);
       long start = System.nanoTime();
       long end = start + Duration.ofSeconds(10).toNanos();
       long allowed = 0;
@@ -84,7 +84,7 @@ class LocalBucketStoreTest {
         evicted.incrementAndGet();
       }
     });
-    LimitPolicy policy = policy(0, 1, Duration.ofMinutes(1), 10);
+    LimitPolicy policy = policy("webhooks", 1, Duration.ofMinutes(1), 10);
     long before = usedHeap();
     for (int i = 0; i < 1_000_000; i++) {
       take(store, policy, "ip:10." + (i >> 16) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff));
@@ -106,7 +106,7 @@ class LocalBucketStoreTest {
         evicted.incrementAndGet();
       }
     });
-    LimitPolicy policy = policy(0, 1, Duration.ofMinutes(1), 10);
+    LimitPolicy policy = policy("webhooks", 1, Duration.ofMinutes(1), 10);
     for (int i = 0; i < 5000; i++) take(store, policy, "ip:" + i);
     store.cleanUp();
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();

@@ -11,13 +11,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RateLimitHeadersTest {
-  private static final LimitPolicy CLIENT_20_PER_S = LimitPolicy.of(0, "webhooks",
+  private static final LimitPolicy CLIENT_20_PER_S = LimitPolicy.of("webhooks",
       new RateLimitConfig(LimitKey.CLIENT_IP, Optional.empty(), new Rate(20, Duration.ofSeconds(1)), 40));
 
   @Test
   void thePolicyGivesTheBucketSizeAndTheSecondsItTakesToRefill() {
     assertThat(RateLimitHeaders.policy(CLIENT_20_PER_S)).isEqualTo("\"client_ip\";q=40;w=2");
-    LimitPolicy header = LimitPolicy.of(1, "api", new RateLimitConfig(LimitKey.HEADER, Optional.of("x-tenant"),
+    LimitPolicy header = LimitPolicy.of("api", new RateLimitConfig(LimitKey.HEADER, Optional.of("x-tenant"),
         new Rate(600, Duration.ofMinutes(1)), 100));
     assertThat(RateLimitHeaders.policy(header)).isEqualTo("\"header:x-tenant\";q=100;w=10");
   }

@@ -45,7 +45,7 @@ class RedisBucketStoreTest {
   }
 
   private static LimitPolicy policy(long permits, Duration per, long burst) {
-    return LimitPolicy.of(0, "webhooks",
+    return LimitPolicy.of("webhooks",
         new RateLimitConfig(LimitKey.CLIENT_IP, Optional.empty(), new Rate(permits, per), burst));
   }
 
@@ -81,9 +81,9 @@ class RedisBucketStoreTest {
 
   @Test
   void severalLimitsAreTakenAllOrNoneInOneCall() {
-    LimitPolicy perClient = LimitPolicy.of(0, "api",
+    LimitPolicy perClient = LimitPolicy.of("api",
         new RateLimitConfig(LimitKey.CLIENT_IP, Optional.empty(), new Rate(1, Duration.ofHours(1)), 3));
-    LimitPolicy perRoute = LimitPolicy.of(1, "api",
+    LimitPolicy perRoute = LimitPolicy.of("api",
         new RateLimitConfig(LimitKey.ROUTE, Optional.empty(), new Rate(1, Duration.ofHours(1)), 1));
     Decision first = replicaA.take(List.of(perClient, perRoute), List.of("ip:1", "route")).await();
     assertThat(first.allowed()).isTrue();
