@@ -7,6 +7,7 @@ import io.gatehouse.audit.capture.PayloadEvents;
 import io.gatehouse.audit.scrub.PhiType;
 import io.gatehouse.audit.syslog.SyslogEvents;
 import io.gatehouse.core.Reason;
+import io.gatehouse.guard.lockout.LockoutEvents;
 import io.gatehouse.guard.ratelimit.RateLimitEvents;
 import io.gatehouse.guard.signature.WebhookSignatureEvents;
 import io.gatehouse.sso.web.SsoEvents;
@@ -31,7 +32,8 @@ import java.nio.charset.StandardCharsets;
  * client address or an identity.
  */
 public final class GatewayMetrics
-    implements AuditLogEvents, SyslogEvents, WebhookSignatureEvents, SsoEvents, PayloadEvents, RateLimitEvents {
+    implements AuditLogEvents, SyslogEvents, WebhookSignatureEvents, SsoEvents, PayloadEvents, RateLimitEvents,
+    LockoutEvents {
   /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
@@ -201,6 +203,16 @@ public final class GatewayMetrics
       .help("Local buckets dropped by the store's size bound before they were full again (their keys start afresh).")
       .register(registry);
 
+  private final Counter lockoutsStarted = Counter.builder()
+      .name("gatehouse_lockouts_total")
+      .help("Lockouts started after failed authentications, by kind (source, identity).")
+      .labelNames("kind")
+      .register(registry);
+  private final Counter lockoutStoreErrors = Counter.builder()
+      .name("gatehouse_lockout_store_errors_total")
+      .help("Failed authentications the shared lockout store could not count.")
+      .register(registry);
+
   public GatewayMetrics() {
     // Show the ok/failed series at 0 from the start, so alerts on rate() work before the first event.
     for (String result : new String[] {"ok", "failed"}) {
@@ -209,6 +221,7 @@ public final class GatewayMetrics
       certReloads.initLabelValues(result);
     }
     for (String store : new String[] {"local", "redis"}) replayStoreErrors.initLabelValues(store);
+    for (String kind : new String[] {"source", "identity"}) lockoutsStarted.initLabelValues(kind);
     // The codes a flood or a malformed stream ends in, at 0 from the start for the same reason.
     for (String kind : new String[] {"protocol_error", "flow_control_error", "compression_error", "enhance_your_calm"}) {
       http2Errors.initLabelValues(kind);
@@ -404,6 +417,25 @@ public final class GatewayMetrics
         .name("gatehouse_rate_limit_buckets")
         .help("Token buckets held by the local rate-limit store (at most 250,000; 0 with the Redis store).")
         .callback(callback -> callback.call(Math.max(0, buckets.getAsLong())))
+        .register(registry);
+  }
+
+  @Override
+  public void lockoutStarted(String kind) {
+    lockoutsStarted.labelValues(kind).inc();
+  }
+
+  @Override
+  public void lockoutStoreError() {
+    lockoutStoreErrors.inc();
+  }
+
+  @Override
+  public void lockedOut(java.util.function.LongSupplier held) {
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+        .name("gatehouse_locked_out")
+        .help("Sources and identities locked out on this replica now.")
+        .callback(callback -> callback.call(held.getAsLong()))
         .register(registry);
   }
 

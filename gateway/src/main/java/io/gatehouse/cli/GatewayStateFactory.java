@@ -18,6 +18,8 @@ import io.gatehouse.guard.auth.BearerTokenGuard;
 import io.gatehouse.guard.auth.BreakGlass;
 import io.gatehouse.guard.auth.IdentityRuleGuard;
 import io.gatehouse.guard.auth.SsoSessionGuard;
+import io.gatehouse.guard.lockout.LockoutGuard;
+import io.gatehouse.guard.lockout.Lockouts;
 import io.gatehouse.guard.ratelimit.BucketStore;
 import io.gatehouse.guard.ratelimit.LimitKeys;
 import io.gatehouse.guard.ratelimit.LimitPolicy;
@@ -64,8 +66,10 @@ record GatewayStateFactory(
    *     does not forget which targets are down
    * @param replays the replay store in use (kept across reloads by {@link RunningGateway})
    * @param buckets the rate-limit store in use (kept across reloads likewise)
+   * @param lockouts the lockout in force, or null when {@code rate_limits.lockout} is not set
    */
-  GatewayState build(GatehouseConfig config, GatewayState previous, ReplayStore replays, BucketStore buckets) {
+  GatewayState build(GatehouseConfig config, GatewayState previous, ReplayStore replays, BucketStore buckets,
+      Lockouts lockouts) {
     Map<String, UpstreamPool> pools = new LinkedHashMap<>();
     for (UpstreamConfig upstream : config.upstreams().values()) {
       UpstreamPool kept = previous == null ? null : previous.pools().get(upstream.name());
@@ -76,7 +80,7 @@ record GatewayStateFactory(
     SsoRegistry.Sso sso = config.sso().isPresent() ? ssoRegistry.sso(config) : null;
     RateLimits limits = new RateLimits(buckets, new LimitKeys(config.rateLimits().ipv6Prefix()));
     List<Route> routes = config.routes().stream()
-        .map(r -> route(r, webhooks, replays, limits, config, sso)).toList();
+        .map(r -> route(r, webhooks, replays, limits, lockouts, config, sso)).toList();
     Route reserved = sso == null ? ReservedRoute.empty(config.server().maxBody())
         : ReservedRoute.of(sso.endpoints(), config.server().maxBody());
     return new GatewayState(
@@ -91,16 +95,17 @@ record GatewayStateFactory(
   /**
    * The one place that orders a route's guards, by what each needs and cheapest first:
    * <ol>
-   *   <li>the source: a deny rule, the deny and allow lists (the client address only);
+   *   <li>the source: a deny rule, the deny and allow lists (the client address only), and on a route that checks
+   *       credentials, a lockout of the source after failed authentications;
    *   <li>rate limits keyed by what the request alone shows (client, route, a header), before authentication so a
    *       flood of forged tokens is refused before a signature is checked;
-   *   <li>authentication, which establishes the identity;
+   *   <li>authentication, which establishes the identity, and a lockout of that identity;
    *   <li>rules keyed by that identity (groups, MFA, a rate limit by identity), which must come after it;
    *   <li>the webhook signature last, because it reads the body.
    * </ol>
    */
   private Route route(RouteConfig config, WebhookDirectory webhooks, ReplayStore replays, RateLimits limits,
-      GatehouseConfig gatehouse, SsoRegistry.Sso sso) {
+      Lockouts lockouts, GatehouseConfig gatehouse, SsoRegistry.Sso sso) {
     ServerConfig server = gatehouse.server();
     long maxBody = config.maxBody().orElse(server.maxBody());
     List<Guard> guards = new ArrayList<>();
@@ -109,6 +114,9 @@ record GatewayStateFactory(
     } else {
       if (!config.deny().isEmpty()) guards.add(new SourceDenyListGuard(config.deny()));
       guards.add(new SourceAllowListGuard(config.allow()));
+      // Where credentials are checked, so where guessing happens; an open route is not closed by a lockout.
+      boolean checksCredentials = config.auth() != RouteConfig.AuthMode.NONE || config.signature() != SignatureMode.OFF;
+      if (lockouts != null && checksCredentials) guards.add(new LockoutGuard(lockouts, false));
       limits.guard(config, false).ifPresent(guards::add);
       // Only on auth: sso routes (check refuses it elsewhere), so sso is there when the route has one.
       BreakGlass breakGlass = config.breakGlass()
@@ -116,6 +124,7 @@ record GatewayStateFactory(
               sso.context().audit()))
           .orElse(BreakGlass.NONE);
       authentication(config, gatehouse, sso, breakGlass).ifPresent(guards::add);
+      if (lockouts != null && config.auth() != RouteConfig.AuthMode.NONE) guards.add(new LockoutGuard(lockouts, true));
       // Only SSO sessions carry groups and MFA (check refuses these keys on bearer routes, and warns that they do
       // nothing without an identity).
       if (config.auth() == RouteConfig.AuthMode.SSO && (!config.requireGroups().isEmpty() || config.requireMfa())) {

@@ -17,6 +17,7 @@ import io.gatehouse.forward.WebSocketTunnel;
 import io.gatehouse.core.ExchangeObserver;
 import io.gatehouse.config.RateLimitsConfig;
 import io.gatehouse.config.RedisConfig;
+import io.gatehouse.guard.lockout.Lockouts;
 import io.gatehouse.guard.ratelimit.BucketStore;
 import io.gatehouse.guard.ratelimit.LocalBucketStore;
 import io.gatehouse.guard.ratelimit.RedisBucketStore;
@@ -68,6 +69,10 @@ public final class RunningGateway {
   private ReplayStore replays;
   /** Kept across reloads that leave the store settings alone, so a reload forgets no bucket. */
   private BucketStore buckets;
+  /** Null without {@code rate_limits.lockout}; kept across reloads that leave it and the store alone. */
+  private Lockouts lockouts;
+  /** What learns from finished exchanges under the config in force (read per exchange). */
+  private volatile ExchangeObserver observer = ExchangeObserver.NONE;
   private final GatewayMetrics metrics;
   /** Fixed for the process: a reload cannot resize the allowance that requests in flight hold shares of. */
   private final BodyBudget bodyBudget;
@@ -106,14 +111,17 @@ public final class RunningGateway {
       this.replays = openReplayStore(vertx, config.replay());
       this.buckets = openBucketStore(vertx, config.rateLimits(), metrics);
       metrics.bucketsHeld(() -> currentBuckets().size());
-      this.state = new AtomicReference<>(stateFactory.build(config, null, replays, buckets));
+      this.lockouts = openLockouts(config.rateLimits());
+      metrics.lockedOut(() -> currentLockouts() == null ? 0 : currentLockouts().held());
+      this.observer = observer();
+      this.state = new AtomicReference<>(stateFactory.build(config, null, replays, buckets, lockouts));
       this.upstreamClients = new UpstreamClients(vertx, upstreamClientOptions(config.server()),
           new PoolOptions().setHttp1MaxSize(MAX_UPSTREAM_CONNECTIONS).setMaxWaitQueueSize(MAX_WAITING_FOR_UPSTREAM));
       this.upstreamPools = new UpstreamConnectionPools(vertx, upstreamClientSettings(config.server()));
       this.probeClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000));
       this.payloads = PayloadRecorder.forProcess(auditLog::write, metrics);
       metrics.capturedPayloadBytes(payloads::bytesHeld);
-      ExchangeRecorder recorder = new ExchangeRecorder(auditLog, metrics, payloads, () -> ExchangeObserver.NONE);
+      ExchangeRecorder recorder = new ExchangeRecorder(auditLog, metrics, payloads, () -> observer);
       ServerConfig serverConfig = config.server();
       ServerTlsOptions tls = ServerTlsOptions.load(serverConfig.tls());
       this.server = new GatewayServer(
@@ -184,6 +192,18 @@ public final class RunningGateway {
     return new RedisBucketStore(vertx, client, config.timeout());
   }
 
+  private Lockouts openLockouts(RateLimitsConfig config) {
+    return config.lockout()
+        .map(l -> Lockouts.local(l, config.ipv6Prefix(), Clock.systemUTC(), auditLog::write, metrics))
+        .orElse(null);
+  }
+
+  /** Every observer of finished exchanges under the current settings. */
+  private ExchangeObserver observer() {
+    Lockouts current = lockouts;
+    return current == null ? ExchangeObserver.NONE : current;
+  }
+
   /** The store settings a reload must leave alone to keep the buckets: everything but the lockout. */
   private static boolean sameBucketStore(RateLimitsConfig a, RateLimitsConfig b) {
     return a.store().equals(b.store()) && a.redis().equals(b.redis()) && a.timeout().equals(b.timeout());
@@ -242,11 +262,18 @@ public final class RunningGateway {
     if (!sameBucketStore(config.rateLimits(), previous.config().rateLimits())) {
       buckets = openBucketStore(vertx, config.rateLimits(), metrics);
     }
-    state.set(stateFactory.build(config, previous, replays, buckets));
+    Lockouts oldLockouts = lockouts;
+    boolean sameLockout = sameBucketStore(config.rateLimits(), previous.config().rateLimits())
+        && config.rateLimits().lockout().equals(previous.config().rateLimits().lockout())
+        && config.rateLimits().ipv6Prefix() == previous.config().rateLimits().ipv6Prefix();
+    if (!sameLockout) lockouts = openLockouts(config.rateLimits());
+    observer = observer();
+    state.set(stateFactory.build(config, previous, replays, buckets, lockouts));
     // Requests still checking against the old stores at this instant see an error and follow replay_store_down or
     // on_store_failure.
     if (oldReplays != replays) oldReplays.close();
     if (oldBuckets != buckets) oldBuckets.close();
+    if (oldLockouts != lockouts && oldLockouts != null) oldLockouts.close();
     List<String> restartNeeded = RestartSettings.changed(previous.config(), config);
     ConfigEvents.Snapshot now = ConfigEvents.Snapshot.read(config.source());
     auditLog.write(ConfigEvents.reloaded(configFile, now, restartNeeded));
@@ -261,6 +288,7 @@ public final class RunningGateway {
   public GatewayState state() { return state.get(); }
   private synchronized ReplayStore currentReplays() { return replays; }
   private synchronized BucketStore currentBuckets() { return buckets; }
+  private synchronized Lockouts currentLockouts() { return lockouts; }
   public GatewayMetrics metrics() { return metrics; }
   public AuditLog auditLog() { return auditLog; }
 
@@ -292,6 +320,11 @@ public final class RunningGateway {
         .eventually(() -> probeClient.close())
         .eventually(() -> currentReplays().close())
         .eventually(() -> currentBuckets().close())
+        .eventually(() -> {
+          Lockouts current = currentLockouts();
+          if (current != null) current.close();
+          return Future.succeededFuture();
+        })
         .eventually(() -> ssoRegistry.close())
         .eventually(() -> vertx.executeBlocking(() -> {
           payloads.close();

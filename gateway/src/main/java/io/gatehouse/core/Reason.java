@@ -22,6 +22,8 @@ public enum Reason {
   BODY_TOO_LARGE(413, "body_too_large"),
   HEADERS_TOO_LARGE(431, "headers_too_large"),
   RATE_LIMITED(429, "rate_limited"),
+  /** Too many failed authentications from this source or for this identity, recently. */
+  LOCKED_OUT(429, "locked_out"),
   GUARD_ERROR(500, "guard_error"),
   UPSTREAM_UNAVAILABLE(502, "upstream_unavailable"),
   UPSTREAM_TIMEOUT(504, "upstream_timeout"),

@@ -46,7 +46,9 @@ final class RefusalResponder {
     // What earlier guards passed on for the response (a refreshed cookie) and what this refusal needs.
     exchange.responseHeaders().addTo(response.headers()::add);
     refusal.headers().addTo(response.headers()::add);
-    if (reason == Reason.RATE_LIMITED && !response.headers().contains("Retry-After")) {
+    // CONTRACT.md promises a Retry-After with these; their guards give the real wait, this is a floor.
+    boolean waits = reason == Reason.RATE_LIMITED || reason == Reason.LOCKED_OUT || reason == Reason.STORE_UNAVAILABLE;
+    if (waits && !response.headers().contains("Retry-After")) {
       response.headers().set("Retry-After", "1");
     }
     if (reason == Reason.OVERLOADED || reason == Reason.AUDIT_UNAVAILABLE) {
