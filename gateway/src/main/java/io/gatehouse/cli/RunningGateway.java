@@ -184,18 +184,26 @@ public final class RunningGateway {
 
   private static BucketStore openBucketStore(Vertx vertx, RateLimitsConfig config, GatewayMetrics metrics) {
     if (!config.shared()) return new LocalBucketStore(metrics);
-    RedisConfig redis = config.redis().orElseThrow();
-    Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url().toString())
-        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) Math.max(1, config.timeout().toMillis()))
+    return new RedisBucketStore(vertx, redisClient(vertx, config.redis().orElseThrow(), config.timeout(), 16),
+        config.timeout());
+  }
+
+  private static Redis redisClient(Vertx vertx, RedisConfig redis, java.time.Duration timeout, int connections) {
+    return Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url().toString())
+        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) Math.max(1, timeout.toMillis()))
             .setTcpNoDelay(true))
-        .setMaxPoolSize(16).setMaxPoolWaiting(4096).setMaxWaitingHandlers(4096));
-    return new RedisBucketStore(vertx, client, config.timeout());
+        .setMaxPoolSize(connections).setMaxPoolWaiting(4096).setMaxWaitingHandlers(4096));
   }
 
   private Lockouts openLockouts(RateLimitsConfig config) {
-    return config.lockout()
-        .map(l -> Lockouts.local(l, config.ipv6Prefix(), Clock.systemUTC(), auditLog::write, metrics))
-        .orElse(null);
+    if (config.lockout().isEmpty()) return null;
+    if (!config.shared()) {
+      return Lockouts.local(config.lockout().get(), config.ipv6Prefix(), Clock.systemUTC(), auditLog::write, metrics);
+    }
+    RedisConfig redis = config.redis().orElseThrow();
+    return Lockouts.shared(vertx, redisClient(vertx, redis, config.timeout(), 4),
+        () -> redisClient(vertx, redis, config.timeout(), 1), config.lockout().get(), config.ipv6Prefix(),
+        config.timeout(), Clock.systemUTC(), auditLog::write, metrics);
   }
 
   /** Every observer of finished exchanges under the current settings. */

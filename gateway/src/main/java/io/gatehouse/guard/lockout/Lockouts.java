@@ -7,11 +7,16 @@ import io.gatehouse.core.ExchangeObserver;
 import io.gatehouse.core.ExchangeOutcome;
 import io.gatehouse.guard.ratelimit.ClientNetwork;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Locks out a source (its network, as rate limits count it) or an identity after {@code failures} failed
@@ -36,21 +41,34 @@ public final class Lockouts implements ExchangeObserver, AutoCloseable {
   private final LockoutEvents events;
   private final BanList bans;
 
-  Lockouts(Lockout config, int ipv6Prefix, FailureCounter counter, Clock clock, Consumer<AuditEvent> audit,
-      LockoutEvents events) {
+  /** @param counters makes the failure counter, given where it reports lockouts other replicas started */
+  private Lockouts(Lockout config, int ipv6Prefix, Function<BiConsumer<String, Duration>, FailureCounter> counters,
+      Clock clock, Consumer<AuditEvent> audit, LockoutEvents events) {
     this.config = config;
     this.ipv6Prefix = ipv6Prefix;
-    this.counter = counter;
     this.clock = clock;
     this.audit = audit;
     this.events = events;
     this.bans = new BanList(clock, this::ended);
+    this.counter = counters.apply((key, length) -> lockedOut(key, length, "shared store"));
   }
 
   /** Lockouts counted in this replica's memory. */
   public static Lockouts local(Lockout config, int ipv6Prefix, Clock clock, Consumer<AuditEvent> audit,
       LockoutEvents events) {
-    return new Lockouts(config, ipv6Prefix, new LocalFailureCounter(config), clock, audit, events);
+    return new Lockouts(config, ipv6Prefix, banned -> new LocalFailureCounter(config), clock, audit, events);
+  }
+
+  /**
+   * Lockouts counted in Redis and shared by every replica.
+   *
+   * @param commands a pooled client for the counting script
+   * @param subscriberClients makes the client of the subscriber connection that hears of other replicas' lockouts
+   */
+  public static Lockouts shared(Vertx vertx, Redis commands, Supplier<Redis> subscriberClients, Lockout config,
+      int ipv6Prefix, Duration timeout, Clock clock, Consumer<AuditEvent> audit, LockoutEvents events) {
+    return new Lockouts(config, ipv6Prefix, banned -> new RedisFailureCounter(vertx, commands, subscriberClients,
+        config, timeout, banned), clock, audit, events);
   }
 
   public Lockout config() {
