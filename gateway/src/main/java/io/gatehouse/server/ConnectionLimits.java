@@ -39,13 +39,12 @@ final class ConnectionLimits {
     this.exempt = exempt;
   }
 
-  /** Counts a new connection from {@code peer}; null when it is within the limits, else why not (and nothing counted). */
-  Refusal admit(InetAddress peer) {
-    if (open.incrementAndGet() > maxTotal.getAsInt()) {
-      open.decrementAndGet();
-      return Refusal.TOTAL;
-    }
-    if (exempt.test(peer)) return null;
+  /**
+   * Counts a connection just accepted from {@code peer} against the per-address limit, before its TLS handshake, so
+   * a host over its share is turned away before it costs a handshake; false when it is over (nothing counted).
+   */
+  boolean admitPeer(InetAddress peer) {
+    if (exempt.test(peer)) return true;
     int limit = maxPerIp.getAsInt();
     boolean[] admitted = {false};
     perIp.compute(peer, (address, count) -> {
@@ -56,18 +55,31 @@ final class ConnectionLimits {
       }
       return c.get() == 0 ? null : c;
     });
-    if (!admitted[0]) {
-      open.decrementAndGet();
-      return Refusal.PER_IP;
-    }
-    return null;
+    return admitted[0];
   }
 
-  /** A connection {@link #admit admitted} for {@code peer} has closed. */
-  void release(InetAddress peer) {
-    open.decrementAndGet();
+  /**
+   * Counts a connection whose handshake is done against the total limit. Not at accept time: a connection that never
+   * finishes a handshake is bounded by its deadline ({@code request_header}) and costs little, and counting those in
+   * the total would let a flood of silent TCP connections from many addresses lock every real client out.
+   */
+  boolean admitTotal() {
+    if (open.incrementAndGet() > maxTotal.getAsInt()) {
+      open.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** A connection {@link #admitPeer admitted} for {@code peer} has closed. */
+  void releasePeer(InetAddress peer) {
     // An exempt peer has no entry (unless it was not exempt when it arrived, before a reload): nothing to do then.
     perIp.computeIfPresent(peer, (address, count) -> count.decrementAndGet() == 0 ? null : count);
+  }
+
+  /** A connection {@link #admitTotal admitted} in the total has closed. */
+  void releaseTotal() {
+    open.decrementAndGet();
   }
 
   int open() {

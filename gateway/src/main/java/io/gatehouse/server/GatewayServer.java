@@ -153,6 +153,7 @@ public final class GatewayServer {
     ClientConnection client = ClientConnection.attach(channel, context, () -> state.get().config().server().timeouts());
     channel.closeFuture().addListener(f -> client.closed());
     open.add(channel);
+    if (!admittedPeer(channel, client)) return;
     SslHandler ssl = tls.get().newHandler(channel.alloc());
     // Until the handshake is done the connection is in its first phase, whose limit is request_header.
     ssl.setHandshakeTimeoutMillis(state.get().config().server().timeouts().requestHeader().toMillis());
@@ -182,21 +183,35 @@ public final class GatewayServer {
   }
 
   /**
-   * Counts a connection whose handshake is done against the connection limits, as {@code gatehouse_open_connections}
-   * does (a TCP connection that never starts TLS is bounded by the handshake's deadline instead); false, with the
-   * connection closing, when it is over one.
+   * Counts a connection just accepted against {@code max_connections_per_ip}, before its TLS handshake; false, with
+   * the connection closing, when it is over.
    */
-  private boolean admitted(Channel channel, ClientConnection client) {
-    ConnectionLimits.Refusal refusal = shuttingDown ? ConnectionLimits.Refusal.TOTAL : limits.admit(client.peer());
+  private boolean admittedPeer(Channel channel, ClientConnection client) {
+    ConnectionLimits.Refusal refusal = shuttingDown ? ConnectionLimits.Refusal.TOTAL
+        : limits.admitPeer(client.peer()) ? null : ConnectionLimits.Refusal.PER_IP;
     if (refusal != null) {
       refused(client, refusal);
+      channel.close();
+      return false;
+    }
+    channel.closeFuture().addListener(f -> limits.releasePeer(client.peer()));
+    return true;
+  }
+
+  /**
+   * Counts a connection whose handshake is done against {@code max_connections}, as {@code gatehouse_open_connections}
+   * does (see {@link ConnectionLimits#admitTotal}); false, with the connection closing, when it is over.
+   */
+  private boolean admitted(Channel channel, ClientConnection client) {
+    if (shuttingDown || !limits.admitTotal()) {
+      refused(client, ConnectionLimits.Refusal.TOTAL);
       channel.close();
       return false;
     }
     metrics.connectionOpened();
     // The one cleanup, for every way the connection ends (a refusal, an error, a timeout, a WebSocket tunnel).
     channel.closeFuture().addListener(f -> {
-      limits.release(client.peer());
+      limits.releaseTotal();
       metrics.connectionClosed();
     });
     return true;

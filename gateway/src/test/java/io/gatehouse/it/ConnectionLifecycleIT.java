@@ -301,6 +301,8 @@ class ConnectionLifecycleIT {
 
       assertRefusedOnArrival(limited, null);
       assertThat(refused(limited, "per_ip")).as("refused per_ip").isEqualTo(1);
+      assertClosedBeforeAnyHandshake(limited);
+      assertThat(refused(limited, "per_ip")).as("refused per_ip").isEqualTo(2);
       assertServed(limited, SECOND_SOURCE);
       assertThat(held.allOpen()).as("the 20 held connections untouched").isTrue();
 
@@ -312,7 +314,7 @@ class ConnectionLifecycleIT {
       for (int i = 0; i < 5; i++) held.add(limited.connect());
       GatewayHarness.awaitTrue(() -> metric(limited, "gatehouse_open_connections") == 25, BACK_TO_ZERO, "25 open");
       assertRefusedOnArrival(limited, null);
-      assertThat(refused(limited, "per_ip")).as("refused per_ip after the reload").isEqualTo(2);
+      assertThat(refused(limited, "per_ip")).as("refused per_ip after the reload").isEqualTo(3);
 
       held.close();
       GatewayHarness.awaitTrue(() -> metric(limited, "gatehouse_open_connections") == 0, BACK_TO_ZERO, "back to 0");
@@ -379,6 +381,22 @@ class ConnectionLifecycleIT {
     assertThat(reply.closed()).as("connection over the limit closed").isTrue();
     assertThat(reply.text()).as("nothing answered on it").isEmpty();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).as("closed on arrival").isLessThan(Duration.ofSeconds(3));
+  }
+
+  /**
+   * A TCP connection over the per-address limit is closed as it is accepted: it gets no TLS handshake (which costs
+   * the gateway a public-key operation) even though it sends nothing, where an admitted one would wait for its
+   * ClientHello until request_header.
+   */
+  private static void assertClosedBeforeAnyHandshake(GatewayHarness gw) throws Exception {
+    long start = System.nanoTime();
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gw.port())) {
+      socket.setSoTimeout(3000);
+      assertThat(socket.getInputStream().read()).as("closed without a byte").isEqualTo(-1);
+    } catch (java.net.SocketException reset) {
+      // A reset is a close too.
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("closed at accept").isLessThan(Duration.ofSeconds(2));
   }
 
   private static void assertServed(GatewayHarness gw, InetAddress source) throws Exception {
