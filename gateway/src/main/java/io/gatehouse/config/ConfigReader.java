@@ -2,12 +2,10 @@ package io.gatehouse.config;
 
 import io.gatehouse.core.PayloadCapture;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.yaml.snakeyaml.nodes.Node;
@@ -39,6 +37,7 @@ final class ConfigReader {
   private final NodeReader nodes;
   private final ProblemCollector problems;
   private final PemFileCheck pem;
+  private final RedisReader redisReader;
   private final Path source;
   /** Every upstream name written, valid or not, so a route naming a broken upstream gets no second error. */
   private final Map<String, Node> upstreamKeys = new LinkedHashMap<>();
@@ -47,6 +46,7 @@ final class ConfigReader {
     this.nodes = nodes;
     this.problems = nodes.problems();
     this.pem = new PemFileCheck(problems);
+    this.redisReader = new RedisReader(nodes, pem);
     this.source = source;
   }
 
@@ -58,15 +58,15 @@ final class ConfigReader {
     checkListeners(top, server, admin);
     Map<String, UpstreamConfig> upstreams = nodes.required(top, "upstreams", null, this::upstreams);
     if (upstreams == null) upstreams = Map.of();
-    Optional<RedisConfig> redis = Optional.ofNullable(nodes.optional(top, "redis", null, this::redis));
+    Optional<RedisConfig> redis = Optional.ofNullable(nodes.optional(top, "redis", null, redisReader::read));
     Optional<SsoConfig> sso =
         Optional.ofNullable(nodes.optional(top, "sso", null, new SsoReader(nodes, top.get("redis") != null)::read));
     WebhookReader webhookReader = new WebhookReader(nodes);
     List<WebhookConfig> webhooks = nodes.optional(top, "webhooks", List.of(), webhookReader::read);
     RateLimitsConfig rateLimits = nodes.optional(top, "rate_limits", RateLimitsConfig.LOCAL,
         (n, p) -> rateLimits(n, p, redis.orElse(null)));
-    ReplayConfig replay =
-        nodes.optional(top, "replay", ReplayConfig.LOCAL, new ReplayReader(nodes, this::redisUrl)::read);
+    ReplayConfig replay = nodes.optional(top, "replay", ReplayConfig.LOCAL,
+        new ReplayReader(nodes, this::redisUrl, redis, top.get("redis") != null)::read);
     RouteReader routeReader = new RouteReader(nodes, upstreamKeys.keySet(), top.get("sso") != null,
         server == null ? DEFAULT_MAX_BODY : server.maxBody());
     List<RouteConfig> routes = nodes.required(top, "routes", null, routeReader::read);
@@ -260,26 +260,8 @@ final class ConfigReader {
     return new RateLimitsConfig.Lockout(failures.intValue(), within, ban);
   }
 
-  private RedisConfig redis(Node node, String path) {
-    MappingReader m = nodes.mapping(node, path, List.of("url"));
-    if (m == null) return null;
-    URI url = nodes.required(m, "url", "\"redis://127.0.0.1:6379\"", this::redisUrl);
-    return url == null ? null : RedisConfig.ofUrl(url);
-  }
-
   private URI redisUrl(Node node, String path) {
-    NodeReader.Scalar s = nodes.scalar(node, path);
-    if (s == null) return null;
-    try {
-      URI uri = new URI(s.value());
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("redis") || scheme.equals("rediss")) && uri.getHost() != null) return uri;
-    } catch (URISyntaxException e) {
-      // reported below, with the same message as any other malformed value
-    }
-    problems.error(node, path, s.shown("\"" + s.value() + "\" is not a redis:// or rediss:// URL"
-        + " (expected e.g. redis://127.0.0.1:6379)"));
-    return null;
+    return redisReader.url(node, path);
   }
 
   static boolean isLoopback(String host) {

@@ -295,4 +295,93 @@ class ConfigLoaderTest {
         .containsExactly("uses the same port as server.listen (0.0.0.0:8443); the admin listener must be separate"
             + " from the public one");
   }
+
+  @Test
+  void everyRedisStoreWithoutAUrlOfItsOwnSharesTheRedisSectionWithItsAclLoginAndTlsFiles() throws Exception {
+    TestFiles.write(dir.resolve("secrets/redis"), "acl-password-0123\n");
+    TestFiles.write(dir.resolve("redis/ca.crt"), TestFiles.CERT);
+    TestFiles.write(dir.resolve("redis/client.crt"), TestFiles.CERT);
+    TestFiles.write(dir.resolve("redis/client.key"), TestFiles.KEY);
+    String yaml = EDITOR_ROUTE + """
+        redis:
+          url: "rediss://redis.internal:6380"
+          username: "${env:REDIS_USER}"
+          password: "${file:secrets/redis}"
+          tls: { ca: "redis/ca.crt", cert: "redis/client.crt", key: "redis/client.key" }
+        rate_limits: { store: "redis" }
+        replay: { store: "redis" }
+        """;
+    LoadResult result = ConfigLoader.load(TestFiles.minimalConfig(dir, yaml), Map.of("REDIS_USER", "gatehouse")::get);
+
+    assertThat(result.problems()).isEmpty();
+    GatehouseConfig config = result.config().orElseThrow();
+    RedisConfig redis = config.redis().orElseThrow();
+    assertThat(redis.url()).isEqualTo(URI.create("rediss://redis.internal:6380"));
+    assertThat(redis.usesTls()).isTrue();
+    assertThat(redis.username()).contains("gatehouse");
+    assertThat(redis.password()).contains(new Secret("acl-password-0123", true));
+    Path base = dir.toAbsolutePath();
+    assertThat(redis.tls()).isEqualTo(new RedisConfig.Tls(Optional.of(base.resolve("redis/ca.crt")),
+        Optional.of(base.resolve("redis/client.crt")), Optional.of(base.resolve("redis/client.key"))));
+    assertThat(config.replay().redis()).contains(redis);
+    assertThat(config.rateLimits().redis()).contains(redis);
+    assertThat(config.toString()).doesNotContain("acl-password-0123");
+  }
+
+  @Test
+  void replayStoreWithAUrlOfItsOwnUsesThatUrlAndALocalOneNone() throws Exception {
+    String yaml = EDITOR_ROUTE + """
+        redis: { url: "rediss://redis.internal:6380" }
+        replay: { store: "redis", redis: "redis://127.0.0.1:6379/2" }
+        """;
+    GatehouseConfig own = ConfigLoader.load(TestFiles.minimalConfig(dir, yaml), name -> null).config().orElseThrow();
+    assertThat(own.replay().redis()).contains(RedisConfig.ofUrl(URI.create("redis://127.0.0.1:6379/2")));
+
+    Path local = TestFiles.minimalConfig(dir.resolve("local"), EDITOR_ROUTE + """
+        redis: { url: "rediss://redis.internal:6380" }
+        replay: { store: "local" }
+        """);
+    assertThat(ConfigLoader.load(local, name -> null).config().orElseThrow().replay())
+        .isEqualTo(ReplayConfig.LOCAL);
+  }
+
+  @Test
+  void replayStoreRedisWithNeitherItsOwnUrlNorTheRedisSectionIsAnErrorAtItsStoreKey() throws Exception {
+    LoadResult result = ConfigLoader.load(TestFiles.minimalConfig(dir, EDITOR_ROUTE + """
+        replay:
+          store: "redis"
+        """), name -> null);
+
+    assertThat(result.config()).isEmpty();
+    assertThat(result.problems()).singleElement().satisfies(p -> {
+      assertThat(p.path()).isEqualTo("replay.store");
+      assertThat(p.message()).isEqualTo("is redis, but there is no redis section (url, username, password, tls)"
+          + " nor a replay.redis URL");
+    });
+  }
+
+  @Test
+  void plainRedisOnLoopbackAndAPasswordInAUrlFromTheEnvironmentAreNoWarning() throws Exception {
+    for (String url : new String[] {"redis://127.0.0.1:6379", "redis://localhost", "redis://[::1]:6379",
+        "${env:REDIS_URL}"}) {
+      Path file = TestFiles.minimalConfig(dir, EDITOR_ROUTE + "redis: { url: \"" + url + "\" }\n");
+      LoadResult result = ConfigLoader.load(file, Map.of("REDIS_URL", "rediss://:pw-from-env@redis.internal")::get);
+      assertThat(result.problems()).as(url).isEmpty();
+    }
+  }
+
+  @Test
+  void plainRedisToAnotherHostIsAWarningAboutTheNetworkForEveryRedisUrl() throws Exception {
+    LoadResult result = ConfigLoader.load(TestFiles.minimalConfig(dir, EDITOR_ROUTE + """
+        redis: { url: "redis://redis.internal:6379" }
+        rate_limits: { store: "redis", redis: "redis://10.1.2.3:6379" }
+        """), name -> null);
+
+    assertThat(result.config()).isPresent();
+    assertThat(result.problems()).extracting(ConfigProblem::path).containsExactly("redis.url", "rate_limits.redis");
+    assertThat(result.problems()).allSatisfy(p -> {
+      assertThat(p.severity()).isEqualTo(Severity.WARNING);
+      assertThat(p.message()).contains("cross the network in clear (use rediss://)");
+    });
+  }
 }

@@ -32,6 +32,10 @@ class SecretRedactionTest {
           - path: "/webhook/a"
             scheme: "github"
             secrets: ["LEAK-literal-webhook-secret-long-enough", "${file:hook-secret}", "LEAK", "${env:UNSET}"]
+        redis:
+          url: "${env:REDIS_URL}"
+          username: "${env:REDIS_USER}"
+          password: "LEAK-literal-redis-password"
         rate_limits:
           store: "redis"
           redis: "${env:REDIS_URL}"
@@ -53,17 +57,18 @@ class SecretRedactionTest {
             upstream: "main"
             allow: ["127.0.0.1"]
         """;
-    Map<String, String> env = Map.of(
-        "COOKIE", "LEAK-env-cookie-too-short",
-        "REDIS_URL", "LEAK://user:pass@redis",
-        "UPSTREAM", "LEAK-upstream",
-        "NETWORK", "LEAK-network",
-        "DENY", "LEAK-deny",
-        "MODE", "LEAK-mode",
-        "RATE", "LEAK/s",
-        "BURST", "LEAK-burst",
-        "NAME", "LEAK-name",
-        "PREFIX", "LEAK-prefix");
+    Map<String, String> env = Map.ofEntries(
+        Map.entry("COOKIE", "LEAK-env-cookie-too-short"),
+        Map.entry("REDIS_URL", "LEAK://user:pass@redis"),
+        Map.entry("REDIS_USER", "LEAK-user"),
+        Map.entry("UPSTREAM", "LEAK-upstream"),
+        Map.entry("NETWORK", "LEAK-network"),
+        Map.entry("DENY", "LEAK-deny"),
+        Map.entry("MODE", "LEAK-mode"),
+        Map.entry("RATE", "LEAK/s"),
+        Map.entry("BURST", "LEAK-burst"),
+        Map.entry("NAME", "LEAK-name"),
+        Map.entry("PREFIX", "LEAK-prefix"));
     LoadResult result = ConfigLoader.load(TestFiles.minimalConfig(dir, yaml), env::get);
 
     List<String> lines = result.problems().stream().map(ConfigProblem::format).toList();
@@ -108,6 +113,13 @@ class SecretRedactionTest {
           - path: "/webhook/a"
             scheme: "stripe"
             secrets: ["${env:HOOK}", "LEAK-literal-webhook-secret"]
+        redis:
+          url: "${env:REDIS_URL}"
+        replay:
+          store: "redis"
+          redis: "rediss://gatehouse:LEAK-replay-url-password@127.0.0.1:6380"
+        rate_limits:
+          store: "redis"
         routes:
           - name: "webhooks"
             match: ["/webhook/"]
@@ -121,11 +133,11 @@ class SecretRedactionTest {
             auth: "sso"
         """;
     LoadResult result = ConfigLoader.load(TestFiles.minimalConfig(dir, yaml),
-        Map.of("HOOK", "LEAK-env-webhook-secret-0123")::get);
+        Map.of("HOOK", "LEAK-env-webhook-secret-0123", "REDIS_URL", "rediss://:LEAK-url-password@redis.internal")::get);
 
     GatehouseConfig config = result.config().orElseThrow();
     assertThat(config.sso().orElseThrow().clientSecret().value()).isEqualTo("LEAK-literal-client-secret");
-    assertThat(config.toString()).doesNotContain(MARK).contains("Secret[***]");
+    assertThat(config.toString()).doesNotContain(MARK).contains("Secret[***]").contains("RedisConfig[rediss://");
     assertThat(result.problems()).extracting(ConfigProblem::format).noneMatch(line -> line.contains(MARK));
   }
 }
