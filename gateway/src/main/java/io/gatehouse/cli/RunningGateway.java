@@ -219,7 +219,7 @@ public final class RunningGateway {
 
   private static ReplayStore openReplayStore(Vertx vertx, ReplayConfig config) {
     if (!config.store().equals("redis")) return new LocalReplayStore();
-    return new RedisReplayStore(vertx, config.redis().orElseThrow().url(), config.timeout());
+    return new RedisReplayStore(vertx, config.redis().orElseThrow(), config.timeout());
   }
 
 

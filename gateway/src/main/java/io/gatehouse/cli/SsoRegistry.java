@@ -70,7 +70,10 @@ final class SsoRegistry {
   private final Cache<String, Boolean> seenLogoutTokens =
       BackchannelLogoutEndpoint.newReplayMemory();
   private SessionRevocations revocations;
-  /** What the current sharing was built for: {@code revocations}, the Redis URL and max_lifetime; null for local. */
+  /**
+   * What the current sharing was built for: the whole {@code redis} section (a new password or CA is a new client)
+   * and max_lifetime; null for local.
+   */
   private List<Object> sharingKey;
 
   /** @param bodyBudget what Gatehouse's own endpoints charge the bodies they read to, as the guards do */
@@ -124,10 +127,10 @@ final class SsoRegistry {
   private void shareRevocations(GatehouseConfig config) {
     SsoConfig.Session session = config.sso().orElseThrow().session();
     boolean shared = session.revocations().equals("redis");
-    List<Object> key = shared ? List.of(config.redis().orElseThrow().url(), session.maxLifetime()) : null;
+    List<Object> key = shared ? List.of(config.redis().orElseThrow(), session.maxLifetime()) : null;
     if (Objects.equals(key, sharingKey)) return;
     RevocationSharing next = shared
-        ? new RedisRevocationSharing(vertx, config.redis().orElseThrow().url(), session.maxLifetime(),
+        ? new RedisRevocationSharing(vertx, config.redis().orElseThrow(), session.maxLifetime(),
             SHARED_STORE_TIMEOUT, revocations::received)
         : RevocationSharing.LOCAL;
     revocations.shareThrough(next).close();

@@ -1,13 +1,13 @@
 package io.gatehouse.guard.replay;
 
+import io.gatehouse.config.RedisConfig;
+import io.gatehouse.redis.RedisClients;
+import io.gatehouse.redis.RedisOutageLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.RedisOptions;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -19,17 +19,21 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Built on vertx-redis-client's pooled client, which opens a connection when a command needs one and drops a
  * connection that broke: when Redis stops, calls fail fast (connection refused) or after {@code timeout}; when it
- * comes back, the next call connects again, with no restart and no reconnect loop of our own.
+ * comes back, the next call connects again, with no restart and no reconnect loop of our own. TLS and the ACL login
+ * are {@link RedisClients}'s; an outage is logged once, when it starts ({@link RedisOutageLog}).
  */
 public final class RedisReplayStore implements ReplayStore {
   private static final System.Logger LOG = System.getLogger(RedisReplayStore.class.getName());
   /** Every key this store writes starts with it, so a Redis shared with the rate limiter stays readable. */
   static final String NAMESPACE = "gatehouse:replay:";
+  /** Enough for a burst of webhooks without queueing long: each SET holds a connection for about one RTT. */
+  static final int MAX_CONNECTIONS = 16;
 
   private final Vertx vertx;
   private final Redis redis;
   private final RedisAPI api;
   private final Duration timeout;
+  private final RedisOutageLog outages;
   /** Completes once the first connection is up (or failed, or {@link #WARM_UP_LIMIT} passed). */
   private final Future<Void> warm;
   /**
@@ -37,29 +41,23 @@ public final class RedisReplayStore implements ReplayStore {
    * longer than a call's timeout on a busy machine; only that first one is allowed this long.
    */
   private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(5);
+  private static final String MEANWHILE = "signed webhooks follow their route's replay_store_down until it answers";
 
   /**
-   * @param url {@code redis://[:password@]host:port[/db]} or {@code rediss://…}; never logged (it may hold a
-   *     password)
+   * @param config where Redis is and how to log in; its URL and password are never logged
    * @param timeout one call slower than this counts as the store being down
    */
-  public RedisReplayStore(Vertx vertx, URI url, Duration timeout) {
+  public RedisReplayStore(Vertx vertx, RedisConfig config, Duration timeout) {
     this.vertx = vertx;
     this.timeout = timeout;
-    RedisOptions options = new RedisOptions()
-        .setConnectionString(url.toString())
-        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) Math.max(1, timeout.toMillis()))
-            .setTcpNoDelay(true))
-        // Enough for a burst of webhooks without queueing long: each SET holds a connection for about one RTT.
-        .setMaxPoolSize(16)
-        .setMaxPoolWaiting(4096)
-        .setMaxWaitingHandlers(4096);
-    this.redis = Redis.createClient(vertx, options);
+    this.outages = new RedisOutageLog(LOG, "replay store", config);
+    this.redis = RedisClients.create(vertx, config, timeout, MAX_CONNECTIONS);
     this.api = RedisAPI.api(redis);
     Promise<Void> warmed = Promise.promise();
     long limit = vertx.setTimer(WARM_UP_LIMIT.toMillis(), id -> warmed.tryComplete());
     api.ping(List.of()).onComplete(ar -> {
       vertx.cancelTimer(limit);
+      if (ar.failed()) outages.failed(ar.cause(), MEANWHILE);
       warmed.tryComplete();
     });
     this.warm = warmed.future();
@@ -71,15 +69,19 @@ public final class RedisReplayStore implements ReplayStore {
 
   private Future<Boolean> set(String key, Duration ttl) {
     Promise<Boolean> result = Promise.promise();
-    long timer = vertx.setTimer(Math.max(1, timeout.toMillis()),
-        id -> result.tryFail(new TimeoutException("redis did not answer within " + timeout)));
+    long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
+      TimeoutException late = new TimeoutException("redis did not answer within " + timeout.toMillis() + " ms");
+      if (result.tryFail(late)) outages.failed(late, MEANWHILE);
+    });
     String ttlMillis = Long.toString(Math.max(1, ttl.toMillis()));
     api.set(List.of(NAMESPACE + key, "1", "NX", "PX", ttlMillis)).onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.failed()) {
+        outages.failed(ar.cause(), MEANWHILE);
         result.tryFail(ar.cause());
         return;
       }
+      outages.answered();
       // NX: "OK" when the key was set, a nil reply when it already existed.
       boolean first = ar.result() != null;
       if (!result.tryComplete(first) && first) {

@@ -1,18 +1,17 @@
 package io.gatehouse.sso.revocation;
 
+import io.gatehouse.config.RedisConfig;
+import io.gatehouse.redis.RedisClients;
 import io.gatehouse.sso.session.Session;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +36,9 @@ import java.util.function.Consumer;
  *       used once however many replicas a browser's parallel requests reach.
  * </ul>
  *
+ * <p>Both the pooled command client and the subscriber connection are built by {@link RedisClients}, so they use
+ * the same TLS and ACL login.
+ *
  * <p>Not for Redis Cluster: a script's keys would fall in different slots. A single Redis or a primary with replicas.
  */
 public final class RedisRevocationSharing implements RevocationSharing {
@@ -47,6 +49,8 @@ public final class RedisRevocationSharing implements RevocationSharing {
   private static final Duration RESUBSCRIBE_FIRST = Duration.ofMillis(500);
   private static final Duration RESUBSCRIBE_AT_MOST = Duration.ofSeconds(10);
   private static final int SCAN_BATCH = 1000;
+  /** Revocations are rare and a revalidation is one call per session per {@code revalidate_every}. */
+  private static final int MAX_CONNECTIONS = 4;
 
   /**
    * Records the revocation and publishes it. A subject keeps the latest time it was revoked at: an older revocation
@@ -74,7 +78,7 @@ public final class RedisRevocationSharing implements RevocationSharing {
   private final Vertx vertx;
   /** The subscriber's state below is confined to this context. */
   private final Context context;
-  private final RedisOptions options;
+  private final RedisConfig config;
   private final Redis commands;
   private final RedisAPI api;
   private final Duration keepFor;
@@ -86,24 +90,19 @@ public final class RedisRevocationSharing implements RevocationSharing {
   private boolean closed;
 
   /**
-   * @param url never logged (it may hold a password)
+   * @param config where Redis is and how to log in; its URL and password are never logged
    * @param keepFor how long a revocation key lives: {@code max_lifetime}
    * @param timeout one call slower than this counts as Redis being down
    * @param received where revocations published by any replica (this one too) are recorded
    */
-  public RedisRevocationSharing(Vertx vertx, URI url, Duration keepFor, Duration timeout,
+  public RedisRevocationSharing(Vertx vertx, RedisConfig config, Duration keepFor, Duration timeout,
       Consumer<Revocation> received) {
     this.vertx = vertx;
     this.keepFor = keepFor;
     this.timeout = timeout;
     this.received = received;
-    this.options = new RedisOptions()
-        .setConnectionString(url.toString())
-        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) Math.max(1, timeout.toMillis()))
-            .setTcpNoDelay(true))
-        .setMaxPoolSize(4)
-        .setMaxPoolWaiting(1024);
-    this.commands = Redis.createClient(vertx, options);
+    this.config = config;
+    this.commands = RedisClients.create(vertx, config, timeout, MAX_CONNECTIONS);
     this.api = RedisAPI.api(commands);
     this.context = vertx.getOrCreateContext();
     context.runOnContext(v -> subscribe());
@@ -147,7 +146,8 @@ public final class RedisRevocationSharing implements RevocationSharing {
   /** Opens the subscriber connection; on any failure or loss, tries again after a growing pause. */
   private void subscribe() {
     if (closed) return;
-    Redis client = Redis.createClient(vertx, options);
+    // A client of its own: a subscribed connection takes no other commands, so it must not come from the pool.
+    Redis client = RedisClients.create(vertx, config, timeout, 1);
     subscriberClient = client;
     client.connect()
         .compose(connection -> {
@@ -160,7 +160,8 @@ public final class RedisRevocationSharing implements RevocationSharing {
         })
         .onSuccess(subscribed -> {
           resubscribeIn = RESUBSCRIBE_FIRST;
-          LOG.log(System.Logger.Level.INFO, "sso revocations: subscribed to the shared store");
+          LOG.log(System.Logger.Level.INFO, "sso revocations: subscribed to the shared store at {0}",
+              RedisClients.endpoint(config));
           catchUp("0");
         })
         .onFailure(e -> lost(subscriber, e));
@@ -168,9 +169,10 @@ public final class RedisRevocationSharing implements RevocationSharing {
 
   private void lost(RedisConnection connection, Throwable cause) {
     if (closed || (connection != null && connection != subscriber)) return;
-    LOG.log(System.Logger.Level.WARNING, "sso revocations: the shared store's subscription is down ({0}); retrying"
-        + " in {1} ms; sessions ended on other replicas end here at their next revalidation meanwhile",
-        cause == null ? "connection closed" : cause.getClass().getSimpleName(), resubscribeIn.toMillis());
+    LOG.log(System.Logger.Level.WARNING, "sso revocations: the subscription to the shared store at {0} is down ({1});"
+        + " retrying in {2} ms; sessions ended on other replicas end here at their next revalidation meanwhile",
+        RedisClients.endpoint(config), cause == null ? "connection closed" : RedisClients.describe(cause, config),
+        resubscribeIn.toMillis());
     subscriber = null;
     Redis client = subscriberClient;
     subscriberClient = null;
@@ -197,8 +199,9 @@ public final class RedisRevocationSharing implements RevocationSharing {
         .onSuccess(next -> {
           if (!next.equals("0")) catchUp(next);
         })
-        .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "sso revocations: reading the shared store after"
-            + " subscribing failed ({0}); revalidations still ask it", e.getClass().getSimpleName()));
+        .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "sso revocations: reading the shared store at {0} after"
+            + " subscribing failed ({1}); revalidations still ask it", RedisClients.endpoint(config),
+            RedisClients.describe(e, config)));
   }
 
   private Future<Void> record(Response keys) {

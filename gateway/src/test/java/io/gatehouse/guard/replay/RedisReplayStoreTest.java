@@ -3,6 +3,7 @@ package io.gatehouse.guard.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.config.RedisConfig;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Duration;
@@ -19,7 +20,7 @@ class RedisReplayStoreTest {
   @BeforeEach
   void start() throws Exception {
     redis = RedisServer.start();
-    store = new RedisReplayStore(vertx, URI.create(redis.url()), Duration.ofMillis(500));
+    store = new RedisReplayStore(vertx, RedisConfig.ofUrl(URI.create(redis.url())), Duration.ofMillis(500));
   }
 
   @AfterEach

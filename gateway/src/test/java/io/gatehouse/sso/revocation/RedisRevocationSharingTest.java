@@ -2,6 +2,7 @@ package io.gatehouse.sso.revocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.config.RedisConfig;
 import io.gatehouse.guard.replay.RedisServer;
 import io.gatehouse.sso.session.Session;
 import io.vertx.core.Vertx;
@@ -47,7 +48,7 @@ class RedisRevocationSharingTest {
   private SessionRevocations replica() {
     SessionRevocations revocations = new SessionRevocations(KEEP);
     RedisRevocationSharing sharing =
-        new RedisRevocationSharing(vertx, URI.create(redis.url()), KEEP, TIMEOUT, revocations::received);
+        new RedisRevocationSharing(vertx, RedisConfig.ofUrl(URI.create(redis.url())), KEEP, TIMEOUT, revocations::received);
     revocations.shareThrough(sharing);
     replicas.add(() -> sharing.close().await(5, TimeUnit.SECONDS));
     return revocations;
