@@ -67,8 +67,8 @@ public record RouteConfig(
 
   /**
    * A validly signed webhook whose delivery id cannot be checked against the replay store (Redis down or slow):
-   * {@code REFUSE} fails closed (500 {@code guard_error}, so the sender retries later); {@code ALLOW} lets it
-   * through unchecked for replays.
+   * {@code REFUSE} fails closed (503 {@code store_unavailable} with {@code Retry-After}, so the sender retries
+   * later); {@code ALLOW} lets it through unchecked for replays.
    */
   public enum ReplayStoreDown { REFUSE, ALLOW }
 

@@ -103,9 +103,11 @@ class WebhookRedisIT {
   void redisDownFollowsEachRoutesPolicyAndSharingResumesWhenItReturns() throws Exception {
     redis.stop();
     try {
-      // Fail closed (the default): a valid delivery is refused, so the sender retries later; n8n never sees it.
+      // Fail closed (the default): a valid delivery is refused with 503 and Retry-After, so the sender retries
+      // later; n8n never sees it.
       HttpResponse<String> refused = send(first, CLOSED, signed("{}", "outage-1"), "{}");
-      assertRefused(refused, 500, "guard_error");
+      assertRefused(refused, 503, "store_unavailable");
+      assertThat(refused.headers().firstValue("Retry-After")).contains("5");
       assertThat(first.accessRecord(refused.headers().firstValue("X-Request-Id").orElseThrow()).get("detail").asText())
           .contains("replay store redis unavailable");
       // replay_store_down: allow: a valid delivery goes through unchecked; a forged one is still refused.

@@ -7,6 +7,7 @@ import io.gatehouse.core.Exchange;
 import io.gatehouse.core.Guard;
 import io.gatehouse.core.MalformedBodyException;
 import io.gatehouse.core.Reason;
+import io.gatehouse.core.ResponseHeaders;
 import io.gatehouse.core.Verdict;
 import io.gatehouse.guard.BodyReader;
 import io.gatehouse.guard.replay.ReplayKeys;
@@ -31,12 +32,18 @@ import java.util.Optional;
  *       budget: 503 {@code overloaded}; slower than {@code request_body}: 408. No secret matches: 401
  *       {@code signature_invalid}. Never which secret or byte failed.
  *   <li>Valid: the replay key is recorded for twice the tolerance; if it was already there, 409 {@code replayed}.
- *       The store unreachable: the route's {@code replay_store_down} (500 {@code guard_error} by default).
+ *       The store unreachable: the route's {@code replay_store_down}; by default 503 {@code store_unavailable} with
+ *       {@code Retry-After}, so the sender retries the delivery later rather than treating it as a bug.
  * </ul>
  */
 public final class WebhookSignatureGuard implements Guard {
   /** The shortest replay memory, for a tolerance of 0 (Redis refuses a zero PX). */
   private static final Duration MIN_REPLAY_TTL = Duration.ofSeconds(1);
+  /**
+   * Seconds a sender is asked to wait while the replay store is down: about how long a Redis restart or failover
+   * takes. Senders that ignore it retry on their own schedule, which is fine too: nothing of the delivery was kept.
+   */
+  static final String STORE_DOWN_RETRY_AFTER = "5";
 
   private final SignatureMode mode;
   private final WebhookDirectory webhooks;
@@ -140,7 +147,9 @@ public final class WebhookSignatureGuard implements Guard {
         events.webhookVerified(endpoint.path(), WebhookSignatureEvents.UNCHECKED);
         return Verdict.PASS;
       }
-      return refuse(exchange, endpoint.path(), Reason.GUARD_ERROR, why);
+      exchange.detail(why);
+      events.webhookVerified(endpoint.path(), Reason.STORE_UNAVAILABLE.code());
+      return Verdict.refuse(Reason.STORE_UNAVAILABLE, ResponseHeaders.of("Retry-After", STORE_DOWN_RETRY_AFTER));
     });
   }
 

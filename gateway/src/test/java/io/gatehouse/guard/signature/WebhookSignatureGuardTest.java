@@ -53,6 +53,7 @@ class WebhookSignatureGuardTest {
   private final CountingGuard next = new CountingGuard();
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final List<String> storeErrors = new CopyOnWriteArrayList<>();
+  private final List<Verdict> verdicts = new CopyOnWriteArrayList<>();
   private int port;
 
   @AfterEach
@@ -187,12 +188,14 @@ class WebhookSignatureGuardTest {
   }
 
   @Test
-  void refusesWith500GuardErrorWhenReplayStoreIsDownAndRouteFailsClosed() throws Exception {
+  void refusesWith503StoreUnavailableAndRetryAfterWhenReplayStoreIsDownAndRouteFailsClosed() throws Exception {
     start(SignatureMode.REQUIRED, new DownReplayStore(), ReplayStoreDown.REFUSE);
-    assertThat(send(PATH, signed("{}", "d-1"), "{}")).isEqualTo(Reply.refused(Reason.GUARD_ERROR));
+    assertThat(send(PATH, signed("{}", "d-1"), "{}")).isEqualTo(new Reply(503, "store_unavailable"));
+    assertThat(verdicts).singleElement().isInstanceOfSatisfying(Verdict.Refuse.class,
+        refuse -> assertThat(refuse.headers().first("Retry-After")).isEqualTo("5"));
     assertThat(next.calls()).isZero();
     assertThat(storeErrors).containsExactly("down");
-    assertThat(events).containsExactly(PATH + "|guard_error");
+    assertThat(events).containsExactly(PATH + "|store_unavailable");
   }
 
   @Test
@@ -270,6 +273,7 @@ class WebhookSignatureGuardTest {
       // connection, and a close with bytes unread makes the kernel reset it, which now and then lost the answer (a 10 s
       // timeout, in about one full test run in two). The gateway's own listener lingers instead (LingeringClose).
       chain.run(exchange).onComplete(ar -> {
+        if (ar.succeeded()) verdicts.add(ar.result());
         if (request.isEnded()) {
           answer(request, exchange, ar);
         } else {
