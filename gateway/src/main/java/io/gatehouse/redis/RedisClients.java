@@ -99,18 +99,26 @@ public final class RedisClients {
   }
 
   /**
-   * A failure's class and message for a log line, and its cause's class; the password and the URL's userinfo are
-   * blanked should a message ever quote them.
+   * A failure's class and message for a log line, and its root cause's (where TLS says what it refused); the password
+   * and the URL's userinfo are blanked should a message ever quote them.
    */
   public static String describe(Throwable failure, RedisConfig config) {
-    String message = failure.getMessage() == null ? "" : failure.getMessage();
-    for (String secret : secrets(config)) message = message.replace(secret, "***");
-    if (message.length() > MAX_MESSAGE) message = message.substring(0, MAX_MESSAGE) + "…";
-    StringBuilder out = new StringBuilder(failure.getClass().getSimpleName());
-    if (!message.isBlank()) out.append(": ").append(message.strip());
-    Throwable cause = failure.getCause();
-    if (cause != null && cause != failure) out.append(" (caused by ").append(cause.getClass().getSimpleName()).append(')');
+    List<String> secrets = secrets(config);
+    StringBuilder out = new StringBuilder(line(failure, secrets));
+    Throwable root = failure;
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 10; depth++) {
+      root = root.getCause();
+    }
+    if (root != failure) out.append(" (caused by ").append(line(root, secrets)).append(')');
     return out.toString();
+  }
+
+  private static String line(Throwable failure, List<String> secrets) {
+    String message = failure.getMessage() == null ? "" : failure.getMessage().strip();
+    for (String secret : secrets) message = message.replace(secret, "***");
+    if (message.length() > MAX_MESSAGE) message = message.substring(0, MAX_MESSAGE) + "…";
+    String name = failure.getClass().getSimpleName();
+    return message.isEmpty() ? name : name + ": " + message;
   }
 
   private static List<String> secrets(RedisConfig config) {

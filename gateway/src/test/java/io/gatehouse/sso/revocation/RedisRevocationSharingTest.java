@@ -47,8 +47,8 @@ class RedisRevocationSharingTest {
   /** One replica's revocations, shared through the test's Redis. */
   private SessionRevocations replica() {
     SessionRevocations revocations = new SessionRevocations(KEEP);
-    RedisRevocationSharing sharing =
-        new RedisRevocationSharing(vertx, RedisConfig.ofUrl(URI.create(redis.url())), KEEP, TIMEOUT, revocations::received);
+    RedisRevocationSharing sharing = new RedisRevocationSharing(vertx, RedisConfig.ofUrl(URI.create(redis.url())),
+        KEEP, TIMEOUT, revocations::received);
     revocations.shareThrough(sharing);
     replicas.add(() -> sharing.close().await(5, TimeUnit.SECONDS));
     return revocations;
