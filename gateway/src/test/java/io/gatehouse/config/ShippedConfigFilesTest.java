@@ -68,6 +68,31 @@ class ShippedConfigFilesTest {
   }
 
   @Test
+  void examplesCommentedRedisSectionLoadsOnceUncommentedAndTheReplayStoreCanUseIt() throws Exception {
+    LoadResult result = loadExample(text -> {
+      int start = text.indexOf("# redis:\n");
+      int end = text.indexOf('\n', text.indexOf("#   tls: {", start)) + 1;
+      assertThat(start).as("the example's redis block").isPositive();
+      String block = text.substring(start, end).lines().map(line -> line.substring(2) + "\n")
+          .collect(java.util.stream.Collectors.joining());
+      return text.substring(0, start) + block + text.substring(end)
+          .replace("  store: \"local\"\n  # A redis:// or rediss:// URL of its own",
+              "  store: \"redis\"\n  # A redis:// or rediss:// URL of its own")
+          .replace("  redis: \"redis://127.0.0.1:6379\"\n  # A Redis call slower", "  # A Redis call slower");
+    });
+
+    assertThat(result.problems()).extracting(ConfigProblem::path)
+        .allSatisfy(p -> assertThat(p).endsWith(".rate_limit"));
+    GatehouseConfig config = result.config().orElseThrow();
+    RedisConfig redis = config.redis().orElseThrow();
+    assertThat(redis.usesTls()).isTrue();
+    assertThat(redis.username()).contains("gatehouse");
+    assertThat(redis.password().orElseThrow().value()).isEqualTo("redis-acl-password");
+    assertThat(redis.tls().ca()).isPresent();
+    assertThat(config.replay().redis()).contains(redis);
+  }
+
+  @Test
   void bothShippedConfigsRefuseTestMcpAndGiveMcpItsOwnRoute() throws Exception {
     for (LoadResult result : new LoadResult[] {loadExample(), loadDev()}) {
       GatehouseConfig config = result.config().orElseThrow();
@@ -99,15 +124,23 @@ class ShippedConfigFilesTest {
   }
 
   private LoadResult loadExample() throws Exception {
+    return loadExample(text -> text);
+  }
+
+  /** @param edit applied to the example's text before the production paths are rewritten */
+  private LoadResult loadExample(java.util.function.UnaryOperator<String> edit) throws Exception {
     Path base = Files.createTempDirectory(dir, "example");
-    String text = Files.readString(CONFIG_DIR.resolve("gatehouse.example.yaml"), StandardCharsets.UTF_8);
+    String text = edit.apply(Files.readString(CONFIG_DIR.resolve("gatehouse.example.yaml"), StandardCharsets.UTF_8));
     assertThat(text).contains("\"/etc/gatehouse/tls/server.crt\"", "\"/var/log/gatehouse\"");
     Path etc = base.resolve("etc");
     TestFiles.write(etc.resolve("tls/server.crt"), TestFiles.CERT);
     TestFiles.write(etc.resolve("tls/server.key"), TestFiles.KEY);
     TestFiles.write(etc.resolve("audit.key"), TestFiles.KEY);
+    TestFiles.write(etc.resolve("redis-ca.crt"), TestFiles.CERT);
+    TestFiles.write(base.resolve("run/secrets/redis-password"), "redis-acl-password\n");
     Path file = TestFiles.write(base.resolve("gatehouse.yaml"), text
         .replace("\"/etc/gatehouse/", "\"" + etc + "/")
+        .replace("${file:/run/secrets/", "${file:" + base.resolve("run/secrets") + "/")
         .replace("\"/var/log/gatehouse\"", "\"" + base.resolve("log") + "\""));
     Map<String, String> env = Map.of(
         "GATEHOUSE_OIDC_SECRET", "oidc-client-secret-0123456789",
