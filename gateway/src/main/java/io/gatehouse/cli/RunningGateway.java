@@ -26,6 +26,7 @@ import io.gatehouse.guard.replay.RedisReplayStore;
 import io.gatehouse.guard.replay.ReplayStore;
 import io.gatehouse.guard.signature.SignatureScheme;
 import io.gatehouse.guard.signature.SignatureSchemes;
+import io.gatehouse.redis.RedisClients;
 import io.gatehouse.server.ExchangeRecorder;
 import io.gatehouse.server.GatewayServer;
 import io.gatehouse.server.GatewayState;
@@ -41,7 +42,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,15 +184,9 @@ public final class RunningGateway {
 
   private static BucketStore openBucketStore(Vertx vertx, RateLimitsConfig config, GatewayMetrics metrics) {
     if (!config.shared()) return new LocalBucketStore(metrics);
-    return new RedisBucketStore(vertx, redisClient(vertx, config.redis().orElseThrow(), config.timeout(), 16),
-        config.timeout());
-  }
-
-  private static Redis redisClient(Vertx vertx, RedisConfig redis, java.time.Duration timeout, int connections) {
-    return Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url().toString())
-        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) Math.max(1, timeout.toMillis()))
-            .setTcpNoDelay(true))
-        .setMaxPoolSize(connections).setMaxPoolWaiting(4096).setMaxWaitingHandlers(4096));
+    // As many connections as the replay store: one EVALSHA per checked request holds one for about one RTT.
+    Redis client = RedisClients.create(vertx, config.redis().orElseThrow(), config.timeout(), 16);
+    return new RedisBucketStore(vertx, client, config.timeout());
   }
 
   private Lockouts openLockouts(RateLimitsConfig config) {
@@ -201,8 +195,8 @@ public final class RunningGateway {
       return Lockouts.local(config.lockout().get(), config.ipv6Prefix(), Clock.systemUTC(), auditLog::write, metrics);
     }
     RedisConfig redis = config.redis().orElseThrow();
-    return Lockouts.shared(vertx, redisClient(vertx, redis, config.timeout(), 4),
-        () -> redisClient(vertx, redis, config.timeout(), 1), config.lockout().get(), config.ipv6Prefix(),
+    return Lockouts.shared(vertx, RedisClients.create(vertx, redis, config.timeout(), 4),
+        () -> RedisClients.create(vertx, redis, config.timeout(), 1), config.lockout().get(), config.ipv6Prefix(),
         config.timeout(), Clock.systemUTC(), auditLog::write, metrics);
   }
 

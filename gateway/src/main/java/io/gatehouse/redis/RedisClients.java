@@ -74,7 +74,8 @@ public final class RedisClients {
           .setSslHandshakeTimeout(HANDSHAKE_LIMIT.toMillis())
           .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
       RedisConfig.Tls tls = config.tls();
-      // No trust options: the JVM's default trust store, as for any public CA.
+      // Without tls.ca no trust options are set: the JVM's default trust store decides (never trust-all). Vert.x
+      // reads these PEM files on a worker thread when the client first connects, not on the event loop.
       tls.ca().ifPresent(ca -> net.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
       if (tls.cert().isPresent() && tls.key().isPresent()) {
         net.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().get().toString())
