@@ -18,7 +18,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class ConfigReader {
   static final List<String> TOP_KEYS =
-      List.of("server", "admin", "upstreams", "redis", "sso", "webhooks", "rate_limits", "replay", "routes", "audit");
+      List.of("server", "admin", "upstreams", "redis", "sso", "webhooks", "rate_limits", "replay", "routes", "audit",
+          "alerts");
   private static final List<String> SERVER_KEYS =
       List.of("listen", "public_url", "tls", "trusted_proxies", "max_body", "max_buffered_bodies", "max_connections",
           "max_connections_per_ip", "timeouts");
@@ -75,9 +76,10 @@ final class ConfigReader {
     warnUnusedUpstreams(routes);
     AuditConfig audit = nodes.required(top, "audit", null, new AuditReader(nodes, pem)::read);
     requireSigningKeyForPayloads(routes, audit, top.get("audit"));
+    AlertsConfig alerts = nodes.optional(top, "alerts", AlertsConfig.NONE, new AlertsReader(nodes)::read);
     return new GatehouseConfig(source, server, admin, upstreams, redis, sso, webhooks,
         rateLimits == null ? RateLimitsConfig.LOCAL : rateLimits, routes, audit,
-        replay == null ? ReplayConfig.LOCAL : replay);
+        replay == null ? ReplayConfig.LOCAL : replay, alerts == null ? AlertsConfig.NONE : alerts);
   }
 
   /**

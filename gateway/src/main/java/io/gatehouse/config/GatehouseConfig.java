@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param redis the shared Redis of the stores set to {@code redis} that have no URL of their own
  * @param routes in file order: the first that matches wins
  * @param replay where webhook replay protection keeps delivery ids
+ * @param alerts where anomaly alerts are POSTed besides the audit log and metrics
  */
 public record GatehouseConfig(
     Path source,
@@ -26,10 +27,12 @@ public record GatehouseConfig(
     RateLimitsConfig rateLimits,
     List<RouteConfig> routes,
     AuditConfig audit,
-    ReplayConfig replay) {
+    ReplayConfig replay,
+    AlertsConfig alerts) {
 
   public GatehouseConfig {
     java.util.Objects.requireNonNull(replay, "replay");
+    java.util.Objects.requireNonNull(alerts, "alerts");
     upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
     webhooks = List.copyOf(webhooks);
     routes = List.copyOf(routes);

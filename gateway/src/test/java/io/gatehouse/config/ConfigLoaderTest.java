@@ -46,6 +46,7 @@ class ConfigLoaderTest {
     assertThat(config.sso()).isEmpty();
     assertThat(config.webhooks()).isEmpty();
     assertThat(config.rateLimits()).isEqualTo(RateLimitsConfig.LOCAL);
+    assertThat(config.alerts()).isEqualTo(AlertsConfig.NONE);
     RouteConfig route = config.routes().get(0);
     assertThat(route.auth()).isEqualTo(AuthMode.NONE);
     assertThat(route.signature()).isEqualTo(SignatureMode.OFF);
@@ -383,5 +384,30 @@ class ConfigLoaderTest {
       assertThat(p.severity()).isEqualTo(Severity.WARNING);
       assertThat(p.message()).contains("cross the network in clear (use rediss://)");
     });
+  }
+
+  @Test
+  void readsAlertsWithTheSecretFromAReference() throws Exception {
+    String yaml = EDITOR_ROUTE + """
+        alerts:
+          webhook: "https://n8n.example.com/webhook/gatehouse-alerts"
+          secret: "${env:GATEHOUSE_ALERT_SECRET}"
+        """;
+    Map<String, String> env = Map.of("GATEHOUSE_ALERT_SECRET", "a".repeat(32));
+    LoadResult result = ConfigLoader.load(TestFiles.minimalConfig(dir, yaml), env::get);
+
+    assertThat(result.problems()).isEmpty();
+    AlertsConfig alerts = result.config().orElseThrow().alerts();
+    assertThat(alerts.webhook()).contains(URI.create("https://n8n.example.com/webhook/gatehouse-alerts"));
+    assertThat(alerts.secret()).contains(new Secret("a".repeat(32), true));
+  }
+
+  @Test
+  void refusesAnAlertWebhookWithoutItsSecret() throws Exception {
+    String yaml = EDITOR_ROUTE + "alerts: { webhook: \"http://127.0.0.1:5678/webhook/alerts\" }\n";
+    LoadResult result = ConfigLoader.load(TestFiles.minimalConfig(dir, yaml), name -> null);
+
+    assertThat(result.config()).isEmpty();
+    assertThat(result.problems()).extracting(ConfigProblem::path).containsExactly("alerts.secret");
   }
 }
