@@ -1,5 +1,7 @@
 package io.gatehouse.admin;
 
+import io.gatehouse.alert.AlertEvents;
+import io.gatehouse.alert.AlertType;
 import io.gatehouse.audit.AuditLogEvents;
 import io.gatehouse.audit.Decision;
 import io.gatehouse.audit.capture.BodyPart;
@@ -33,7 +35,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class GatewayMetrics
     implements AuditLogEvents, SyslogEvents, WebhookSignatureEvents, SsoEvents, PayloadEvents, RateLimitEvents,
-    LockoutEvents {
+    LockoutEvents, AlertEvents {
   /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
@@ -185,6 +187,22 @@ public final class GatewayMetrics
       .help("Replay-store calls that failed or timed out, by store (local, redis).")
       .labelNames("store")
       .register(registry);
+  private final Counter alerts = Counter.builder()
+      .name("gatehouse_alerts_total")
+      .help("Anomaly alerts raised, by type (auth_failures_source, auth_failures_user, refusal_spike, new_network,"
+          + " off_hours_webhook) and route (none: no route); who and from where are in the audit log's alert entry.")
+      .labelNames("type", "route")
+      .register(registry);
+  private final Counter alertDeliveries = Counter.builder()
+      .name("gatehouse_alert_webhook_deliveries_total")
+      .help("Alerts POSTed to alerts.webhook, by result (ok; failed: no 2xx after 3 attempts; dropped: never sent,"
+          + " the sender's queue of 1,000 was full).")
+      .labelNames("result")
+      .register(registry);
+  private final Counter alertOutcomesDropped = Counter.builder()
+      .name("gatehouse_alert_outcomes_dropped_total")
+      .help("Finished exchanges the anomaly detectors did not look at because their queue was full.")
+      .register(registry);
 
   private final Counter rateLimitChecks = Counter.builder()
       .name("gatehouse_rate_limit_checks_total")
@@ -222,6 +240,9 @@ public final class GatewayMetrics
     }
     for (String store : new String[] {"local", "redis"}) replayStoreErrors.initLabelValues(store);
     for (String kind : new String[] {"source", "identity"}) lockoutsStarted.initLabelValues(kind);
+    for (String result : new String[] {AlertEvents.DELIVERED, AlertEvents.FAILED, AlertEvents.DROPPED}) {
+      alertDeliveries.initLabelValues(result);
+    }
     // The codes a flood or a malformed stream ends in, at 0 from the start for the same reason.
     for (String kind : new String[] {"protocol_error", "flow_control_error", "compression_error", "enhance_your_calm"}) {
       http2Errors.initLabelValues(kind);
@@ -442,6 +463,22 @@ public final class GatewayMetrics
   @Override
   public void replayStoreError(String store) {
     replayStoreErrors.labelValues(store).inc();
+  }
+
+  /** @param route a configured route's name (bounded by the config), or null */
+  @Override
+  public void alertRaised(AlertType type, String route) {
+    alerts.labelValues(type.code(), route == null ? NO_ROUTE : route).inc();
+  }
+
+  @Override
+  public void webhookDelivery(String result) {
+    alertDeliveries.labelValues(result).inc();
+  }
+
+  @Override
+  public void outcomeDropped() {
+    alertOutcomesDropped.inc();
   }
 
   /** All metrics in the Prometheus text format ({@link #CONTENT_TYPE}). */

@@ -2,6 +2,9 @@ package io.gatehouse.cli;
 
 import io.gatehouse.admin.AdminServer;
 import io.gatehouse.admin.GatewayMetrics;
+import io.gatehouse.alert.AlertSink;
+import io.gatehouse.alert.AlertWebhook;
+import io.gatehouse.alert.AnomalyDetectors;
 import io.gatehouse.audit.capture.PayloadRecorder;
 import io.gatehouse.audit.log.AuditLog;
 import io.gatehouse.config.GatehouseConfig;
@@ -79,6 +82,9 @@ public final class RunningGateway {
   private final AuditLog auditLog;
   /** Scrubs captured payloads off the event loops; closed before the audit log, so its entries still get in. */
   private final PayloadRecorder payloads;
+  /** Built once, so what the detectors learned outlives reloads; a change to {@code alerts:} swaps the webhook. */
+  private final AlertSink alertSink;
+  private final AnomalyDetectors anomalies;
   /** The config file as last applied: for the reload entry's list of changed keys. */
   private ConfigEvents.Snapshot configFile;
   /** Vert.x's client, for WebSocket handshakes only. */
@@ -113,7 +119,6 @@ public final class RunningGateway {
       metrics.bucketsHeld(() -> currentBuckets().size());
       this.lockouts = openLockouts(config.rateLimits());
       metrics.lockedOut(() -> currentLockouts() == null ? 0 : currentLockouts().held());
-      this.observer = observer();
       this.state = new AtomicReference<>(stateFactory.build(config, null, replays, buckets, lockouts));
       this.upstreamClients = new UpstreamClients(vertx, upstreamClientOptions(config.server()),
           new PoolOptions().setHttp1MaxSize(MAX_UPSTREAM_CONNECTIONS).setMaxWaitQueueSize(MAX_WAITING_FOR_UPSTREAM));
@@ -134,6 +139,10 @@ public final class RunningGateway {
           metrics);
       this.admin = new AdminServer(vertx, config.admin(), metrics, this::ready, auditLog::latestCheckpoint);
       this.certificates = new CertificateReloader(vertx, server::updateSsl, serverConfig.tls(), tls, metrics::certReload);
+      // Last: their threads start here, and nothing after can fail and leave them running.
+      this.alertSink = new AlertSink(auditLog::write, metrics, AlertWebhook.forConfig(config.alerts(), metrics));
+      this.anomalies = AnomalyDetectors.start(Clock.systemUTC(), alertSink, metrics);
+      this.observer = observer();
     } catch (Exception | Error e) {
       auditLog.close(); // gives the directory's lock back, so a corrected start in this process can take it
       throw e;
@@ -200,10 +209,14 @@ public final class RunningGateway {
         config.timeout(), Clock.systemUTC(), auditLog::write, metrics);
   }
 
-  /** Every observer of finished exchanges under the current settings. */
+  /** Every observer of finished exchanges under the current settings: the lockout when set, the detectors. */
   private ExchangeObserver observer() {
     Lockouts current = lockouts;
-    return current == null ? ExchangeObserver.NONE : current;
+    if (current == null) return anomalies;
+    return outcome -> {
+      current.completed(outcome);
+      anomalies.completed(outcome);
+    };
   }
 
   /** The store settings a reload must leave alone to keep the buckets: everything but the lockout. */
@@ -276,6 +289,9 @@ public final class RunningGateway {
     if (oldReplays != replays) oldReplays.close();
     if (oldBuckets != buckets) oldBuckets.close();
     if (oldLockouts != lockouts && oldLockouts != null) oldLockouts.close();
+    if (!config.alerts().equals(previous.config().alerts())) {
+      alertSink.webhook(AlertWebhook.forConfig(config.alerts(), metrics));
+    }
     List<String> restartNeeded = RestartSettings.changed(previous.config(), config);
     ConfigEvents.Snapshot now = ConfigEvents.Snapshot.read(config.source());
     auditLog.write(ConfigEvents.reloaded(configFile, now, restartNeeded));
@@ -329,6 +345,9 @@ public final class RunningGateway {
         })
         .eventually(() -> ssoRegistry.close())
         .eventually(() -> vertx.executeBlocking(() -> {
+          // The detectors' last alerts still reach the audit log, which closes after them.
+          anomalies.close();
+          alertSink.close();
           payloads.close();
           auditLog.close();
           return null;
