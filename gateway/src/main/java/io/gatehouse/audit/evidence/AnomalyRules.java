@@ -45,9 +45,10 @@ final class AnomalyRules {
 
   void entry(Entry e) {
     switch (e.kind()) {
+      // The detectors' alerts name a source network and a subject where they have one (docs/audit-log.md).
       case "alert" -> found.add(new Anomaly("alert", e.time(), e.time(), e.replica(),
-          first(e.text("client_ip"), e.text("route")), 1, join("type", e.text("type"), "route", e.text("route"),
-              "detail", e.text("detail"))));
+          first(e.text("source"), e.text("subject"), e.text("client_ip"), e.text("route")), 1, join("type",
+              e.text("type"), "route", e.text("route"), "detail", e.text("detail"))));
       case "start" -> {
         if (e.has("unsealed_tail") || e.has("torn_bytes")) {
           found.add(new Anomaly("unclean_stop", e.time(), e.time(), e.replica(), e.replica(), 1,
