@@ -61,7 +61,9 @@ public final class AlertWebhook {
     this.backoff = List.copyOf(backoff);
     this.timeout = timeout;
     this.capacity = capacity;
-    this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    // HTTP/1.1: what webhook receivers (n8n among them) speak, and no h2c upgrade offered on plain http to loopback.
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+        .followRedirects(HttpClient.Redirect.NEVER).build();
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "gatehouse-alert-webhook");
       t.setDaemon(true);

@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * outcome and offers it to a bounded lock-free queue (a CAS, no lock and no thread wake-up, as for the audit writer);
  * one thread of its own drains the queue and runs every detector, so they keep plain state and never slow a request.
  * When the queue is full an outcome is dropped and counted ({@link AlertEvents#outcomeDropped}): detection loses some
- * precision under a flood rather than the gateway losing memory. The thread naps when the queue is empty (1 ms, doubling
- * to 50 ms), so an idle gateway costs nothing noticeable and an alert is at most that late.
+ * precision under a flood rather than the gateway losing memory. The thread naps when the queue is empty (1 ms,
+ * doubling to 50 ms), so an idle gateway costs nothing noticeable and an alert is at most that late.
  *
  * <p>State is in memory and per replica: it is lost at a restart, and each replica learns from what it sees.
  */

@@ -33,7 +33,7 @@ final class FailureBursts<K> {
     this.keys = new BoundedLruMap<>(maxKeys);
   }
 
-  /** Records a failure of {@code key} at {@code millis}; true when it completes a burst outside the key's quiet time. */
+  /** Records a failure of {@code key} at {@code millis}; true when it completes a burst outside the key's quiet. */
   boolean failed(K key, long millis) {
     Times t = keys.computeIfAbsent(key, k -> new Times(threshold));
     t.millis[t.next] = millis;

@@ -9,9 +9,9 @@ import java.util.function.Consumer;
 
 /**
  * {@code new_network}: per subject, the networks (IPv4 /24, IPv6 /48) it reached the editor from, successfully
- * ({@code EDITOR} route, a subject, status below 400), within the last {@link #KEEP}. The first network of a subject the
- * detector knows nothing of is its baseline, without an alert; a later network not among its recent ones raises an
- * alert once and joins them. A subject whose networks have all aged out, or who was dropped for room, starts again
+ * ({@code EDITOR} route, a subject, status below 400), within the last {@link #KEEP}. The first network of a subject
+ * the detector knows nothing of is its baseline, without an alert; a later network not among its recent ones raises
+ * an alert once and joins them. A subject whose networks have all aged out, or who was dropped for room, starts again
  * with a baseline: there is nothing to compare with.
  *
  * <p>Memory: at most {@value #MAX_PER_SUBJECT} networks per subject (the least recently seen dropped first) and

@@ -50,7 +50,8 @@ class AlertWebhookTest {
 
     AlertReceiver.Post post = receiver.posts().get(0);
     String timestamp = post.header("X-Gatehouse-Timestamp");
-    assertThat(Long.parseLong(timestamp)).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(5L));
+    assertThat(Long.parseLong(timestamp))
+        .isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(5L));
     // Recomputed here the way a receiver would, without the gateway's own class.
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(SECRET, "HmacSHA256"));

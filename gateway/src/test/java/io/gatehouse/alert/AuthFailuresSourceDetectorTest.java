@@ -71,7 +71,8 @@ class AuthFailuresSourceDetectorTest {
     List<ExchangeOutcome> manyHosts = new ArrayList<>();
     for (int i = 1; i <= 20; i++) {
       oneHost.add(badCredential(T0.plusSeconds(i), "public-api", "2001:db8:1:2::" + Integer.toHexString(i)));
-      manyHosts.add(badCredential(T0.plusSeconds(i), "public-api", "2001:db8:1:" + Integer.toHexString(100 + i) + "::1"));
+      String otherSlash64 = "2001:db8:1:" + Integer.toHexString(100 + i) + "::1";
+      manyHosts.add(badCredential(T0.plusSeconds(i), "public-api", otherSlash64));
     }
 
     assertThat(Outcomes.run(detector, oneHost)).singleElement()
@@ -83,7 +84,9 @@ class AuthFailuresSourceDetectorTest {
   void staysSilentOnNineteenFailuresAMinuteAndOnFailuresSpreadOverManySources() {
     List<ExchangeOutcome> slow = new ArrayList<>();
     // 19 a minute, every minute, for an hour: under the threshold in every 60-second window.
-    for (int i = 0; i < 60 * 19; i++) slow.add(badCredential(T0.plusMillis(i * 60_000L / 19 + 1), "api", "203.0.113.9"));
+    for (int i = 0; i < 60 * 19; i++) {
+      slow.add(badCredential(T0.plusMillis(i * 60_000L / 19 + 1), "api", "203.0.113.9"));
+    }
     List<ExchangeOutcome> spread = new ArrayList<>();
     for (int i = 0; i < 1000; i++) spread.add(badCredential(T0.plusMillis(i * 50L), "api", "10.0." + (i % 100) + ".1"));
 
@@ -103,6 +106,24 @@ class AuthFailuresSourceDetectorTest {
     script.add(badCredential(T0.plusMillis(2), "api", "192.0.2.1"));
 
     assertThat(Outcomes.run(detector, script)).isEmpty();
+  }
+
+  @Test
+  void staysSilentOnEditorTabsWhoseSessionsEndedButCountsPasswordLoginsThere() {
+    List<ExchangeOutcome> tabs = new ArrayList<>();
+    List<ExchangeOutcome> passwordGuesses = new ArrayList<>();
+    // An office behind one address: its open tabs poll /rest and reconnect the push channel once a second, 401.
+    for (int i = 0; i < 3600; i++) {
+      tabs.add(Outcomes.refused(T0.plusSeconds(i), "editor", Route.Role.EDITOR, "198.51.100.20", null,
+          Reason.UNAUTHENTICATED));
+    }
+    for (int i = 0; i < 20; i++) {
+      passwordGuesses.add(Outcomes.refused(T0.plusSeconds(i), "editor", Route.Role.EDITOR, "198.51.100.21", null,
+          Reason.SSO_REQUIRED));
+    }
+
+    assertThat(Outcomes.run(detector, tabs)).isEmpty();
+    assertThat(Outcomes.run(detector, passwordGuesses)).hasSize(1);
   }
 
   @Test
