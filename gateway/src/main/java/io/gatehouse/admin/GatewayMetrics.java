@@ -196,7 +196,7 @@ public final class GatewayMetrics
   private final Counter alertDeliveries = Counter.builder()
       .name("gatehouse_alert_webhook_deliveries_total")
       .help("Alerts POSTed to alerts.webhook, by result (ok; failed: no 2xx after 3 attempts; dropped: never sent,"
-          + " the sender's queue of 1,000 was full).")
+          + " the sender's queue of 1,000 was full or it was stopping).")
       .labelNames("result")
       .register(registry);
   private final Counter alertOutcomesDropped = Counter.builder()
