@@ -1,8 +1,6 @@
 package io.gatehouse.alert;
 
 import io.gatehouse.core.ExchangeOutcome;
-import io.gatehouse.core.Reason;
-import io.gatehouse.core.Route;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -12,7 +10,7 @@ import java.util.function.Consumer;
  * source is then quiet for {@link #QUIET}.
  * A source is an IPv4 address, or an IPv6 /64 (what one host may hold). A guess every few seconds from one place is a
  * password or token being tried; people mistyping stay below it. Requests to the editor without a live session are
- * left out (see {@link #expiredEditorSession}).
+ * not failures ({@link ExchangeOutcome#authFailure}).
  *
  * <p>Memory: the last {@value #THRESHOLD} failure times of at most {@value #MAX_SOURCES} sources, about 250 bytes
  * each; the source failing longest ago is dropped first.
@@ -27,17 +25,7 @@ final class AuthFailuresSourceDetector implements AnomalyDetector {
 
   @Override
   public boolean watches(ExchangeOutcome outcome) {
-    return outcome.client() != null && outcome.authFailure() && !expiredEditorSession(outcome);
-  }
-
-  /**
-   * A 401 {@code unauthenticated} on an editor route is a request without a live session: an open n8n tab whose
-   * session ended keeps calling {@code /rest} and reconnecting its push channel, and an office behind one address has
-   * many such tabs. Nothing is guessed there (sessions are sealed cookies; passwords are typed at the IdP, whose
-   * refused callbacks and n8n's own password login still count), so counting them would only raise false alarms.
-   */
-  private static boolean expiredEditorSession(ExchangeOutcome outcome) {
-    return outcome.role() == Route.Role.EDITOR && outcome.reason() == Reason.UNAUTHENTICATED;
+    return outcome.client() != null && outcome.authFailure();
   }
 
   @Override

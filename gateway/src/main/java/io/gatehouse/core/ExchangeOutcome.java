@@ -38,10 +38,16 @@ public record ExchangeOutcome(
    * signature, a login the IdP or the callback refused) or n8n's password login where SSO is required. A browser sent
    * to the IdP to sign in (a 302 recorded as {@code unauthenticated}) is not one, nor is a missing signature header
    * or a stale timestamp, which are a sender's misconfiguration or clock rather than a guess.
+   *
+   * <p>Nor is a 401 on an editor route: that is a request without a live session, and an open n8n tab whose session
+   * ended keeps calling {@code /rest} and reconnecting its push channel (an office behind one address has many such
+   * tabs). Nothing is guessed there: sessions are sealed cookies, and passwords are typed at the IdP, whose refused
+   * callbacks (on the gateway's own route) and n8n's own password login ({@code sso_required}) still count.
    */
   public boolean authFailure() {
-    return reason == Reason.SSO_REQUIRED
-        || status == 401 && (reason == Reason.UNAUTHENTICATED || reason == Reason.SIGNATURE_INVALID);
+    if (reason == Reason.SSO_REQUIRED) return true;
+    if (status != 401) return false;
+    return reason == Reason.SIGNATURE_INVALID || reason == Reason.UNAUTHENTICATED && role != Route.Role.EDITOR;
   }
 
   /** Whether the gateway refused it itself (a guard, the router, a limit), rather than serving or forwarding it. */

@@ -44,6 +44,17 @@ class LockoutsTest {
   }
 
   @Test
+  void editorRequestsWithoutALiveSessionAreNoGuesses() throws Exception {
+    Lockouts lockouts = lockouts(2, Duration.ofMinutes(1), Duration.ofMinutes(5));
+    for (int i = 0; i < 10; i++) {
+      lockouts.completed(new ExchangeOutcome(Instant.now(), "editor", Route.Role.EDITOR,
+          InetAddress.getByName("192.0.2.9"), null, 401, Reason.UNAUTHENTICATED));
+    }
+    assertThat(lockouts.remaining(lockouts.sourceKey(InetAddress.getByName("192.0.2.9"))))
+        .matches(d -> d.compareTo(Duration.ZERO) <= 0, "not locked out");
+  }
+
+  @Test
   void theWindowOpensWithTheFirstFailureAndClosesAfterWithin() throws Exception {
     Lockouts lockouts = lockouts(3, Duration.ofMillis(300), Duration.ofMinutes(5));
     lockouts.completed(outcome("192.0.2.2", null, 401, Reason.UNAUTHENTICATED));
