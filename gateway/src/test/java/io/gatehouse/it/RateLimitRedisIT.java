@@ -4,23 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.guard.replay.RedisServer;
+import io.gatehouse.guard.replay.RedisTestPki;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two gateways sharing one real redis-server for rate limits and lockouts, as replicas do: one limit enforced
- * together, failures at either adding up to one lockout that both enforce; Redis stopped: each route follows its
- * {@code on_store_failure}; started again: shared again, neither gateway restarted.
+ * Two gateways sharing one real redis-server for rate limits and lockouts, as replicas do, over TLS as an ACL user
+ * limited to {@code gatehouse:} keys and channels (the server speaks only TLS, asks for client certificates and has
+ * its default user off): one limit enforced together, accurately over 10 s; failures at either adding up to one
+ * lockout that both enforce; Redis stopped: each route follows its {@code on_store_failure}; started again: shared
+ * again, neither gateway restarted.
  */
 class RateLimitRedisIT {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String USER = "gatehouse";
+  private static final String PASSWORD = "PW-7c2a-rate-limit-acl-password";
+
+  @TempDir static Path dir;
 
   private static Vertx vertx;
   private static RedisServer redis;
@@ -29,10 +39,13 @@ class RateLimitRedisIT {
   private static GatewayHarness second;
   private static int clients;
 
-  static String config(String redisUrl) {
+  static String config(String redisUrl, Path passwordFile, RedisTestPki pki) {
     return """
         redis:
           url: "%s"
+          username: "%s"
+          password: "${file:%s}"
+          tls: { ca: "%s", cert: "%s", key: "%s" }
         rate_limits:
           store: "redis"
           timeout: "300ms"
@@ -43,6 +56,11 @@ class RateLimitRedisIT {
             upstream: "main"
             allow: ["0.0.0.0/0"]
             rate_limit: { key: "client_ip", rate: "1/h", burst: 4 }
+          - name: "steady"
+            match: ["/steady/"]
+            upstream: "main"
+            allow: ["0.0.0.0/0"]
+            rate_limit: { key: "route", rate: "20/s", burst: 10 }
           - name: "lenient"
             match: ["/lenient/"]
             upstream: "main"
@@ -54,17 +72,20 @@ class RateLimitRedisIT {
             upstream: "main"
             allow: ["0.0.0.0/0"]
             auth: "n8n-api-key"
-        """.formatted(redisUrl);
+        """.formatted(redisUrl, USER, passwordFile, pki.caFile, pki.client.cert(), pki.client.key());
   }
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    redis = RedisServer.start();
+    RedisTestPki pki = RedisTestPki.create(dir);
+    redis = RedisServer.start(new RedisServer.Security(pki.server, pki.caFile, true, USER, PASSWORD));
+    Path passwordFile = Files.writeString(dir.resolve("redis-password"), PASSWORD + "\n");
     upstream = new TestUpstream(vertx);
     String proxy = "  trusted_proxies: [\"127.0.0.1/32\"]\n";
-    first = GatewayHarness.start(upstream.url(), config(redis.url()), proxy);
-    second = GatewayHarness.start(upstream.url(), config(redis.url()), proxy);
+    String yaml = config(redis.tlsUrl(), passwordFile, pki);
+    first = GatewayHarness.start(upstream.url(), yaml, proxy);
+    second = GatewayHarness.start(upstream.url(), yaml, proxy);
   }
 
   @AfterAll
@@ -87,6 +108,37 @@ class RateLimitRedisIT {
     assertThat(refused.headers().firstValue("RateLimit-Policy")).contains("\"client_ip\";q=4;w=14400");
     assertThat(get(first, "/webhook/x", client, Map.of()).statusCode()).isEqualTo(429);
     assertThat(redis.keys("gatehouse:rl:*")).contains("gatehouse:rl:webhooks:client_ip:ip:" + client);
+  }
+
+  @Test
+  void overTenSecondsTwoGatewaysTogetherAllowRateTimesTimePlusBurstWithinOneBurst() throws Exception {
+    // 20/s with a bucket of 10, offered at about 60/s by four clients alternating between the gateways.
+    java.util.concurrent.atomic.AtomicInteger allowed = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger offered = new java.util.concurrent.atomic.AtomicInteger();
+    long start = System.nanoTime();
+    long end = start + Duration.ofSeconds(10).toNanos();
+    java.util.List<Thread> clients = new java.util.ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      GatewayHarness gateway = c % 2 == 0 ? first : second;
+      String client = nextClient();
+      Thread thread = new Thread(() -> {
+        while (System.nanoTime() < end) {
+          long next = System.nanoTime() + Duration.ofMillis(66).toNanos();
+          if (status(gateway, "/steady/x", client) == 200) allowed.incrementAndGet();
+          offered.incrementAndGet();
+          long wait = next - System.nanoTime();
+          if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+      });
+      thread.start();
+      clients.add(thread);
+    }
+    for (Thread t : clients) t.join();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double expected = 20 * seconds + 10;
+    assertThat(offered.get()).as("offered well over the rate").isGreaterThan((int) (30 * seconds));
+    assertThat((double) allowed.get()).as("allowed of %d over %.2f s", offered.get(), seconds)
+        .isBetween(expected - 10, expected);
   }
 
   @Test
