@@ -50,11 +50,12 @@ class ShippedConfigFilesTest {
   void exampleLoadsWithoutAnyProblem() throws Exception {
     LoadResult result = loadExample();
 
-    // The only remarks are about the key this version parses but does not enforce yet (rate limits).
-    assertThat(result.problems()).extracting(ConfigProblem::format)
-        .allSatisfy(line -> assertThat(line).contains("warning:").contains("not enforced by this version"));
-    assertThat(result.problems()).extracting(ConfigProblem::path).allSatisfy(p -> assertThat(p).endsWith(".rate_limit"));
+    assertThat(result.problems()).extracting(ConfigProblem::format).isEmpty();
     GatehouseConfig config = result.config().orElseThrow();
+    assertThat(config.routes().get(0).rateLimits()).singleElement()
+        .satisfies(l -> assertThat(l.keyText()).isEqualTo("client_ip"));
+    assertThat(config.rateLimits().lockout()).contains(
+        new RateLimitsConfig.Lockout(10, java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(15)));
     assertThat(config.routes()).extracting(RouteConfig::name)
         .containsExactly("webhooks", "forms-and-resume", "test-webhooks", "mcp", "public-api", "editor");
     assertThat(config.upstreams()).containsOnlyKeys("main", "webhook");
@@ -81,8 +82,7 @@ class ShippedConfigFilesTest {
           .replace("  redis: \"redis://127.0.0.1:6379\"\n  # A Redis call slower", "  # A Redis call slower");
     });
 
-    assertThat(result.problems()).extracting(ConfigProblem::path)
-        .allSatisfy(p -> assertThat(p).endsWith(".rate_limit"));
+    assertThat(result.problems()).extracting(ConfigProblem::format).isEmpty();
     GatehouseConfig config = result.config().orElseThrow();
     RedisConfig redis = config.redis().orElseThrow();
     assertThat(redis.usesTls()).isTrue();
