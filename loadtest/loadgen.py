@@ -87,6 +87,8 @@ def _parse_h2load(out):
                   out)
     if m:
         res["requests"] = int(m.group(4))
+        # Answered, whatever the status (succeeded counts only 2xx and 3xx): what a part refused on purpose counts.
+        res["done"] = int(m.group(3))
         res["errors"] = int(m.group(5)) + int(m.group(6))
     m = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", out)
     if m:
@@ -97,21 +99,22 @@ def _parse_h2load(out):
     return res
 
 
-def _log_latencies_ms(path):
+def _log_latencies_ms(path, any_status=False):
     values = []
     with open(path) as f:
         for line in f:
             parts = line.split("\t")
-            if len(parts) >= 3 and parts[1].startswith("2"):
+            if len(parts) >= 3 and (any_status or parts[1].startswith("2")):
                 values.append(int(parts[2]) / 1000.0)
     values.sort()
     return values
 
 
 def h2load(url, clients, streams, threads, duration_s, warmup_s=1, h1=False, rps_per_client=None,
-           timeout_pad=30, headers=None):
+           timeout_pad=30, headers=None, any_status=False):
     """h2load in timing mode (-D); HTTP/2 unless h1. With rps_per_client, an open-loop-ish fixed rate per client.
-    headers (a dict) are sent on every request."""
+    headers (a dict) are sent on every request. The percentiles are of 2xx answers, or with any_status of every
+    answer (a route that refuses on purpose)."""
     with tempfile.NamedTemporaryFile(prefix="h2load-", suffix=".log", delete=False) as tmp:
         log_path = tmp.name
     try:
@@ -125,7 +128,7 @@ def h2load(url, clients, streams, threads, duration_s, warmup_s=1, h1=False, rps
         out = _run(argv, duration_s + warmup_s + timeout_pad)
         res = {"tool": "h2load", "argv": [a if a != log_path else "LOG" for a in argv]}
         res.update(_parse_h2load(out))
-        lat = _log_latencies_ms(log_path)
+        lat = _log_latencies_ms(log_path, any_status)
         res["logged"] = len(lat)
         res["max_ms"] = lat[-1] if lat else None
         for q in (50, 75, 90, 99, 99.9):
