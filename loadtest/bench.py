@@ -25,6 +25,7 @@ import auth
 import chart
 import loadgen
 from figures import med
+import ratelimit
 import targets
 import webhooks
 
@@ -38,12 +39,13 @@ GUARDED = "-guarded"  # the same load through the route with every guard on (con
 # characters, about the length of an n8n API key, so that both proxies parse a header of realistic size.
 API_KEY = ("gatehouse-benchmark-api-key-" * 8)[:200]
 # Parts of the benchmark, in the order they run; --only picks some (the fixed rate is derived from the throughput).
-SECTIONS = ("throughput", "fixed-rate", "memory", "webhooks", "auth", "audit")
-# What a run without --only does: all but auth, which starts a Keycloak and adds 4-5 minutes to the ~16 (README), and
-# audit, which needs the jar of the commit before the signed log (run-benchmark.sh builds it once) and adds ~6.
+SECTIONS = ("throughput", "fixed-rate", "memory", "webhooks", "auth", "audit", "ratelimit")
+# What a run without --only does: all but auth, which starts a Keycloak and adds 4-5 minutes to the ~16 (README),
+# audit, which needs the jar of the commit before the signed log (run-benchmark.sh builds it once) and adds ~6, and
+# ratelimit, which starts a redis-server and adds ~10 (the default run's routes carry a never-refusing limit anyway).
 DEFAULT_SECTIONS = SECTIONS[:4]
 # Parts that start their own Gatehouse(s) and need neither nginx nor the benchmark's Gatehouse.
-OWN_SERVERS = ("auth", "audit")
+OWN_SERVERS = ("auth", "audit", "ratelimit")
 # The longest auth run: a session cookie is rewritten once it was last seen 60 s before (auth.py), and every run
 # must end before its cookie is that old.
 MAX_AUTH_RUN_S = 50
@@ -105,10 +107,12 @@ class Bench:
         subprocess.run(["java", "-jar", a.jar, "dev-certs", "--out", certs], check=True, stdout=subprocess.DEVNULL)
         log(f"work dir {self.work}")
         self.certs = certs
-        self.upstream = targets.start_upstream(self.procs, self.work, auth.ROUTES.values())
+        self.upstream = targets.start_upstream(self.procs, self.work,
+                                               list(auth.ROUTES.values()) + list(ratelimit.ROUTES.values()))
         self.pids = {"direct": self.upstream["proc"].pid}
         if not self.proxies:
-            # The auth and audit parts start their own Gatehouse (and Keycloak) when their turn comes.
+            # The auth, audit and ratelimit parts start their own Gatehouse (and Keycloak, redis-server) when their
+            # turn comes.
             log(f"upstream :{self.upstream['http_port']}")
             return
         self.nginx = targets.start_nginx_proxy(self.procs, self.work, certs, self.upstream["http_port"],
@@ -129,7 +133,7 @@ class Bench:
 
     @property
     def proxies(self):
-        """Whether a part needs nginx and the benchmark's Gatehouse (every part but auth and audit does)."""
+        """Whether a part needs nginx and the benchmark's Gatehouse (every part but auth, audit and ratelimit does)."""
         return any(s not in OWN_SERVERS for s in self.sections)
 
     def environment(self):
@@ -422,6 +426,8 @@ def goals(s):
         out.update(auth.goals(s["auth"]))
     if "audit" in s:
         out.update(audit.goals(s["audit"]))
+    if "ratelimit" in s:
+        out.update(ratelimit.goals(s["ratelimit"]))
     return out
 
 
@@ -433,6 +439,8 @@ def print_table(s, g, args):
         auth.print_table(s["auth"], g, args)
     if "audit" in s:
         audit.print_table(s["audit"], g)
+    if "ratelimit" in s:
+        ratelimit.print_table(s["ratelimit"], g, args)
     parts = []
     if "throughput_met" in g:
         parts.append("throughput ≥ 1.0× nginx: " + ("met" if g["throughput_met"] else "NOT met"))
@@ -519,7 +527,8 @@ def main():
     ap.add_argument("--keep-work", action="store_true", help="keep the temp dir (configs, logs) for inspection")
     ap.add_argument("--only", default=",".join(DEFAULT_SECTIONS),
                     help=f"comma-separated parts to run, of {', '.join(SECTIONS)} (fixed-rate needs throughput); "
-                         f"default {','.join(DEFAULT_SECTIONS)}; e.g. --only webhooks, --only auth, --only audit")
+                         f"default {','.join(DEFAULT_SECTIONS)}; e.g. --only webhooks, --only auth, --only audit, "
+                         "--only ratelimit")
     ap.add_argument("--webhook-duration", type=int, default=None, help="seconds per webhook run (default --duration)")
     ap.add_argument("--webhook-warmup", type=int, default=9,
                     help="seconds of 1 KiB webhooks per route before measuring (a third of it with 1 MiB); 0: none")
@@ -544,6 +553,9 @@ def main():
     ap.add_argument("--audit-producers", type=int, default=2, help="producer threads of the audit writer benchmark")
     ap.add_argument("--audit-segment-max-size", type=int, default=64 << 20,
                     help="segment size of the audit writer's log in bytes (sealed segments are compressed with zstd)")
+    ap.add_argument("--ratelimit-duration", type=int, default=None,
+                    help="seconds per saturating run of the ratelimit part (default --duration; its fixed-rate runs "
+                         "take --rate-duration)")
     a = ap.parse_args()
     if a.webhook_duration is None:
         a.webhook_duration = a.duration
@@ -551,6 +563,8 @@ def main():
         a.auth_duration = a.duration
     if a.audit_duration is None:
         a.audit_duration = a.duration
+    if a.ratelimit_duration is None:
+        a.ratelimit_duration = a.duration
     sections = [x.strip() for x in a.only.split(",") if x.strip()]
     unknown = set(sections) - set(SECTIONS)
     if unknown or not sections:
@@ -566,6 +580,11 @@ def main():
     if "audit" in sections and (a.audit_entries < 1 or a.audit_warmup_entries < 0 or a.audit_producers < 1
                                 or a.audit_duration < 1):
         ap.error("--audit-entries, --audit-producers and --audit-duration must be at least 1")
+    if "ratelimit" in sections and not (shutil.which("redis-server") or os.access("/usr/bin/redis-server", os.X_OK)):
+        ap.error("--only ratelimit: redis-server is needed (Debian: apt-get install -y redis-server; "
+                 "run-benchmark.sh installs it)")
+    if "ratelimit" in sections and (a.ratelimit_duration < 1 or a.rate_duration < 1 or a.rate_clients < 1):
+        ap.error("--ratelimit-duration, --rate-duration and --rate-clients must be at least 1")
     if "memory" in sections:
         # Raised here so that every server started below inherits it (the JVM raises its soft limit to the hard one
         # by itself; nginx's workers set worker_rlimit_nofile). The margin covers the proxies' own files and
@@ -587,8 +606,8 @@ def main():
     started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     bench = Bench(a, sections)
     t0 = time.monotonic()
-    fixed = memory = hooks = logins = logs_audit = None
-    hooks_error = auth_error = audit_error = None
+    fixed = memory = hooks = logins = logs_audit = limits = None
+    hooks_error = auth_error = audit_error = limits_error = None
     try:
         bench.setup()
         env = bench.environment()
@@ -627,6 +646,15 @@ def main():
                 # ScenarioFailed, a gateway not starting, a tool timing out: loud, but the results are written.
                 audit_error = str(e)
                 log(f"!!! AUDIT SCENARIO FAILED: {e}")
+        if "ratelimit" in sections:
+            limits = ratelimit.RateLimitScenario(a, bench.procs, bench.work, bench.certs, bench.upstream["http_port"],
+                                                 log)
+            try:
+                limits.run()
+            except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+                # ScenarioFailed, a server not starting, a tool timing out: loud, but the results are written.
+                limits_error = str(e)
+                log(f"!!! RATELIMIT SCENARIO FAILED: {e}")
         env["loadavg_end"] = loadavg()
         logs = bench.access_log_lines()
         gc = bench.gatehouse_gc()
@@ -641,6 +669,8 @@ def main():
         s["auth"] = auth.summarize(logins.runs, logins.info, auth_error)
     if logs_audit is not None:
         s["audit"] = audit.summarize(logs_audit.runs, logs_audit.info, audit_error)
+    if limits is not None:
+        s["ratelimit"] = ratelimit.summarize(limits.runs, limits.info, limits_error)
     g = goals(s)
     result = {
         "started": started.isoformat(), "elapsed_s": round(time.monotonic() - t0, 1),
@@ -664,6 +694,8 @@ def main():
         "audit_setup": ({"baseline_commit": audit.BASELINE_COMMIT, "cases": list(audit.CASES),
                          "writer": "loadtest/AuditWriterBench.java", "verify": "gatehouse verify-log (JVM defaults)"}
                         if logs_audit else None),
+        "ratelimit_runs": limits.runs if limits else [],
+        "ratelimit_setup": ratelimit.SETUP if limits else None,
         "webhook_setup": {"signed_path": webhooks.SIGNED_PATH, "unsigned_path": webhooks.UNSIGNED_PATH,
                           "captured_path": webhooks.CAPTURED_PATH,
                           "scheme": "standard", "replay_store": "local",
@@ -685,7 +717,9 @@ def main():
         print(f"\n!!! AUTH SCENARIO FAILED: {auth_error}", file=sys.stderr)
     if audit_error:
         print(f"\n!!! AUDIT SCENARIO FAILED: {audit_error}", file=sys.stderr)
-    if hooks_error or auth_error or audit_error:
+    if limits_error:
+        print(f"\n!!! RATELIMIT SCENARIO FAILED: {limits_error}", file=sys.stderr)
+    if hooks_error or auth_error or audit_error or limits_error:
         sys.exit(3)
 
 
