@@ -2,14 +2,16 @@
 # Benchmark: direct-to-upstream vs nginx (TLS reverse proxy) vs Gatehouse, interleaved rounds, HTTP/1.1 and
 # HTTP/2, 1 KiB and 1 MiB responses, fixed-rate latency and memory with 1,000 and 10,000 idle TLS keep-alive
 # connections; then signed vs unsigned webhooks on Gatehouse (1 KiB throughput, 1 MiB latency, event loop beside
-# 1 MiB uploads). Not by default: what SSO sessions and bearer tokens cost Gatehouse, against a real Keycloak; and
-# the signed audit log: its writer and verify-log alone, and the gateway with it against the one before it.
+# 1 MiB uploads). Not by default: what SSO sessions and bearer tokens cost Gatehouse, against a real Keycloak; the
+# signed audit log: its writer and verify-log alone, and the gateway with it against the one before it; and what rate
+# limits cost, on the local store and on the Redis store (its own redis-server).
 #
 #   loadtest/run-benchmark.sh [bench.py options]     e.g. --rounds 3 --duration 10, --quick for a smoke run
 #   loadtest/run-benchmark.sh --only webhooks        the webhook part alone (5-6 minutes)
 #   loadtest/run-benchmark.sh --only auth            the SSO/bearer part alone (4-5 minutes with Keycloak's start)
 #   loadtest/run-benchmark.sh --only audit           the audit-log part alone (about 6 minutes; the first run also
 #                                                    builds the baseline jar of 97ad33b, about a minute, cached)
+#   loadtest/run-benchmark.sh --only ratelimit       the rate-limit part alone (about 10 minutes; starts redis-server)
 #
 # Writes loadtest/results/latest.json and latest.svg (plus latest.png when rsvg-convert is installed).
 # Takes about 16 minutes with the defaults. Every process it starts is stopped on exit or Ctrl-C.
@@ -18,27 +20,6 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 jar="$root/gateway/target/gatehouse.jar"
-
-need_pkgs=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
-command -v wrk >/dev/null 2>&1 || need_pkgs+=(wrk)
-command -v h2load >/dev/null 2>&1 || need_pkgs+=(nghttp2-client)
-command -v zstd >/dev/null 2>&1 || need_pkgs+=(zstd)  # auditlog.py reads sealed audit segments with it
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  echo "installing ${need_pkgs[*]} (Debian packages; services are not started)..."
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >/dev/null || {
-      echo "error: could not install ${need_pkgs[*]}; run: apt-get update && apt-get install -y --no-install-recommends ${need_pkgs[*]}" >&2
-      exit 1
-    }
-  else
-    echo "error: missing ${need_pkgs[*]}; run: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${need_pkgs[*]}" >&2
-    exit 1
-  fi
-fi
-export PATH="$PATH:/usr/sbin"
-command -v python3 >/dev/null || { echo "error: python3 is required (apt-get install -y python3)" >&2; exit 1; }
-command -v java >/dev/null || { echo "error: java 17+ is required (apt-get install -y openjdk-17-jdk-headless)" >&2; exit 1; }
 
 # --jar PATH uses that jar (e.g. one built elsewhere) and builds nothing; --help needs no jar either.
 # The audit part also needs the gateway from before the signed log: --baseline-jar PATH, else baseline-jar.sh's.
@@ -59,6 +40,32 @@ for a in "$@"; do
   [ "$prev" = "--only" ] && only="$a"
   prev="$a"
 done
+
+need_pkgs=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
+command -v wrk >/dev/null 2>&1 || need_pkgs+=(wrk)
+command -v h2load >/dev/null 2>&1 || need_pkgs+=(nghttp2-client)
+command -v zstd >/dev/null 2>&1 || need_pkgs+=(zstd)  # auditlog.py reads sealed audit segments with it
+if [[ ",${only// /}," == *,ratelimit,* ]] && [ -z "$help" ]; then
+  # The ratelimit part's Redis store: it starts its own redis-server on loopback, never the system service.
+  command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need_pkgs+=(redis-server)
+fi
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "installing ${need_pkgs[*]} (Debian packages; services are not started)..."
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >/dev/null || {
+      echo "error: could not install ${need_pkgs[*]}; run: apt-get update && apt-get install -y --no-install-recommends ${need_pkgs[*]}" >&2
+      exit 1
+    }
+  else
+    echo "error: missing ${need_pkgs[*]}; run: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${need_pkgs[*]}" >&2
+    exit 1
+  fi
+fi
+export PATH="$PATH:/usr/sbin"
+command -v python3 >/dev/null || { echo "error: python3 is required (apt-get install -y python3)" >&2; exit 1; }
+command -v java >/dev/null || { echo "error: java 17+ is required (apt-get install -y openjdk-17-jdk-headless)" >&2; exit 1; }
+
 if [ -n "$given_jar" ]; then
   jar="$given_jar"
 elif [ ! -f "$jar" ] && [ -z "$help" ]; then
