@@ -13,16 +13,23 @@ from xml.sax.saxutils import escape
 COLORS = {"direct": "#9e9e9e", "nginx": "#2e7d32", "gatehouse": "#1565c0",
           "idle": "#bdbdbd", "unsigned": "#64b5f6", "signed": "#0d47a1",
           "none": "#90a4ae", "sso": "#6a1b9a", "bearer": "#ef6c00",
-          "plain": "#a1887f", "signed_log": "#00695c", "writer": "#00897b", "verify": "#4db6ac"}
+          "plain": "#a1887f", "signed_log": "#00695c", "writer": "#00897b", "verify": "#4db6ac",
+          "unlimited": "#b0bec5", "limited": "#1e88e5", "two_limits": "#3949ab", "redis": "#d32f2f",
+          "flood": "#f9a825", "redis_server": "#5d4037"}
 LABELS = {"direct": "direct (no proxy)", "nginx": "nginx (TLS proxy)", "gatehouse": "Gatehouse",
           "idle": "probe alone (no uploads)", "unsigned": "webhook route, signature: off",
           "signed": "webhook route, signature: required",
           "none": "route auth: none", "sso": "auth: sso (session cookie)", "bearer": "auth: bearer (JWT)",
-          "plain": "plain access log (97ad33b)", "signed_log": "signed audit log (this tree)"}
+          "plain": "plain access log (97ad33b)", "signed_log": "signed audit log (this tree)",
+          "unlimited": "route without rate_limit", "limited": "client_ip limit, local store",
+          "two_limits": "client_ip + route limits, local", "redis": "client_ip limit, Redis store",
+          "flood": "flooded route (every answer 429)", "redis_server": "redis-server"}
 WEBHOOK_SERIES = ("idle", "unsigned", "signed")
 AUTH_SERIES = ("none", "sso", "bearer")  # auth.py's routes, in its order
 AUDIT_SERIES = ("plain", "signed_log")  # audit.py's gateways ("signed" is the webhook route's series)
 AUDIT_CASES = {"h1-1k": "HTTP/1.1 1 KiB", "h2-1k": "HTTP/2 1 KiB"}
+RATELIMIT_SERIES = ("unlimited", "limited", "two_limits", "redis", "flood")  # ratelimit.py's series, in its order
+RATELIMIT_FIXED = ("unlimited", "limited", "redis")  # its fixed-rate series
 FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
 
 
@@ -134,20 +141,23 @@ def main(results_path, out_path):
     hooks = s.get("webhooks")
     logins = s.get("auth")
     logs = s.get("audit")
+    limits = s.get("ratelimit")
     bottom = any(k in s for k in ("fixed_rate", "memory", "cpu_per_request_us"))
-    rows = (2 if cases else 0) + (1 if bottom else 0) + (1 if hooks else 0) + (1 if logins else 0) + (1 if logs else 0)
+    rows = ((2 if cases else 0) + (1 if bottom else 0) + (1 if hooks else 0) + (1 if logins else 0) + (1 if logs else 0)
+            + (2 if limits else 0))
     W, PW, PH = 1280, 300, 250
-    legend_h = 18 * (max(1, bool(cases) + bool(hooks) + bool(logins) + bool(logs)) - 1)
-    errors = sum(1 for part in (hooks, logins, logs) if part and part.get("error"))
+    legend_h = 18 * (max(1, bool(cases) + bool(hooks) + bool(logins) + bool(logs) + bool(limits)) - 1)
+    errors = sum(1 for part in (hooks, logins, logs, limits) if part and part.get("error"))
     svg = Svg(W, 40 + 70 + legend_h + rows * (PH + 20) + 40 + 18 * errors)
     env = r["environment"]
     svg.text(20, 30, "Gatehouse vs nginx (TLS reverse proxies) vs direct-to-upstream" if cases else
              "Gatehouse: signed vs unsigned webhooks" if hooks else
              "Gatehouse: what an SSO session and a bearer token cost" if logins else
-             "Gatehouse: the signed audit log", 20, weight="bold")
+             "Gatehouse: the signed audit log" if logs else
+             "Gatehouse: what a rate limit costs (local and Redis store)", 20, weight="bold")
     secs = (r['settings']['duration'] if cases else r['settings'].get('webhook_duration') if hooks else
-            r['settings'].get('auth_duration') if logins else r['settings'].get('audit_duration')) \
-        or r['settings']['duration']
+            r['settings'].get('auth_duration') if logins else r['settings'].get('audit_duration') if logs else
+            r['settings'].get('ratelimit_duration')) or r['settings']['duration']
     svg.text(20, 52, f"{r['started']} · {env['cpus']} cores shared by load generator, proxy and upstream · "
                      f"{r['settings']['rounds']} interleaved rounds × {secs} s · "
                      f"bars = median, whiskers = min–max over rounds · load avg at start {env['loadavg_start']}",
@@ -158,12 +168,13 @@ def main(results_path, out_path):
     svg.text(20, 70, f"Gatehouse JVM: {' '.join(r['gatehouse']['jvm_flags'])} · {tools}", 12, color="#444")
     y = 82
     for group in ((("direct", "nginx", "gatehouse"),) if cases else ()) + ((WEBHOOK_SERIES,) if hooks else ()) \
-            + ((AUTH_SERIES,) if logins else ()) + ((AUDIT_SERIES,) if logs else ()):
+            + ((AUTH_SERIES,) if logins else ()) + ((AUDIT_SERIES,) if logs else ()) \
+            + ((RATELIMIT_SERIES,) if limits else ()):
         lx = 20
         for series in group:
             svg.rect(lx, y, 14, 14, COLORS[series])
             svg.text(lx + 20, y + 12, LABELS[series], 12)
-            lx += 250 if series in WEBHOOK_SERIES + AUTH_SERIES + AUDIT_SERIES else 190
+            lx += 250 if series in WEBHOOK_SERIES + AUTH_SERIES + AUDIT_SERIES + RATELIMIT_SERIES else 190
         y += 18
     y0 = 110 + legend_h
 
@@ -199,6 +210,9 @@ def main(results_path, out_path):
     if logs:
         above = sum(PH + 20 + (18 if part.get("error") else 0) for part in (hooks, logins) if part)
         audit_row(svg, logs, y2 + (PH + 20 if bottom else 0) + above, PW, PH)
+    if limits:
+        above = sum(PH + 20 + (18 if part.get("error") else 0) for part in (hooks, logins, logs) if part)
+        ratelimit_row(svg, limits, r["settings"], y2 + (PH + 20 if bottom else 0) + above, PW, PH)
     name = os.path.basename(results_path)
     svg.text(20, svg.height - 14, f"Generated by loadtest/run-benchmark.sh; numbers in loadtest/results/{name}.",
              11, color="#666")
@@ -336,6 +350,58 @@ def audit_row(svg, a, y, PW, PH):
         cats = [(q, [("signed_log", c.get(f"{q}_le_s"), None, None)]) for q in ("p50", "p99")]
         panel(svg, 20 + 3 * (PW + 10), y, PW, PH, "audit · entry to signed checkpoint", "s (bucket bound)", cats,
               f"{c['checkpoints']:.0f} checkpoints, mean {c['mean_s']:.2f} s", goal=(1.5, "goal p99 ≤ 1.5 s"))
+
+
+def ratelimit_row(svg, rl, settings, y, PW, PH):
+    """The ratelimit part, two rows of double-width panels (five series a category): requests/s and Gatehouse's CPU
+    per request of each series on both protocols, then p99 under saturation and the latency at a fixed rate of the
+    local and the Redis store."""
+    def bars(m, key, series):
+        return (series, m.get(key), m.get(key + "_min"), m.get(key + "_max"))
+
+    if rl.get("error"):
+        svg.text(20, y + 14, f"RATELIMIT SCENARIO FAILED: {rl['error']}"[:180], 12, weight="bold", color="#c62828")
+        y += 18
+    wide = 2 * PW + 10
+    protos = [(p, "HTTP/1.1" if p == "h1" else "HTTP/2") for p in ("h1", "h2")
+              if ((rl.get(p) or {}).get("unlimited") or {}).get("runs")]
+    if protos:
+        ratios = []
+        for series, short in (("limited", "one limit"), ("two_limits", "two limits"), ("redis", "Redis store")):
+            vs = [rl[p].get(f"ratio_{series}_unlimited") for p, _ in protos]
+            if all(v is not None for v in vs):
+                ratios.append(f"{short} " + " / ".join(f"{v:.2f}×" for v in vs))
+        panel(svg, 20, y, wide, PH, "rate limits · throughput (goal: one and two limits ≥ 0.97× unlimited)",
+              "requests/s",
+              [(label, [bars(rl[p][series], "rps", series) for series in RATELIMIT_SERIES]) for p, label in protos],
+              f"÷ unlimited, {' / '.join(label for _, label in protos)}: " + ", ".join(ratios) if ratios else None)
+        notes = [f"{label} {rl[p]['added_cpu_us_flood']:+.1f} µs" for p, label in protos
+                 if rl[p].get("added_cpu_us_flood") is not None]
+        panel(svg, 20 + wide + 10, y, wide, PH, "rate limits · Gatehouse CPU per request (median over rounds)", "µs",
+              [(label, [bars(rl[p][series], "cpu_us_per_req", series) for series in RATELIMIT_SERIES])
+               for p, label in protos],
+              "a 429 of the flood − an allowed request (unlimited): " + ", ".join(notes) + " (goal < 0)"
+              if notes else None)
+        y += PH + 20
+        panel(svg, 20, y, wide, PH, "rate limits · p99 latency under saturation", "ms",
+              [(label, [bars(rl[p][series], "p99_ms", series) for series in RATELIMIT_SERIES]) for p, label in protos])
+    fr = rl.get("fixed_rate")
+    if fr and (fr.get("limited") or {}).get("runs"):
+        added = fr.get("redis_minus_local_p99_ms")
+        panel(svg, 20 + wide + 10, y, PW, PH, f"rate limits · at a fixed {fr.get('rate_rps', 0):,.0f} req/s", "ms",
+              [("p99.9" if q == "p99_9_ms" else q.split("_")[0],
+                [bars(fr[series], q, series) for series in RATELIMIT_FIXED]) for q in ("p50_ms", "p99_ms", "p99_9_ms")],
+              f"Redis − local p99 = {added:+.2f} ms (goal ≤ +1)" if added is not None else None)
+    cats = [(label, [bars(rl[p]["limited"], "cpu_us_per_req", "limited"),
+                     bars(rl[p]["redis"], "cpu_us_per_req", "redis"),
+                     bars(rl[p]["redis"], "redis_cpu_us_per_req", "redis_server")]) for p, label in protos]
+    if fr and (fr.get("redis") or {}).get("runs"):
+        cats.append(("fixed rate", [bars(fr["limited"], "cpu_us_per_req", "limited"),
+                                    bars(fr["redis"], "cpu_us_per_req", "redis"),
+                                    bars(fr["redis"], "redis_cpu_us_per_req", "redis_server")]))
+    if cats:
+        panel(svg, 20 + wide + PW + 20, y, PW, PH, "rate limits · CPU per request by store", "µs", cats,
+              "Gatehouse local, Gatehouse Redis, redis-server")
 
 
 GUARDED = "-guarded"  # bench.py's suffix for a case through the route with every guard on
