@@ -29,6 +29,7 @@ import io.gatehouse.guard.replay.RedisReplayStore;
 import io.gatehouse.guard.replay.ReplayStore;
 import io.gatehouse.guard.signature.SignatureScheme;
 import io.gatehouse.guard.signature.SignatureSchemes;
+import io.gatehouse.redis.LoopConnections;
 import io.gatehouse.redis.RedisClients;
 import io.gatehouse.server.ExchangeRecorder;
 import io.gatehouse.server.GatewayServer;
@@ -193,9 +194,11 @@ public final class RunningGateway {
 
   private static BucketStore openBucketStore(Vertx vertx, RateLimitsConfig config, GatewayMetrics metrics) {
     if (!config.shared()) return new LocalBucketStore(metrics);
-    // As many connections as the replay store: one EVALSHA per checked request holds one for about one RTT.
-    Redis client = RedisClients.create(vertx, config.redis().orElseThrow(), config.timeout(), 16);
-    return new RedisBucketStore(vertx, client, config.timeout());
+    // One connection per event loop for the checks (LoopConnections says why); a small pool for the rest.
+    RedisConfig redis = config.redis().orElseThrow();
+    LoopConnections connections = new LoopConnections(() -> RedisClients.create(vertx, redis, config.timeout(), 1),
+        RedisClients.create(vertx, redis, config.timeout(), 4));
+    return new RedisBucketStore(vertx, connections, config.timeout());
   }
 
   private Lockouts openLockouts(RateLimitsConfig config) {

@@ -81,6 +81,46 @@ class GuardChainTest {
   }
 
   @Test
+  void aGuardWhoseAnswerComesLaterHoldsTheRestOfTheChainUntilItDoes() {
+    List<String> ran = new ArrayList<>();
+    io.vertx.core.Promise<Verdict> later = io.vertx.core.Promise.promise();
+    Guard first = exchange -> {
+      ran.add("first");
+      return Verdict.PASS;
+    };
+    Guard pending = exchange -> {
+      ran.add("pending");
+      return later.future();
+    };
+    Guard last = exchange -> {
+      ran.add("last");
+      return exchange.identity().isPresent() ? Verdict.PASS : Verdict.refuse(Reason.UNAUTHENTICATED);
+    };
+    Exchange exchange = new Exchange("req-4", null);
+
+    Future<Verdict> verdict = new GuardChain(List.of(first, pending, last)).run(exchange);
+    assertThat(verdict.isComplete()).isFalse();
+    assertThat(ran).containsExactly("first", "pending");
+    later.complete(new Verdict.Pass(Optional.of(ALICE), ResponseHeaders.NONE));
+
+    assertThat(verdict.result()).isInstanceOf(Verdict.Pass.class);
+    assertThat(ran).containsExactly("first", "pending", "last");
+  }
+
+  @Test
+  void aGuardThatAnswersNoVerdictFailsClosed() {
+    for (Guard nothing : List.<Guard>of(exchange -> Future.succeededFuture(null), exchange -> {
+      io.vertx.core.Promise<Verdict> later = io.vertx.core.Promise.promise();
+      later.complete(null);
+      return later.future();
+    })) {
+      Exchange exchange = new Exchange("req-5", null);
+      assertThat(new GuardChain(List.of(nothing)).run(exchange).result()).isEqualTo(new Verdict.Refuse(Reason.GUARD_ERROR));
+      assertThat(exchange.guardFailure()).isPresent();
+    }
+  }
+
+  @Test
   void responseHeadersNeverShowTheirValues() {
     assertThat(ResponseHeaders.of("Set-Cookie", "secret-session-value").toString())
         .contains("Set-Cookie").doesNotContain("secret-session-value");

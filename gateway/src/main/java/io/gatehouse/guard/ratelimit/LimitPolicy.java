@@ -35,6 +35,11 @@ public record LimitPolicy(
     return (double) periodNanos / permits;
   }
 
+  /** The same in microseconds, the unit of the Redis store's script. */
+  public double microsPerToken() {
+    return nanosPerToken() / 1000.0;
+  }
+
   /** How long an untouched bucket takes to fill up from empty: after that, forgetting it changes nothing. */
   public long nanosToFill() {
     double nanos = Math.ceil(burst * nanosPerToken());

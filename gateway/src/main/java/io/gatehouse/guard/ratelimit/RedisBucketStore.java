@@ -3,8 +3,9 @@ package io.gatehouse.guard.ratelimit;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
+import io.gatehouse.redis.LoopConnections;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -44,8 +44,7 @@ public final class RedisBucketStore implements BucketStore {
   private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
   private final Vertx vertx;
-  private final Redis redis;
-  private final RedisAPI api;
+  private final LoopConnections redis;
   private final long timeoutMillis;
   /** Completes once the first connection is up (or failed, or {@link #WARM_UP_LIMIT} passed). */
   private final Future<Void> warm;
@@ -58,17 +57,16 @@ public final class RedisBucketStore implements BucketStore {
   private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
   /**
-   * @param redis a client for the configured Redis (TLS and ACL user already set); closed with this store
+   * @param redis the configured Redis's connections (TLS and ACL user already set); closed with this store
    * @param timeout one call slower than this counts as the store being down
    */
-  public RedisBucketStore(Vertx vertx, Redis redis, Duration timeout) {
+  public RedisBucketStore(Vertx vertx, LoopConnections redis, Duration timeout) {
     this.vertx = vertx;
     this.redis = redis;
-    this.api = RedisAPI.api(redis);
     this.timeoutMillis = Math.max(1, timeout.toMillis());
     Promise<Void> warmed = Promise.promise();
     long limit = vertx.setTimer(WARM_UP_LIMIT.toMillis(), id -> warmed.tryComplete());
-    api.ping(List.of()).onComplete(ar -> {
+    redis.send(Request.cmd(Command.PING)).onComplete(ar -> {
       vertx.cancelTimer(limit);
       warmed.tryComplete();
     });
@@ -81,27 +79,14 @@ public final class RedisBucketStore implements BucketStore {
   }
 
   private Future<Decision> call(List<LimitPolicy> policies, List<String> keys) {
-    List<String> args = new ArrayList<>(2 + 3 * policies.size());
-    args.add(SCRIPT_SHA);
-    args.add(Integer.toString(policies.size()));
-    for (int i = 0; i < policies.size(); i++) {
-      LimitPolicy policy = policies.get(i);
-      args.add(NAMESPACE + policy.route() + ':' + policy.name() + ':' + keys.get(i));
-    }
-    for (LimitPolicy policy : policies) {
-      args.add(Double.toString(policy.nanosPerToken() / 1000.0));
-      args.add(Long.toString(policy.burst()));
-    }
     Promise<Decision> result = Promise.promise();
     long timer = vertx.setTimer(timeoutMillis,
         id -> result.tryFail(new TimeoutException("redis did not answer within " + timeoutMillis + " ms")));
-    api.evalsha(args).recover(failure -> {
+    redis.send(script(Command.EVALSHA, SCRIPT_SHA, policies, keys)).recover(failure -> {
       if (failure.getMessage() == null || !failure.getMessage().startsWith("NOSCRIPT")) {
         return Future.failedFuture(failure);
       }
-      List<String> withScript = new ArrayList<>(args);
-      withScript.set(0, SCRIPT);
-      return api.eval(withScript);
+      return redis.send(script(Command.EVAL, SCRIPT, policies, keys));
     }).onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.failed()) {
@@ -115,6 +100,17 @@ public final class RedisBucketStore implements BucketStore {
       }
     });
     return result.future().onFailure(this::failed);
+  }
+
+  /** {@code EVALSHA sha N key… (micros-per-token burst)…}, or {@code EVAL} with the script's text. */
+  private static Request script(Command command, String script, List<LimitPolicy> policies, List<String> keys) {
+    Request request = Request.cmd(command).arg(script).arg(policies.size());
+    for (int i = 0; i < policies.size(); i++) {
+      LimitPolicy policy = policies.get(i);
+      request.arg(NAMESPACE + policy.route() + ':' + policy.name() + ':' + keys.get(i));
+    }
+    for (LimitPolicy policy : policies) request.arg(Double.toString(policy.microsPerToken())).arg(policy.burst());
+    return request;
   }
 
   private static Decision decision(Response reply, List<LimitPolicy> policies) {

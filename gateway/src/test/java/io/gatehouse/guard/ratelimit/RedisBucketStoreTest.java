@@ -7,6 +7,7 @@ import io.gatehouse.config.Rate;
 import io.gatehouse.config.RouteConfig.LimitKey;
 import io.gatehouse.config.RouteConfig.RateLimitConfig;
 import io.gatehouse.guard.replay.RedisServer;
+import io.gatehouse.redis.LoopConnections;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -32,8 +33,9 @@ class RedisBucketStoreTest {
   }
 
   private RedisBucketStore store() {
-    return new RedisBucketStore(vertx, Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())),
-        Duration.ofMillis(500));
+    RedisOptions options = new RedisOptions().setConnectionString(redis.url());
+    return new RedisBucketStore(vertx, new LoopConnections(() -> Redis.createClient(vertx, options),
+        Redis.createClient(vertx, options)), Duration.ofMillis(500));
   }
 
   @AfterEach
@@ -108,6 +110,41 @@ class RedisBucketStoreTest {
     double seconds = (System.nanoTime() - start) / 1e9;
     double expected = 20 * seconds + 10;
     assertThat((double) allowed).as("%d calls over %.2f s", i, seconds).isBetween(expected - 10, expected);
+  }
+
+  /** As the gateway calls it: on an event loop, over that loop's own connection, which is opened again after a loss. */
+  @Test
+  void onAnEventLoopItKeepsOneConnectionAndOpensItAgainAfterRedisRestarts() throws Exception {
+    LimitPolicy policy = policy(1, Duration.ofHours(1), 100);
+    io.vertx.core.Context loop = vertx.getOrCreateContext();
+    assertThat(loop.isEventLoopContext()).isTrue();
+    for (int i = 0; i < 20; i++) {
+      assertThat(onLoop(loop, policy, "ip:loop").remaining()).isEqualTo(99 - i);
+    }
+    redis.stop();
+    assertThatThrownBy(() -> onLoop(loop, policy, "ip:loop")).isInstanceOf(Exception.class);
+    redis.startAgain();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    Decision again = null;
+    while (again == null && System.nanoTime() < deadline) {
+      try {
+        again = onLoop(loop, policy, "ip:loop");
+      } catch (Exception retry) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(again).as("the loop's connection opened again").isNotNull();
+    assertThat(again.remaining()).as("an empty Redis: a full bucket").isEqualTo(99);
+  }
+
+  private Decision onLoop(io.vertx.core.Context loop, LimitPolicy policy, String key) throws Exception {
+    java.util.concurrent.CompletableFuture<Decision> result = new java.util.concurrent.CompletableFuture<>();
+    loop.runOnContext(v -> replicaA.take(List.of(policy), List.of(key))
+        .onComplete(ar -> {
+          if (ar.succeeded()) result.complete(ar.result());
+          else result.completeExceptionally(ar.cause());
+        }));
+    return result.get(5, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.gatehouse.config.Secret;
 import io.gatehouse.guard.replay.RedisServer;
 import io.gatehouse.guard.replay.RedisTestPki;
 import io.gatehouse.it.LogCapture;
+import io.gatehouse.redis.LoopConnections;
 import io.gatehouse.redis.RedisClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -63,7 +64,8 @@ class RedisBucketStoreTlsTest {
     RedisConfig config = new RedisConfig(URI.create(redis.tlsUrl()), Optional.of(USER),
         Optional.of(new Secret(password, true)),
         new RedisConfig.Tls(Optional.of(pki.caFile), Optional.empty(), Optional.empty()));
-    BucketStore store = new RedisBucketStore(vertx, RedisClients.create(vertx, config, TIMEOUT, 16), TIMEOUT);
+    BucketStore store = new RedisBucketStore(vertx, new LoopConnections(
+        () -> RedisClients.create(vertx, config, TIMEOUT, 1), RedisClients.create(vertx, config, TIMEOUT, 4)), TIMEOUT);
     stores.add(store);
     return store;
   }
