@@ -77,6 +77,27 @@ class LocalBucketStoreTest {
   }
 
   @Test
+  void aBucketInUseIsNeverForgottenAndAnIdleOneIsOnceItWouldBeFull() throws InterruptedException {
+    LocalBucketStore store = new LocalBucketStore(RateLimitEvents.NONE);
+    // 4/s, two at once: full again 500 ms after it was emptied.
+    LimitPolicy policy = policy("webhooks", 4, Duration.ofSeconds(1), 2);
+    long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+    int allowed = 0;
+    long start = System.nanoTime();
+    while (System.nanoTime() < until) {
+      store.cleanUp();
+      if (take(store, policy, "ip:busy").allowed()) allowed++;
+      Thread.sleep(10);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    // Taken from every 10 ms for three fill times: never a fresh bucket, so no more than 4/s plus the first two.
+    assertThat((double) allowed).isLessThanOrEqualTo(4 * seconds + 2);
+    Thread.sleep(1100);
+    store.cleanUp();
+    assertThat(store.size()).as("idle past twice its fill time: forgotten").isZero();
+  }
+
+  @Test
   void aMillionSourcesStayUnderTheDocumentedHeapBound() {
     AtomicLong evicted = new AtomicLong();
     LocalBucketStore store = new LocalBucketStore(new RateLimitEvents() {
