@@ -12,24 +12,18 @@ import io.gatehouse.config.ReplayConfig;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.config.WebhookConfig;
 import io.gatehouse.core.BodyBudget;
+import io.gatehouse.core.ExchangeObserver;
 import io.gatehouse.forward.HttpForwarder;
 import io.gatehouse.forward.UpstreamClients;
 import io.gatehouse.forward.UpstreamPool;
 import io.gatehouse.forward.UpstreamTarget;
 import io.gatehouse.forward.WebSocketTunnel;
-import io.gatehouse.core.ExchangeObserver;
-import io.gatehouse.config.RateLimitsConfig;
-import io.gatehouse.config.RedisConfig;
 import io.gatehouse.guard.lockout.Lockouts;
-import io.gatehouse.guard.ratelimit.BucketStore;
-import io.gatehouse.guard.ratelimit.LocalBucketStore;
-import io.gatehouse.guard.ratelimit.RedisBucketStore;
 import io.gatehouse.guard.replay.LocalReplayStore;
 import io.gatehouse.guard.replay.RedisReplayStore;
 import io.gatehouse.guard.replay.ReplayStore;
 import io.gatehouse.guard.signature.SignatureScheme;
 import io.gatehouse.guard.signature.SignatureSchemes;
-import io.gatehouse.redis.LoopConnections;
 import io.gatehouse.redis.RedisClients;
 import io.gatehouse.server.ExchangeRecorder;
 import io.gatehouse.server.GatewayServer;
@@ -45,7 +39,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
-import io.vertx.redis.client.Redis;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,10 +64,8 @@ public final class RunningGateway {
   private final GatewayStateFactory stateFactory;
   /** Kept across reloads that leave the {@code replay} section alone, so a reload forgets no delivery. */
   private ReplayStore replays;
-  /** Kept across reloads that leave the store settings alone, so a reload forgets no bucket. */
-  private BucketStore buckets;
-  /** Null without {@code rate_limits.lockout}; kept across reloads that leave it and the store alone. */
-  private Lockouts lockouts;
+  /** Kept across reloads that leave their settings alone, so a reload forgets no bucket and no lockout. */
+  private RateLimitStores rateLimits;
   /** What learns from finished exchanges under the config in force (read per exchange). */
   private volatile ExchangeObserver observer = ExchangeObserver.NONE;
   private final GatewayMetrics metrics;
@@ -116,11 +107,11 @@ public final class RunningGateway {
       this.stateFactory =
           new GatewayStateFactory(schemes, metrics, Clock.systemUTC(), bodyBudget, ssoRegistry, metrics);
       this.replays = openReplayStore(vertx, config.replay());
-      this.buckets = openBucketStore(vertx, config.rateLimits(), metrics);
-      metrics.bucketsHeld(() -> currentBuckets().size());
-      this.lockouts = openLockouts(config.rateLimits());
-      metrics.lockedOut(() -> currentLockouts() == null ? 0 : currentLockouts().held());
-      this.state = new AtomicReference<>(stateFactory.build(config, null, replays, buckets, lockouts));
+      this.rateLimits = RateLimitStores.open(vertx, config.rateLimits(), auditLog::write, metrics);
+      metrics.bucketsHeld(() -> currentRateLimits().buckets().size());
+      metrics.lockedOut(() -> currentRateLimits().lockouts() == null ? 0 : currentRateLimits().lockouts().held());
+      this.state = new AtomicReference<>(stateFactory.build(config, null, replays, rateLimits.buckets(),
+          rateLimits.lockouts()));
       this.upstreamClients = new UpstreamClients(vertx, upstreamClientOptions(config.server()),
           new PoolOptions().setHttp1MaxSize(MAX_UPSTREAM_CONNECTIONS).setMaxWaitQueueSize(MAX_WAITING_FOR_UPSTREAM));
       this.upstreamPools = new UpstreamConnectionPools(vertx, upstreamClientSettings(config.server()));
@@ -192,39 +183,14 @@ public final class RunningGateway {
         });
   }
 
-  private static BucketStore openBucketStore(Vertx vertx, RateLimitsConfig config, GatewayMetrics metrics) {
-    if (!config.shared()) return new LocalBucketStore(metrics);
-    // One connection per event loop for the checks (LoopConnections says why); a small pool for the rest.
-    RedisConfig redis = config.redis().orElseThrow();
-    LoopConnections connections = new LoopConnections(() -> RedisClients.create(vertx, redis, config.timeout(), 1),
-        RedisClients.create(vertx, redis, config.timeout(), 4));
-    return new RedisBucketStore(vertx, connections, config.timeout());
-  }
-
-  private Lockouts openLockouts(RateLimitsConfig config) {
-    if (config.lockout().isEmpty()) return null;
-    if (!config.shared()) {
-      return Lockouts.local(config.lockout().get(), config.ipv6Prefix(), Clock.systemUTC(), auditLog::write, metrics);
-    }
-    RedisConfig redis = config.redis().orElseThrow();
-    return Lockouts.shared(vertx, RedisClients.create(vertx, redis, config.timeout(), 4),
-        () -> RedisClients.create(vertx, redis, config.timeout(), 1), config.lockout().get(), config.ipv6Prefix(),
-        config.timeout(), Clock.systemUTC(), auditLog::write, metrics);
-  }
-
   /** Every observer of finished exchanges under the current settings: the lockout when set, the detectors. */
   private ExchangeObserver observer() {
-    Lockouts current = lockouts;
+    Lockouts current = rateLimits.lockouts();
     if (current == null) return anomalies;
     return outcome -> {
       current.completed(outcome);
       anomalies.completed(outcome);
     };
-  }
-
-  /** The store settings a reload must leave alone to keep the buckets: everything but the lockout. */
-  private static boolean sameBucketStore(RateLimitsConfig a, RateLimitsConfig b) {
-    return a.store().equals(b.store()) && a.redis().equals(b.redis()) && a.timeout().equals(b.timeout());
   }
 
   private static ReplayStore openReplayStore(Vertx vertx, ReplayConfig config) {
@@ -275,23 +241,12 @@ public final class RunningGateway {
   public synchronized List<String> apply(GatehouseConfig config) {
     GatewayState previous = state.get();
     ReplayStore oldReplays = replays;
-    BucketStore oldBuckets = buckets;
     if (!config.replay().equals(previous.config().replay())) replays = openReplayStore(vertx, config.replay());
-    if (!sameBucketStore(config.rateLimits(), previous.config().rateLimits())) {
-      buckets = openBucketStore(vertx, config.rateLimits(), metrics);
-    }
-    Lockouts oldLockouts = lockouts;
-    boolean sameLockout = sameBucketStore(config.rateLimits(), previous.config().rateLimits())
-        && config.rateLimits().lockout().equals(previous.config().rateLimits().lockout())
-        && config.rateLimits().ipv6Prefix() == previous.config().rateLimits().ipv6Prefix();
-    if (!sameLockout) lockouts = openLockouts(config.rateLimits());
+    rateLimits = rateLimits.reloaded(vertx, config.rateLimits(), auditLog::write, metrics);
     observer = observer();
-    state.set(stateFactory.build(config, previous, replays, buckets, lockouts));
-    // Requests still checking against the old stores at this instant see an error and follow replay_store_down or
-    // on_store_failure.
+    state.set(stateFactory.build(config, previous, replays, rateLimits.buckets(), rateLimits.lockouts()));
+    // Requests still checking against the old store at this instant see an error and follow replay_store_down.
     if (oldReplays != replays) oldReplays.close();
-    if (oldBuckets != buckets) oldBuckets.close();
-    if (oldLockouts != lockouts && oldLockouts != null) oldLockouts.close();
     if (!config.alerts().equals(previous.config().alerts())) {
       alertSink.webhook(AlertWebhook.forConfig(config.alerts(), metrics));
     }
@@ -308,8 +263,7 @@ public final class RunningGateway {
 
   public GatewayState state() { return state.get(); }
   private synchronized ReplayStore currentReplays() { return replays; }
-  private synchronized BucketStore currentBuckets() { return buckets; }
-  private synchronized Lockouts currentLockouts() { return lockouts; }
+  private synchronized RateLimitStores currentRateLimits() { return rateLimits; }
   public GatewayMetrics metrics() { return metrics; }
   public AuditLog auditLog() { return auditLog; }
 
@@ -340,12 +294,7 @@ public final class RunningGateway {
         .eventually(() -> upstreamClients.close())
         .eventually(() -> probeClient.close())
         .eventually(() -> currentReplays().close())
-        .eventually(() -> currentBuckets().close())
-        .eventually(() -> {
-          Lockouts current = currentLockouts();
-          if (current != null) current.close();
-          return Future.succeededFuture();
-        })
+        .eventually(() -> currentRateLimits().close())
         .eventually(() -> ssoRegistry.close())
         .eventually(() -> vertx.executeBlocking(() -> {
           // The detectors' last alerts still reach the audit log, which closes after them.

@@ -29,6 +29,9 @@ final class BanList {
         .maximumSize(MAX_BANS)
         .expireAfter(Expiry.creating((String key, Instant until) -> remaining(until)))
         .scheduler(Scheduler.systemScheduler())
+        // Maintenance on the caller, as the bucket store does (LocalBucketStore says why); ends of bans still come on
+        // time, from the scheduler's thread.
+        .executor(Runnable::run)
         .removalListener((String key, Instant until, RemovalCause cause) -> {
           if (key != null && cause == RemovalCause.EXPIRED) ended.accept(key, until);
         })

@@ -20,7 +20,8 @@ final class LocalFailureCounter implements FailureCounter {
 
   LocalFailureCounter(Lockout lockout) {
     this.lockout = lockout;
-    this.counts = Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterWrite(lockout.within()).build();
+    this.counts = Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterWrite(lockout.within())
+        .executor(Runnable::run).build();
   }
 
   @Override
