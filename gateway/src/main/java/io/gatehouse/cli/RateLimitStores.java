@@ -24,7 +24,8 @@ import java.util.function.Consumer;
 record RateLimitStores(RateLimitsConfig config, BucketStore buckets, Lockouts lockouts) {
   static RateLimitStores open(Vertx vertx, RateLimitsConfig config, Consumer<AuditEvent> audit,
       GatewayMetrics metrics) {
-    return new RateLimitStores(config, openBuckets(vertx, config, metrics), openLockouts(vertx, config, audit, metrics));
+    return new RateLimitStores(config, openBuckets(vertx, config, metrics),
+        openLockouts(vertx, config, audit, metrics));
   }
 
   /**
@@ -54,7 +55,7 @@ record RateLimitStores(RateLimitsConfig config, BucketStore buckets, Lockouts lo
     RedisConfig redis = config.redis().orElseThrow();
     LoopConnections connections = new LoopConnections(() -> RedisClients.create(vertx, redis, config.timeout(), 1),
         RedisClients.create(vertx, redis, config.timeout(), 4));
-    return new RedisBucketStore(vertx, connections, config.timeout());
+    return new RedisBucketStore(vertx, connections, redis, config.timeout());
   }
 
   private static Lockouts openLockouts(Vertx vertx, RateLimitsConfig config, Consumer<AuditEvent> audit,

@@ -22,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * flood from millions of sources cannot grow the heap past {@link #MAX_BUCKETS} buckets ({@link #HEAP_BOUND_BYTES}).
  *
  * <p>A bucket expires only once it would be full again had it not been touched (one to two fill times after its last
- * take): from then on a fresh one is the same bucket, so expiry forgets nothing ({@link UntouchedUntilFull}). Only the count bound can drop a bucket early, which gives its key a full bucket
- * again: it errs toward letting an innocent caller through rather than refusing one, and is counted.
+ * take): from then on a fresh one is the same bucket, so expiry forgets nothing ({@link UntouchedUntilFull}). Only
+ * the count bound can drop a bucket early, which gives its key a full bucket again: it errs toward letting an
+ * innocent caller through rather than refusing one, and is counted.
  */
 public final class LocalBucketStore implements BucketStore {
   /**

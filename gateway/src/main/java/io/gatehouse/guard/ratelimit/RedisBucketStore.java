@@ -3,7 +3,9 @@ package io.gatehouse.guard.ratelimit;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.gatehouse.config.RedisConfig;
 import io.gatehouse.redis.LoopConnections;
+import io.gatehouse.redis.RedisOutageLog;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -17,7 +19,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Buckets shared by every replica, in Redis: one {@code EVALSHA} of {@code take-tokens.lua} per check, which reads,
@@ -30,9 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * per checked request, which a server-side script meets by construction; the script keeps the same bucket bucket4j
  * keeps locally (greedy refill), so a route behaves the same on either store.
  *
- * <p>vertx-redis-client reconnects by itself: while Redis is down calls fail fast or after {@code timeout}, and
- * the route's {@code on_store_failure} applies; when it is back the next call connects again. A Redis that lost its
- * script cache (a restart) answers NOSCRIPT once, and the script is sent again in full.
+ * <p>While Redis is down, calls fail fast or after {@code timeout}, and the route's {@code on_store_failure} applies;
+ * when it is back, the next call on each event loop connects again ({@link LoopConnections}). A Redis that lost its
+ * script cache (a restart) answers NOSCRIPT once, and the script is sent again in full. An outage is logged when it
+ * starts and when it ends ({@link RedisOutageLog}), never per call.
  */
 public final class RedisBucketStore implements BucketStore {
   private static final System.Logger LOG = System.getLogger(RedisBucketStore.class.getName());
@@ -40,8 +42,6 @@ public final class RedisBucketStore implements BucketStore {
   static final String NAMESPACE = "gatehouse:rl:";
   private static final String SCRIPT = loadScript();
   private static final String SCRIPT_SHA = sha1(SCRIPT);
-  /** A failure is logged at most this often, with how many there were since the last line. */
-  private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
   private final Vertx vertx;
   private final LoopConnections redis;
@@ -53,16 +53,17 @@ public final class RedisBucketStore implements BucketStore {
    * take longer than a call's timeout on a busy machine; only that first one is allowed this long.
    */
   private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(5);
-  private final AtomicLong failuresSinceLog = new AtomicLong();
-  private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+  private final RedisOutageLog outages;
 
   /**
    * @param redis the configured Redis's connections (TLS and ACL user already set); closed with this store
+   * @param config that Redis, for log lines (its host and port only)
    * @param timeout one call slower than this counts as the store being down
    */
-  public RedisBucketStore(Vertx vertx, LoopConnections redis, Duration timeout) {
+  public RedisBucketStore(Vertx vertx, LoopConnections redis, RedisConfig config, Duration timeout) {
     this.vertx = vertx;
     this.redis = redis;
+    this.outages = new RedisOutageLog(LOG, "rate-limit store", config);
     this.timeoutMillis = Math.max(1, timeout.toMillis());
     Promise<Void> warmed = Promise.promise();
     long limit = vertx.setTimer(WARM_UP_LIMIT.toMillis(), id -> warmed.tryComplete());
@@ -99,7 +100,10 @@ public final class RedisBucketStore implements BucketStore {
         result.tryFail(e);
       }
     });
-    return result.future().onFailure(this::failed);
+    return result.future().onComplete(ar -> {
+      if (ar.succeeded()) outages.answered();
+      else outages.failed(ar.cause(), "routes follow their on_store_failure");
+    });
   }
 
   /** {@code EVALSHA sha N key… (micros-per-token burst)…}, or {@code EVAL} with the script's text. */
@@ -118,24 +122,6 @@ public final class RedisBucketStore implements BucketStore {
     LimitPolicy policy = policies.get(reply.get(1).toInteger() - 1);
     return new Decision(allowed, policy, reply.get(2).toLong(), reply.get(3).toLong() * 1000,
         reply.get(4).toLong() * 1000);
-  }
-
-  /** One line per failure burst: never the URL, a key or a reply, only what kind of failure it was. */
-  private void failed(Throwable cause) {
-    long missed = failuresSinceLog.incrementAndGet();
-    long now = System.nanoTime();
-    long last = lastLogNanos.get();
-    if (now - last >= LOG_EVERY_NANOS && lastLogNanos.compareAndSet(last, now)) {
-      failuresSinceLog.addAndGet(-missed);
-      LOG.log(System.Logger.Level.WARNING, "rate-limit store (redis) failed {0} time(s) since the last report;"
-          + " latest: {1}: {2}", missed, cause.getClass().getSimpleName(), brief(cause));
-    }
-  }
-
-  private static String brief(Throwable cause) {
-    String message = cause.getMessage();
-    if (message == null) return "";
-    return message.length() > 120 ? message.substring(0, 120) : message;
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.config.Rate;
+import io.gatehouse.config.RedisConfig;
 import io.gatehouse.config.RouteConfig.LimitKey;
 import io.gatehouse.config.RouteConfig.RateLimitConfig;
 import io.gatehouse.guard.replay.RedisServer;
@@ -35,7 +36,7 @@ class RedisBucketStoreTest {
   private RedisBucketStore store() {
     RedisOptions options = new RedisOptions().setConnectionString(redis.url());
     return new RedisBucketStore(vertx, new LoopConnections(() -> Redis.createClient(vertx, options),
-        Redis.createClient(vertx, options)), Duration.ofMillis(500));
+        Redis.createClient(vertx, options)), RedisConfig.ofUrl(java.net.URI.create(redis.url())), Duration.ofMillis(500));
   }
 
   @AfterEach

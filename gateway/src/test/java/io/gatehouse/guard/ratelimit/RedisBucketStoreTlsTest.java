@@ -65,7 +65,7 @@ class RedisBucketStoreTlsTest {
         Optional.of(new Secret(password, true)),
         new RedisConfig.Tls(Optional.of(pki.caFile), Optional.empty(), Optional.empty()));
     BucketStore store = new RedisBucketStore(vertx, new LoopConnections(
-        () -> RedisClients.create(vertx, config, TIMEOUT, 1), RedisClients.create(vertx, config, TIMEOUT, 4)), TIMEOUT);
+        () -> RedisClients.create(vertx, config, TIMEOUT, 1), RedisClients.create(vertx, config, TIMEOUT, 4)), config, TIMEOUT);
     stores.add(store);
     return store;
   }
