@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -396,6 +397,23 @@ class RequestHygieneSocketTest {
    * fresh connection, answered by the upstream, marks the end: the log is in completion order, and anything of the
    * exchange under test (a late record, a smuggled request) was decoded before the client had its answer.
    */
+  /**
+   * The access log once it has stopped growing for a moment. A refusal that closes its connection is recorded when its
+   * answer's write completes, which can be just after the marker's own record (another connection, another event
+   * loop): the order of the log is then not the order of the answers.
+   */
+  private List<JsonNode> settledAccessLog() throws Exception {
+    List<JsonNode> records = gateway.accessLog(0);
+    long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(150);
+      List<JsonNode> again = gateway.accessLog(0);
+      if (again.size() == records.size()) return again;
+      records = again;
+    }
+    return records;
+  }
+
   private List<Observation> observationsSince(int recordsBefore, String target) throws Exception {
     String marker = "/marker-" + UUID.randomUUID();
     HttpResponse<String> response = markerClient.send(
@@ -403,7 +421,7 @@ class RequestHygieneSocketTest {
     assertThat(response.statusCode()).as("marker").isEqualTo(200);
     String markerId = response.headers().firstValue("X-Request-Id").orElseThrow();
     gateway.accessRecord(markerId);
-    List<JsonNode> records = gateway.accessLog(0);
+    List<JsonNode> records = settledAccessLog();
     List<TestUpstream.Seen> reached = upstream.seen().stream().filter(seen -> !seen.uri().equals(marker)).toList();
     List<Observation> observations = new ArrayList<>();
     for (JsonNode record : records.subList(recordsBefore, records.size())) {
