@@ -71,10 +71,6 @@ public final class Lockouts implements ExchangeObserver, AutoCloseable {
         config, timeout, banned), clock, audit, events);
   }
 
-  public Lockout config() {
-    return config;
-  }
-
   /** The key a client is locked out by. */
   String sourceKey(InetAddress client) {
     return SOURCE + ClientNetwork.of(client, ipv6Prefix);
