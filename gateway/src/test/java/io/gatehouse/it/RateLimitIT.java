@@ -97,6 +97,24 @@ class RateLimitIT {
         .containsPattern("gatehouse_rate_limit_checks_total\\{key=\"client_ip\",result=\"allowed\",route=\"limited\"} [4-9]");
   }
 
+  /**
+   * An attacker who is not a trusted proxy cannot spread over fresh buckets by sending a new X-Forwarded-For each
+   * time: without trusted_proxies the socket peer is the client.
+   */
+  @Test
+  void aClientRotatingXForwardedForWithoutATrustedProxyKeepsOneBucket() throws Exception {
+    try (GatewayHarness direct = GatewayHarness.start(upstream.url(), ROUTES, "")) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(send(direct, "/limited/x", "203.0.113." + i, Map.of()).statusCode()).isEqualTo(200);
+      }
+      upstream.clear();
+      HttpResponse<String> refused = send(direct, "/limited/x", "203.0.113.99", Map.of());
+      assertRefused(refused, 429, "rate_limited");
+      assertThat(direct.accessRecord(refused.headers().firstValue("X-Request-Id").orElseThrow())
+          .get("client_ip").asText()).as("the peer, not the forged header").isEqualTo("127.0.0.1");
+    }
+  }
+
   @Test
   void addressesInOneIpv6Slash64ShareABucketAndTheNextSlash64HasItsOwn() throws Exception {
     String net = "2001:db8:" + Integer.toHexString(++clients) + ":a1:";
@@ -162,11 +180,16 @@ class RateLimitIT {
   }
 
   private static HttpResponse<String> get(String path, String client, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(gateway.url(path)))
+    return send(gateway, path, client, headers);
+  }
+
+  private static HttpResponse<String> send(GatewayHarness to, String path, String client, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(to.url(path)))
         .timeout(Duration.ofSeconds(10))
         .header("Accept", "application/json")
         .header("X-Forwarded-For", client);
     headers.forEach(builder::header);
-    return gateway.http().send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    return to.http().send(builder.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -124,7 +124,7 @@ class RateLimitRedisIT {
       Thread thread = new Thread(() -> {
         while (System.nanoTime() < end) {
           long next = System.nanoTime() + Duration.ofMillis(66).toNanos();
-          if (status(gateway, "/steady/x", client) == 200) allowed.incrementAndGet();
+          if (status(gateway, "/steady/x", client, Map.of()) == 200) allowed.incrementAndGet();
           offered.incrementAndGet();
           long wait = next - System.nanoTime();
           if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
@@ -148,7 +148,8 @@ class RateLimitRedisIT {
     assertThat(get(second, "/api/v1/x", guesser, Map.of()).statusCode()).isEqualTo(401);
     assertThat(get(first, "/api/v1/x", guesser, Map.of()).statusCode()).isEqualTo(401);
     Map<String, String> key = Map.of("X-N8N-API-KEY", "right");
-    GatewayHarness.awaitTrue(() -> status(first, guesser, key) == 429 && status(second, guesser, key) == 429,
+    GatewayHarness.awaitTrue(() -> status(first, "/api/v1/x", guesser, key) == 429
+        && status(second, "/api/v1/x", guesser, key) == 429,
         Duration.ofSeconds(5), "both gateways refuse the locked-out source");
     HttpResponse<String> locked = get(second, "/api/v1/x", guesser, key);
     assertThat(JSON.readTree(locked.body()).get("error").asText()).isEqualTo("locked_out");
@@ -182,24 +183,17 @@ class RateLimitRedisIT {
     }
     // An empty Redis: the buckets start full again, and are shared again.
     String after = nextClient();
-    GatewayHarness.awaitTrue(() -> status(first, "/lenient/x", after) == 200, Duration.ofSeconds(10),
+    GatewayHarness.awaitTrue(() -> status(first, "/lenient/x", after, Map.of()) == 200, Duration.ofSeconds(10),
         "the first gateway uses Redis again");
     assertThat(get(second, "/lenient/x", after, Map.of()).statusCode()).isEqualTo(429);
   }
 
   // --- helpers ---
 
-  private static int status(GatewayHarness gateway, String client, Map<String, String> headers) {
+  /** The status of one GET, or -1 when none came (for polling). */
+  private static int status(GatewayHarness gateway, String path, String client, Map<String, String> headers) {
     try {
-      return get(gateway, "/api/v1/x", client, headers).statusCode();
-    } catch (Exception e) {
-      return -1;
-    }
-  }
-
-  private static int status(GatewayHarness gateway, String path, String client) {
-    try {
-      return get(gateway, path, client, Map.of()).statusCode();
+      return get(gateway, path, client, headers).statusCode();
     } catch (Exception e) {
       return -1;
     }

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.gatehouse.config.RedisConfig;
 import io.gatehouse.redis.LoopConnections;
 import io.gatehouse.redis.RedisOutageLog;
+import io.gatehouse.redis.WarmUp;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -46,13 +47,8 @@ public final class RedisBucketStore implements BucketStore {
   private final Vertx vertx;
   private final LoopConnections redis;
   private final long timeoutMillis;
-  /** Completes once the first connection is up (or failed, or {@link #WARM_UP_LIMIT} passed). */
+  /** Completes once the first connection is up or failed ({@link WarmUp}). */
   private final Future<Void> warm;
-  /**
-   * The first connection of a fresh JVM loads the client's classes and negotiates TLS and the protocol, which can
-   * take longer than a call's timeout on a busy machine; only that first one is allowed this long.
-   */
-  private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(5);
   private final RedisOutageLog outages;
 
   /**
@@ -65,13 +61,7 @@ public final class RedisBucketStore implements BucketStore {
     this.redis = redis;
     this.outages = new RedisOutageLog(LOG, "rate-limit store", config);
     this.timeoutMillis = Math.max(1, timeout.toMillis());
-    Promise<Void> warmed = Promise.promise();
-    long limit = vertx.setTimer(WARM_UP_LIMIT.toMillis(), id -> warmed.tryComplete());
-    redis.send(Request.cmd(Command.PING)).onComplete(ar -> {
-      vertx.cancelTimer(limit);
-      warmed.tryComplete();
-    });
-    this.warm = warmed.future();
+    this.warm = WarmUp.of(vertx, redis.send(Request.cmd(Command.PING)));
   }
 
   @Override

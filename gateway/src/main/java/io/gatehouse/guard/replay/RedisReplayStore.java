@@ -3,6 +3,7 @@ package io.gatehouse.guard.replay;
 import io.gatehouse.config.RedisConfig;
 import io.gatehouse.redis.RedisClients;
 import io.gatehouse.redis.RedisOutageLog;
+import io.gatehouse.redis.WarmUp;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -34,13 +35,8 @@ public final class RedisReplayStore implements ReplayStore {
   private final RedisAPI api;
   private final Duration timeout;
   private final RedisOutageLog outages;
-  /** Completes once the first connection is up (or failed, or {@link #WARM_UP_LIMIT} passed). */
+  /** Completes once the first connection is up or failed ({@link WarmUp}). */
   private final Future<Void> warm;
-  /**
-   * The first connection of a fresh JVM loads the client's classes and negotiates the protocol, which can take
-   * longer than a call's timeout on a busy machine; only that first one is allowed this long.
-   */
-  private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(5);
   private static final String MEANWHILE = "signed webhooks follow their route's replay_store_down until it answers";
 
   /**
@@ -53,14 +49,7 @@ public final class RedisReplayStore implements ReplayStore {
     this.outages = new RedisOutageLog(LOG, "replay store", config);
     this.redis = RedisClients.create(vertx, config, timeout, MAX_CONNECTIONS);
     this.api = RedisAPI.api(redis);
-    Promise<Void> warmed = Promise.promise();
-    long limit = vertx.setTimer(WARM_UP_LIMIT.toMillis(), id -> warmed.tryComplete());
-    api.ping(List.of()).onComplete(ar -> {
-      vertx.cancelTimer(limit);
-      if (ar.failed()) outages.failed(ar.cause(), MEANWHILE);
-      warmed.tryComplete();
-    });
-    this.warm = warmed.future();
+    this.warm = WarmUp.of(vertx, api.ping(List.of()).onFailure(e -> outages.failed(e, MEANWHILE)));
   }
 
   @Override public Future<Boolean> firstSeen(String key, Duration ttl) {
